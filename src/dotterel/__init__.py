@@ -1,0 +1,60 @@
+"""dotterel: news stories in; PLOVER events, actors, places, dates and quotes out.
+
+Importing this package is cheap: spaCy and the model load on first use of a
+:class:`Coder`.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("dotterel")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+from .coder import Coder, code
+from .errors import DependencyError, DotterelError, InputError, UsageError
+from .model import (
+    Actor,
+    ActorRef,
+    CodedDocument,
+    Document,
+    DocumentError,
+    Event,
+    EventLocation,
+    Mention,
+    Place,
+    Quote,
+    SentenceRef,
+    Speaker,
+    TextSpan,
+    TimeExpr,
+)
+from .runner import RunSummary, code_inputs
+
+__all__ = [
+    "Actor",
+    "ActorRef",
+    "CodedDocument",
+    "Coder",
+    "DependencyError",
+    "Document",
+    "DocumentError",
+    "DotterelError",
+    "Event",
+    "EventLocation",
+    "InputError",
+    "Mention",
+    "Place",
+    "Quote",
+    "RunSummary",
+    "SentenceRef",
+    "Speaker",
+    "TextSpan",
+    "TimeExpr",
+    "UsageError",
+    "__version__",
+    "code",
+    "code_inputs",
+]

@@ -1,0 +1,69 @@
+"""Cheap checks that run before a document reaches spaCy.
+
+Each returns ``None`` when the document may be coded, else a
+:class:`~dotterel.model.DocumentError`. They cost microseconds per story: the
+language check looks at the share of common English function words and of
+Latin letters in the first few thousand characters, nothing more.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import doc_error_message
+from .model import Document, DocumentError
+
+#: Default limit on a story's length in characters (title + body). A long
+#: newspaper feature is 10–30 thousand; 200,000 is a short book.
+DEFAULT_MAX_CHARS = 200_000
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "not", "no", "will", "would", "said", "says", "say", "which", "who", "whom", "what", "when", "where", "while", "after", "before", "than", "then", "there", "also", "about", "into", "over", "under", "more", "most", "some", "any", "all", "one", "two"]
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: How much of the text the language check reads.
+_SAMPLE = 4000
+
+
+def check_document(document: Document, *, max_chars: int = DEFAULT_MAX_CHARS) -> DocumentError | None:
+    """The first reason ``document`` cannot be coded, or ``None``."""
+    text = document.text
+    if not text.strip():
+        return DocumentError("empty_text", doc_error_message("empty_text"))
+    if "\x00" in text or len(_CONTROL.findall(text[:_SAMPLE])) > max(3, len(text[:_SAMPLE]) // 100):
+        return DocumentError("binary", doc_error_message("binary", "remove control characters or pass the right file"))
+    length = len(text) + len(document.title or "")
+    if length > max_chars:
+        return DocumentError(
+            "too_long",
+            doc_error_message(
+                "too_long", f"{length:,} characters > {max_chars:,}; split the story or raise max_chars"
+            ),
+        )
+    language = document.language.lower() if document.language else "en"
+    if not (language == "en" or language.startswith("en-") or language.startswith("en_")):
+        return DocumentError("not_english", doc_error_message("not_english", f"language is {document.language!r}"))
+    if not looks_english(text):
+        return DocumentError("not_english", doc_error_message("not_english", "too few English words"))
+    return None
+
+
+def looks_english(text: str) -> bool:
+    """Whether ``text`` plausibly is English: Latin script and enough function words.
+
+    Texts of fewer than 12 words pass (too short to judge).
+    """
+    sample = text[:_SAMPLE]
+    words = _WORD.findall(sample)
+    if len(words) < 12:
+        return True
+    latin = sum(1 for w in words if w.isascii() or _mostly_latin(w))
+    if latin / len(words) < 0.7:
+        return False
+    hits = sum(1 for w in words if w.lower() in _ENGLISH_FUNCTION_WORDS)
+    return hits / len(words) >= 0.12
+
+
+def _mostly_latin(word: str) -> bool:
+    return sum(1 for ch in word if ch.isascii() or "\u00c0" <= ch <= "\u024f") >= len(word) / 2

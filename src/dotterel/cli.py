@@ -1,0 +1,90 @@
+"""The ``dotterel`` command line: thin Typer wrappers over the library functions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import DotterelError
+from .model import CodedDocument
+from .render import OUTPUT_FORMATS, write_records
+
+app = typer.Typer(
+    name="dotterel",
+    help="Turn news stories into PLOVER political event data: actors, places, dates, quotes, events.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    """dotterel: who did what to whom, when and where, and who said so."""
+
+
+@app.command("code")
+def code_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz, .html), directories, or - for JSONL on stdin.")],
+    pub_date: Annotated[str | None, typer.Option("--pub-date", help="Publication date (YYYY-MM-DD) for documents that have none.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl, json or table.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+    no_text: Annotated[bool, typer.Option("--no-text", help="Leave the story text out of the output records.")] = False,
+    input_format: Annotated[str | None, typer.Option("--input-format", help="Read every input as jsonl, txt or html, whatever its name.")] = None,
+    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same format as the bundled data/actors.tsv); repeatable.")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
+    max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
+    db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file.")] = None,
+) -> None:
+    """Code news stories; one output record per input document, in input order."""
+    from .coder import Coder
+    from .runner import RunSummary, code_inputs
+
+    if fmt not in OUTPUT_FORMATS:
+        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
+    if db is not None:
+        raise typer.BadParameter("storing in DuckDB is not built yet", param_hint="--db")
+    for path in actors or []:
+        if not path.is_file():
+            raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
+    coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars)
+    summary = RunSummary()
+
+    def on_skip(item: object) -> None:
+        typer.echo(str(item), err=True)
+
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
+                              on_skip=on_skip, summary=summary)
+        write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
+    except DotterelError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        if output:
+            out.close()
+    typer.echo(summary.line(), err=True)
+
+
+def _progress(records: Iterable[CodedDocument]) -> Iterator[CodedDocument]:
+    """Count documents on standard error when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield from records
+        return
+    for n, record in enumerate(records, start=1):
+        sys.stderr.write(f"\rcoded {n} documents")
+        sys.stderr.flush()
+        yield record
+    sys.stderr.write("\r" + " " * 30 + "\r")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

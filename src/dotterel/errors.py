@@ -1,0 +1,57 @@
+"""dotterel's exceptions and its one catalogue of document error codes.
+
+Exceptions (raised to callers):
+
+    DotterelError
+    ├── InputError        a document or input record that cannot be read
+    ├── UsageError        a bad argument (unknown format, missing file, ...)
+    └── DependencyError   an optional dependency is missing (names the pip line)
+
+Document errors are not raised: a document that cannot be coded still yields an
+output record whose ``errors`` list holds ``{"code", "message"}`` entries with one
+of the codes in :data:`DOC_ERRORS`.
+"""
+
+from __future__ import annotations
+
+
+class DotterelError(Exception):
+    """Base class of every error dotterel raises on purpose."""
+
+
+class InputError(DotterelError, ValueError):
+    """A document or input record is malformed."""
+
+
+class UsageError(DotterelError, ValueError):
+    """An argument is invalid; the message names the valid values."""
+
+
+class DependencyError(DotterelError, ImportError):
+    """An optional dependency is not installed; the message says how to install it."""
+
+
+#: Stable document error codes and what they mean. The message on each record adds detail.
+DOC_ERRORS: dict[str, str] = {
+    "empty_text": "the story has no text (empty or only whitespace)",
+    "not_utf8": "the input bytes are not valid UTF-8",
+    "binary": "the text looks like binary data (NUL or many control characters)",
+    "too_long": "the story is longer than the coder's max_chars limit",
+    "not_english": "the story does not look like English; dotterel codes English only",
+    "bad_record": "the input record is malformed (missing text, bad pub_date)",
+    "internal": "the coder failed on this document; please report it with the document",
+}
+
+
+def doc_error_message(code: str, detail: str = "") -> str:
+    """The catalogue text for ``code``, followed by ``detail`` when given."""
+    base = DOC_ERRORS[code]
+    return f"{base}: {detail}" if detail else base
+
+
+def missing_dependency(package: str, extra: str) -> DependencyError:
+    """The error for an optional dependency that is not installed."""
+    return DependencyError(
+        f"this feature needs the optional package {package!r}: "
+        f"install it with  pip install 'dotterel[{extra}]'"
+    )

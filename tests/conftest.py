@@ -1,0 +1,36 @@
+"""Shared fixtures: one Coder per test session (the spaCy model loads once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dotterel import CodedDocument, Coder
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "tokayev-interview.txt"
+EXAMPLE_PUB_DATE = "2025-01-03"
+#: Development data lives beside the checkout (../shared/data), as on the dev and CI machines.
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def coder() -> Coder:
+    return Coder()
+
+
+@pytest.fixture(scope="session")
+def example_record(coder: Coder) -> CodedDocument:
+    from dotterel.read import read_txt_bytes
+
+    document = read_txt_bytes(EXAMPLE.read_bytes()).document
+    return coder.code(document.text, title=document.title, pub_date=EXAMPLE_PUB_DATE)
+
+
+@pytest.fixture(scope="session")
+def voa_path() -> Path:
+    path = SHARED_DATA / "voa" / "voa_stories.jsonl"
+    if not path.exists():
+        pytest.skip(f"VOA development stories not found at {path} (shared/ is not beside this checkout)")
+    return path

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dotterel.cli import app
+
+from .conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+def test_code_txt_jsonl_output(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["code", str(EXAMPLE), "--pub-date", "2025-01-03", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["pub_date"] == "2025-01-03"
+    assert record["title"].startswith("‘Kazakhstan calling")
+    assert record["text"].startswith("Kazakh President")
+    assert "1 documents" in result.stderr
+
+
+def test_bad_lines_are_reported_and_run_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "1", "text": "Kenya and Uganda signed a deal."}\nnot json\n{"id": "2", "text": ""}\n', encoding="utf-8")
+    result = runner.invoke(app, ["code", str(path), "--no-text"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [r["id"] for r in lines] == ["1", "2"]
+    assert "text" not in lines[0]
+    assert lines[1]["errors"][0]["code"] == "empty_text"
+    assert f"{path}:2: skipped" in result.stderr
+    assert "1 input lines skipped" in result.stderr and "1 with errors" in result.stderr
+
+
+def test_json_and_table_formats(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "1", "text": "Kenya and Uganda signed a deal."}\n{"id": "2", "text": "Two."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["code", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == ["1", "2"]
+    result = runner.invoke(app, ["code", str(path), "--format", "table"])
+    assert result.exit_code == 0
+    assert "== 1" in result.stdout and "actors (" in result.stdout
+
+
+def test_usage_errors_exit_nonzero(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["code", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    result = runner.invoke(app, ["code", str(EXAMPLE), "--format", "xml"])
+    assert result.exit_code != 0
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["code", "-"], input='{"id": "s", "text": "Kenya thanked Uganda."}\n')
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["id"] == "s"
