@@ -1,0 +1,147 @@
+"""Throughput of Coder.code_many against bare spaCy nlp.pipe, same texts, same process.
+
+    .venv/bin/python benchmarks/throughput.py [--rounds 3] [--stories PATH] [--write]
+
+Both sides parse the same strings (title + blank line + body, as the coder
+does) with the same loaded pipeline and batch size; rounds alternate bare and
+coder runs after a warm-up, and the ratio is taken per round (the machines
+are noisy, so ratios within one process are what we compare). ``--write``
+replaces the "Throughput" section of docs/benchmarks.md with the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_STORIES = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
+START, END = "<!-- throughput:start -->", "<!-- throughput:end -->"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    from dotterel import Coder, Document
+    from dotterel.nlp import combined_text
+
+    with args.stories.open(encoding="utf-8") as f:
+        documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
+    texts = [combined_text(d)[0] for d in documents]
+    words = sum(len(t.split()) for t in texts)
+
+    coder = Coder(batch_size=args.batch_size)
+    nlp = coder.nlp
+    _ = coder.actor_knowledge, coder.gazetteer  # load knowledge before timing
+    # Warm-up both paths.
+    for _doc in nlp.pipe(texts[:8], batch_size=args.batch_size):
+        pass
+    for _rec in coder.code_many(documents[:8]):
+        pass
+
+    rows = []
+    for r in range(args.rounds):
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=args.batch_size):
+            pass
+        bare = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        n_events = n_quotes = n_actors = 0
+        for rec in coder.code_many(documents):
+            n_events += len(rec.events)
+            n_quotes += len(rec.quotes)
+            n_actors += len(rec.actors)
+        full = time.perf_counter() - t0
+        rows.append((bare, full))
+        print(
+            f"round {r + 1}: bare spaCy {len(texts) / bare:.2f} stories/s, "
+            f"coder {len(texts) / full:.2f} stories/s, ratio {bare / full:.3f}",
+            file=sys.stderr,
+        )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ratios = [b / f for b, f in rows]
+    bare_rate = statistics.median(len(texts) / b for b, _ in rows)
+    full_rate = statistics.median(len(texts) / f for _, f in rows)
+    result = {
+        "stories": len(texts),
+        "words": words,
+        "rounds": args.rounds,
+        "batch_size": args.batch_size,
+        "bare_stories_per_s": round(bare_rate, 2),
+        "coder_stories_per_s": round(full_rate, 2),
+        "coder_words_per_s": round(words * full_rate / len(texts)),
+        "ratio_median": round(statistics.median(ratios), 3),
+        "ratio_min": round(min(ratios), 3),
+        "peak_rss_mb": round(peak_mb),
+        "actors": n_actors,
+        "events": n_events,
+        "quotes": n_quotes,
+    }
+    print(json.dumps(result, indent=2))
+    if args.write:
+        write_section(result)
+    return 0
+
+
+def write_section(result: dict[str, object]) -> None:
+    machine = f"{platform.machine()}, {_cpu()}, {_cores()} cores, Python {platform.python_version()}"
+    body = f"""{START}
+## Throughput
+
+`Coder.code_many` against bare `nlp.pipe` over the same {result['stories']} VOA stories
+({result['words']:,} words; title + body as the coder parses them), same process,
+same pipeline and batch size {result['batch_size']}, {result['rounds']} alternating rounds after a warm-up.
+
+| measure | value |
+|---|---|
+| bare spaCy | {result['bare_stories_per_s']} stories/s |
+| dotterel coder (all extractors) | {result['coder_stories_per_s']} stories/s ({result['coder_words_per_s']:,} words/s) |
+| ratio coder / bare (median of rounds; min) | **{result['ratio_median']}** ({result['ratio_min']}) — target ≥ 0.8 |
+| peak memory (max RSS of the process) | {result['peak_rss_mb']} MB |
+| output | {result['actors']} actors, {result['events']} events, {result['quotes']} quotes |
+
+Command: `.venv/bin/python benchmarks/throughput.py --rounds {result['rounds']} --write`
+Machine: {machine}; measured {time.strftime('%Y-%m-%d')}. Both sides run spaCy on
+numpy's BLAS (`NumpyOps(use_blis=False)`, see `nlp.load_pipeline`).
+{END}"""
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        text = head + body + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
