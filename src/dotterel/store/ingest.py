@@ -1,0 +1,163 @@
+"""Coding into a store: skip what is stored, code the rest, write in batches.
+
+:func:`code_into_store` is what ``dotterel code --db`` and ``dotterel watch``
+call; :func:`recode` is ``dotterel recode``. Documents are taken in chunks of
+``batch_size``: the chunk's ids are looked up first (a document stored with the
+same id and text hash is skipped *before* coding, so re-running a command is
+cheap), the rest is coded and the chunk is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..coder import Coder
+from ..model import CodedDocument, Document, normalize_pub_date
+from ..read import ReadDocument, Skipped
+from ..runner import RunSummary
+from .rows import text_hash
+from .schema import connect, default_db_path
+from .writer import StoreWriter
+
+#: Documents per chunk: looked up, coded and committed together.
+DEFAULT_BATCH = 64
+
+
+@dataclass
+class StoreRunSummary(RunSummary):
+    """A run's counts, plus what the store already held."""
+
+    unchanged: int = 0
+    replaced: int = 0
+    run_id: str = ""
+
+    def line(self) -> str:
+        return (
+            super().line()
+            + f", {self.unchanged} unchanged documents skipped, {self.replaced} replaced"
+        )
+
+
+def code_into_store(
+    items: Iterable[ReadDocument | Skipped],
+    *,
+    db: str | Path | None = None,
+    coder: Coder | None = None,
+    pub_date: str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    command: str = "code",
+    on_skip: Callable[[Skipped], None] | None = None,
+    summary: StoreRunSummary | None = None,
+    force: bool = False,
+) -> Iterator[CodedDocument]:
+    """Code ``items`` into the store at ``db``; yield each newly stored record after its commit.
+
+    ``items`` come from :func:`dotterel.feeds.read_sources` (or
+    :func:`dotterel.read.read_inputs`). ``force`` re-codes documents even when
+    stored unchanged (what ``recode`` does). The run is recorded in ``runs``:
+    ``done`` at the end, ``failed`` when an exception stops it, ``running`` if
+    the process was killed.
+    """
+    coder = coder or Coder()
+    summary = summary if summary is not None else StoreRunSummary()
+    writer = StoreWriter(default_db_path(db))
+    run_id = writer.start_run(command, coder.info)
+    summary.run_id = run_id
+    default_date = normalize_pub_date(pub_date)
+    status = "failed"
+    try:
+        chunk: list[ReadDocument] = []
+        for item in items:
+            if isinstance(item, Skipped):
+                summary.skipped += 1
+                if on_skip is not None:
+                    on_skip(item)
+                continue
+            if default_date and item.document.pub_date is None:
+                item = ReadDocument(replace(item.document, pub_date=default_date),
+                                    item.read_error, item.detail)
+            chunk.append(item)
+            if len(chunk) >= batch_size:
+                yield from _code_chunk(chunk, writer, coder, run_id, summary, force)
+                chunk = []
+        if chunk:
+            yield from _code_chunk(chunk, writer, coder, run_id, summary, force)
+        status = "done"
+    finally:
+        summary.finished = time.perf_counter()
+        writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
+                          input_skipped=summary.skipped)
+
+
+def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, run_id: str,
+                summary: StoreRunSummary, force: bool) -> Iterator[CodedDocument]:
+    # the last occurrence of an id in a chunk wins (it would replace the earlier one anyway)
+    last: dict[str, int] = {item.document.doc_id: i for i, item in enumerate(chunk)}
+    todo = [item for i, item in enumerate(chunk) if last[item.document.doc_id] == i]
+    summary.unchanged += len(chunk) - len(todo)
+    if not force:
+        stored = writer.stored_hashes([item.document.doc_id for item in todo])
+        fresh = [i for i in todo if stored.get(i.document.doc_id) != text_hash(i.document)]
+        summary.unchanged += len(todo) - len(fresh)
+        todo = fresh
+    if not todo:
+        return
+    records = list(coder.code_many(todo))
+    result = writer.write(records, run_id=run_id)
+    summary.replaced += result.replaced
+    for record in records:
+        summary.add(record)
+        yield record
+
+
+def stored_documents(db: str | Path | None = None, *, outdated_only: bool = False,
+                     coder_version: str | None = None, page: int = 256) -> Iterator[ReadDocument]:
+    """The stored documents as inputs again, in doc_id order, read a page at a time.
+
+    The store is opened read-only for each page and closed in between, so the
+    writer of a ``recode`` can commit while this iterates.
+    """
+    path = default_db_path(db)
+    after = ""
+    while True:
+        con = connect(path, read_only=True)
+        try:
+            where = "doc_id > ?"
+            params: list[Any] = [after]
+            if outdated_only:
+                where += " AND coder_version IS DISTINCT FROM ?"
+                params.append(coder_version)
+            rows = con.execute(
+                "SELECT doc_id, text, title, strftime(pub_date, '%Y-%m-%d'), url, source, language "
+                f"FROM documents WHERE {where} ORDER BY doc_id LIMIT {int(page)}", params,
+            ).fetchall()
+        finally:
+            con.close()
+        if not rows:
+            return
+        for doc_id, text, title, pub, url, source, language in rows:
+            yield ReadDocument(Document(text=text, id=doc_id, title=title, pub_date=pub, url=url,
+                                        source=source, language=language or "en"))
+        after = rows[-1][0]
+
+
+def recode(
+    *,
+    db: str | Path | None = None,
+    coder: Coder | None = None,
+    outdated_only: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    summary: StoreRunSummary | None = None,
+) -> Iterator[CodedDocument]:
+    """Re-code every stored document with ``coder`` and replace its records.
+
+    ``outdated_only`` re-codes only documents coded by another coder version.
+    """
+    coder = coder or Coder()
+    items = stored_documents(db, outdated_only=outdated_only, coder_version=coder.info["version"])
+    yield from code_into_store(items, db=db, coder=coder, batch_size=batch_size, command="recode",
+                               summary=summary, force=True)

@@ -1,0 +1,210 @@
+"""The store's schema, its versioned migrations, and opening the DuckDB file politely.
+
+The schema is documented for users of other DuckDB clients in ``docs/store.md``.
+Each migration is a list of SQL statements applied in one transaction, after
+which ``schema_version`` records the new version; opening a store with an older
+version applies the missing migrations in order (opening a *newer* one than this
+dotterel knows is refused with a message saying to upgrade).
+
+DuckDB lets either one read-write process or many read-only processes hold a
+file. dotterel's writer therefore holds the file only while it commits a batch
+and releases it between batches; readers and the writer both retry while the
+file is locked (:func:`connect`), so queries work while a long run is writing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError, missing_dependency
+
+#: The schema version this dotterel writes. Bump it by appending to MIGRATIONS.
+SCHEMA_VERSION = 2
+#: Where the store lives unless ``--db`` / ``path`` says otherwise.
+DEFAULT_DB = "dotterel.duckdb"
+#: Environment variable naming the default store.
+DB_ENV = "DOTTEREL_DB"
+
+_V1 = [
+    """CREATE TABLE documents (
+        doc_id VARCHAR PRIMARY KEY,
+        text_hash VARCHAR NOT NULL,
+        title VARCHAR,
+        text VARCHAR NOT NULL,
+        pub_date DATE,
+        url VARCHAR,
+        source VARCHAR,
+        language VARCHAR,
+        coder_name VARCHAR,
+        coder_version VARCHAR,
+        coder_model VARCHAR,
+        errors VARCHAR,
+        n_actors INTEGER,
+        n_events INTEGER,
+        n_quotes INTEGER,
+        n_places INTEGER,
+        run_id VARCHAR,
+        stored_at TIMESTAMP
+    )""",
+    """CREATE TABLE actors (
+        doc_id VARCHAR NOT NULL, actor_id VARCHAR NOT NULL, name VARCHAR, kind VARCHAR,
+        code VARCHAR, country VARCHAR, sector VARCHAR, role VARCHAR, mentions VARCHAR
+    )""",
+    """CREATE TABLE events (
+        eid BIGINT NOT NULL, doc_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL,
+        event_type VARCHAR NOT NULL, mode VARCHAR, context VARCHAR[], cameo VARCHAR,
+        quad VARCHAR, quad_class TINYINT, score DOUBLE,
+        source_codes VARCHAR[], target_codes VARCHAR[],
+        source_sectors VARCHAR[], target_sectors VARCHAR[],
+        trigger_text VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
+        sentence_index INTEGER, sentence_start INTEGER, sentence_end INTEGER,
+        in_title BOOLEAN, date VARCHAR, date_precision VARCHAR, date_text VARCHAR,
+        event_date DATE,
+        location_name VARCHAR, location_country VARCHAR, location_geonames_id BIGINT,
+        location_lat DOUBLE, location_lon DOUBLE, location_start INTEGER, location_end INTEGER,
+        negated BOOLEAN, hypothetical BOOLEAN, reported_by VARCHAR, confidence DOUBLE
+    )""",
+    """CREATE TABLE event_actors (
+        eid BIGINT NOT NULL, doc_id VARCHAR NOT NULL, role VARCHAR NOT NULL, position INTEGER,
+        actor_id VARCHAR, text VARCHAR, code VARCHAR, sector VARCHAR,
+        start_offset INTEGER, end_offset INTEGER
+    )""",
+    """CREATE TABLE quotes (
+        doc_id VARCHAR NOT NULL, quote_id VARCHAR NOT NULL, direct BOOLEAN, in_title BOOLEAN,
+        speaker_actor VARCHAR, speaker_text VARCHAR, speaker_start INTEGER, speaker_end INTEGER,
+        cue_text VARCHAR, cue_start INTEGER, cue_end INTEGER,
+        content_text VARCHAR, content_start INTEGER, content_end INTEGER
+    )""",
+    """CREATE TABLE places (
+        doc_id VARCHAR NOT NULL, place_index INTEGER, name VARCHAR, country VARCHAR,
+        admin1 VARCHAR, lat DOUBLE, lon DOUBLE, geonames_id BIGINT, feature VARCHAR,
+        mentions VARCHAR
+    )""",
+    """CREATE TABLE dates (
+        doc_id VARCHAR NOT NULL, date_index INTEGER, text VARCHAR, start_offset INTEGER,
+        end_offset INTEGER, in_title BOOLEAN, date VARCHAR, precision VARCHAR
+    )""",
+    """CREATE TABLE runs (
+        run_id VARCHAR PRIMARY KEY, command VARCHAR, coder_name VARCHAR, coder_version VARCHAR,
+        coder_model VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR,
+        documents INTEGER DEFAULT 0, unchanged INTEGER DEFAULT 0, replaced INTEGER DEFAULT 0,
+        events INTEGER DEFAULT 0, quotes INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,
+        input_skipped INTEGER DEFAULT 0
+    )""",
+]
+
+_V2 = [
+    # near-duplicate stories (dedup.py) and per-event source counts
+    "ALTER TABLE documents ADD COLUMN cluster_id VARCHAR",
+    "UPDATE documents SET cluster_id = doc_id",
+    "ALTER TABLE events ADD COLUMN event_key VARCHAR",
+    "ALTER TABLE events ADD COLUMN num_articles INTEGER DEFAULT 1",
+    "ALTER TABLE events ADD COLUMN num_sources INTEGER DEFAULT 1",
+    """UPDATE events SET num_articles = 1, num_sources = 1,
+        event_key = event_type || '|' || array_to_string(list_sort(source_codes), ';') || '|'
+                    || array_to_string(list_sort(target_codes), ';') || '|' || coalesce(date, '')""",
+    "CREATE TABLE doc_minhash (doc_id VARCHAR PRIMARY KEY, signature BLOB)",
+    "CREATE TABLE doc_bands (doc_id VARCHAR NOT NULL, band TINYINT NOT NULL, key BIGINT NOT NULL)",
+    # feeds already seen by `dotterel watch`
+    """CREATE TABLE feed_items (
+        feed_url VARCHAR NOT NULL, item_key VARCHAR NOT NULL, doc_id VARCHAR,
+        first_seen TIMESTAMP, PRIMARY KEY (feed_url, item_key)
+    )""",
+]
+
+#: version → statements that bring a store from version-1 to version.
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+
+
+def default_db_path(path: str | Path | None = None) -> Path:
+    """``path`` if given, else ``$DOTTEREL_DB``, else ``dotterel.duckdb`` in the working directory."""
+    if path is not None and str(path) != "":
+        return Path(path)
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def duckdb_module() -> Any:
+    """The duckdb module, or the error naming the extra to install."""
+    try:
+        import duckdb
+    except ImportError as exc:
+        raise missing_dependency("duckdb", "store") from exc
+    return duckdb
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "different configuration" in text
+
+
+def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
+    """Open the DuckDB file, retrying with backoff while another process holds it.
+
+    Raises :class:`UsageError` naming the file when it stays locked for
+    ``timeout`` seconds, or when a read-only open finds no file.
+    """
+    duckdb = duckdb_module()
+    if read_only and not path.exists():
+        raise UsageError(f"no store at {str(path)!r}: create it with  dotterel code INPUT --db {path}")
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                raise UsageError(
+                    f"could not open the store {str(path)!r}: {exc} "
+                    "(another dotterel process may be holding it; try again)"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
+def scalar(con: Any, sql: str, params: list[Any] | None = None) -> Any:
+    """The first value of the first row of a query (``None`` when there is no row).
+
+    Fetches the whole result: DuckDB refuses further work on a connection
+    whose last result was not read to the end.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def schema_version(con: Any) -> int:
+    """The version recorded in the store, 0 for an empty file."""
+    tables = scalar(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    )
+    if not tables:
+        return 0
+    got = scalar(con, "SELECT max(version) FROM schema_version")
+    return int(got) if got is not None else 0
+
+
+def migrate(con: Any, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the store to ``target``, one transaction per migration; return the old version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise UsageError(
+            f"this store has schema version {current}, newer than this dotterel knows "
+            f"({SCHEMA_VERSION}): upgrade dotterel to read it"
+        )
+    for version in range(current + 1, target + 1):
+        con.begin()
+        try:
+            if version == 1:
+                con.execute(
+                    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+                )
+            for statement in MIGRATIONS[version]:
+                con.execute(statement).fetchall()
+            con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version]).fetchall()
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    return current
