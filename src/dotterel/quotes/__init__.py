@@ -1,0 +1,223 @@
+"""Quotes: direct quotes and reported speech, each with speaker, cue and content spans.
+
+:func:`extract_quotes` combines two finders:
+
+- :mod:`.marks` pairs quotation marks into quoted stretches (apostrophes, inch
+  marks and paragraph continuation handled there);
+- :mod:`.reported` reads cues off the dependency parse ("X said (that) ...",
+  "according to X, ...", "his claim that ...").
+
+A quoted stretch becomes a direct quote (``direct`` true, content = the text
+inside the marks) when a cue governs it, stands next to it (``"...," X said``,
+``X said: "..."``), or when it continues the previous direct quote of the same
+or the previous paragraph. Short quoted stretches (fewer than four words) with
+no cue next to them are scare quotes or titles and are not quotes; a quoted
+stretch inside a longer reported clause is part of that clause's content (the
+partial quote is the speaker's reported wording, not a record of its own).
+A quote interrupted by its cue (``"The situation," he said, "is unique."``)
+gives two records sharing the speaker and cue. Everything else the parse finds
+becomes an indirect quote (``direct`` false) whose content is the reported
+clause. Quote ids are ``Q1``, ``Q2``, ... in text order, title first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Quote, Speaker, TextSpan
+from .lexicon import QuoteLexicon, load_lexicon
+from .marks import Quoted, find_quoted
+from .reported import Attribution, Range, find_attributions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ..actors import ActorTable
+    from ..nlp import Story
+
+__all__ = ["extract_quotes", "find_quoted", "load_lexicon"]
+
+#: Fewer words than this in quotation marks, with no cue beside them: a scare quote or a title.
+MIN_QUOTE_WORDS = 4
+#: Quoted text with no cue at all is still a quote (speaker unknown) from this many words on.
+MIN_ORPHAN_WORDS = 8
+#: Farthest a cue may stand after a closing mark / before an opening mark (characters).
+MAX_GAP_AFTER = 60
+MAX_GAP_BEFORE = 50
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "at", "by", "from"})
+_CONTENT_TRIM = " \t\n,;:"
+
+
+@dataclass(slots=True)
+class _Record:
+    content: Range
+    direct: bool
+    attribution: Attribution | None
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _title_like(words: list[str]) -> bool:
+    return bool(words) and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[0][0].isupper()
+
+
+def _trim(text: str, start: int, end: int) -> Range:
+    while start < end and text[start] in _CONTENT_TRIM:
+        start += 1
+    while end > start and text[end - 1] in _CONTENT_TRIM:
+        end -= 1
+    return start, end
+
+
+class _Finder:
+    """The state of one story's quote search (combined-string offsets throughout)."""
+
+    def __init__(self, text: str, lex: QuoteLexicon, quoted: list[Quoted], attributions: list[Attribution]):
+        self.text = text
+        self.lex = lex
+        self.quoted = quoted
+        self.attributions = attributions
+        self.used: set[int] = set()
+
+    def paragraph_of(self, offset: int) -> int:
+        return self.text.count("\n\n", 0, offset) if "\n\n" in self.text else self.text.count("\n", 0, offset)
+
+    def is_scare(self, q: Quoted) -> bool:
+        before = self.text[max(0, q.open - 20) : q.open].lower().rstrip()
+        return any(before.endswith(" ".join(intro)) for intro in self.lex.scare_introducers)
+
+    def overlapping(self, q: Quoted) -> tuple[Attribution | None, bool]:
+        """The attribution whose content overlaps ``q``, and whether ``q`` is all of that content."""
+        best: Attribution | None = None
+        for a in self.attributions:
+            if id(a) in self.used or not a.content:
+                continue
+            lo, hi = a.content[0][0], a.content[-1][1]
+            if lo < q.end and q.start < hi and (
+                best is None or abs(a.cue[0] - q.start) < abs(best.cue[0] - q.start)
+            ):
+                best = a
+        if best is None:
+            return None, False
+        lo, hi = min(best.content[0][0], q.open), max(best.content[-1][1], q.close)
+        outside = self.text[lo : q.open] + " " + self.text[q.close : hi]
+        extra = [w for w in _words(outside) if w.lower() != "that"]
+        return best, len(extra) <= 1
+
+    def adjacent(self, q: Quoted) -> Attribution | None:
+        """A cue right after the closing mark (``"...," X said``) or right before the opening one."""
+        best: tuple[int, Attribution] | None = None
+        for a in self.attributions:
+            if id(a) in self.used and a.content and not self._shares(a, q):
+                continue
+            if a.cue[0] >= q.close:
+                gap = self.text[q.close : a.cue[0]]
+                if len(gap) > MAX_GAP_AFTER or "\n" in gap or self._breaks(gap, after=True):
+                    continue
+                distance = len(gap)
+            elif a.cue[1] <= q.open:
+                gap = self.text[a.cue[1] : q.open]
+                if len(gap) > MAX_GAP_BEFORE or "\n" in gap or self._breaks(gap, after=False):
+                    continue
+                distance = len(gap) + 5
+            else:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, a)
+        return None if best is None else best[1]
+
+    def _shares(self, a: Attribution, q: Quoted) -> bool:
+        return any(lo < q.end and q.start < hi for lo, hi in a.content)
+
+    def _breaks(self, gap: str, *, after: bool) -> bool:
+        if any(ch in self.lex.marks.all and not (ch in "'’" and 0 < i < len(gap) - 1 and gap[i - 1].isalnum())
+               for i, ch in enumerate(gap)):
+            return True
+        if after:
+            return "." in gap.replace("Mr.", "").replace("Ms.", "").replace("Mrs.", "").replace("Dr.", "")
+        stripped = gap.strip()
+        return "." in stripped or not (stripped == "" or stripped.endswith((",", ":")) or len(_words(gap)) <= 4)
+
+    def run(self) -> list[_Record]:
+        records: list[_Record] = []
+        last_direct: tuple[int, Attribution | None] | None = None
+        speech = [q for q in self.quoted if not self.is_scare(q) and q.end > q.start]
+        self.attributions = [a for a in self.attributions if not self.inside_quote(a.cue[0], speech)]
+        for q in speech:
+            words = _words(self.text[q.start : q.end])
+            if not words:
+                continue
+            para = self.paragraph_of(q.open)
+            attribution, whole = self.overlapping(q)
+            if attribution is not None and not whole:
+                continue  # a partial quote inside reported speech: part of that content
+            if attribution is None:
+                attribution = self.adjacent(q)
+            if attribution is None:
+                short = len(words) < MIN_QUOTE_WORDS or _title_like(words)
+                starts_paragraph = self.text[: q.open].rstrip(" \t").endswith("\n") or q.open == 0
+                if (not short and last_direct is not None and last_direct[0] >= para - 1
+                        and (q.continued or starts_paragraph or last_direct[0] == para)):
+                    attribution = last_direct[1]
+                elif short or len(words) < MIN_ORPHAN_WORDS:
+                    continue
+            elif len(words) < MIN_QUOTE_WORDS and attribution.cue[0] < q.open and attribution.cue_token.lower_ not in ("said", "says", "say"):
+                continue
+            if attribution is not None:
+                self.used.add(id(attribution))
+            records.append(_Record(_trim(self.text, q.start, q.end), True, attribution))
+            last_direct = (para, attribution)
+        direct_ranges = [r.content for r in records]
+        for a in self.attributions:
+            if id(a) in self.used or not a.content:
+                continue
+            if self.lex.verbs.get(a.cue_token.lemma_.lower()) is not None and self.lex.verbs[a.cue_token.lemma_.lower()].takes == {"quote"}:
+                continue
+            for piece in a.content:
+                if not _words(self.text[piece[0] : piece[1]]):
+                    continue
+                if any(lo < piece[1] and piece[0] < hi for lo, hi in direct_ranges):
+                    continue
+                records.append(_Record(piece, False, a))
+        records.sort(key=lambda r: (r.content[0], r.content[1]))
+        return records
+
+    def inside_quote(self, offset: int, quoted: list[Quoted]) -> bool:
+        return any(q.start <= offset < q.end and len(_words(self.text[q.start : q.end])) >= MIN_QUOTE_WORDS
+                   for q in quoted)
+
+
+def _actor_id(actors: ActorTable, head: Token | None, rng: Range) -> str | None:
+    actor = actors.actor_for_token(head) if head is not None else None
+    if actor is None:
+        actor = actors.actor_at(rng[0], rng[1])
+    return None if actor is None else actor.id
+
+
+def extract_quotes(story: Story, actors: ActorTable) -> list[Quote]:
+    """Direct quotes and reported speech of ``story``, ids ``Q1``... in text order (title first)."""
+    lex = load_lexicon()
+    text = story.doc.text
+    finder = _Finder(text, lex, find_quoted(text, lex.marks), find_attributions(story.doc, lex))
+    quotes: list[Quote] = []
+    for record in finder.run():
+        start, end = record.content
+        if end <= start:
+            continue
+        _content_start, _, in_title = story.locate(start, end)
+        speaker: Speaker | None = None
+        cue: TextSpan | None = None
+        a = record.attribution
+        if a is not None and a.speaker is not None and story.in_title(a.speaker[0]) == in_title:
+            span = story.span(*a.speaker)
+            speaker = Speaker(_actor_id(actors, a.speaker_head, a.speaker), span.text, span.start, span.end)
+        if a is not None and story.in_title(a.cue[0]) == in_title:
+            cue = story.span(*a.cue)
+        quotes.append(Quote(id=f"Q{len(quotes) + 1}", direct=record.direct, in_title=in_title,
+                            speaker=speaker, cue=cue, content=story.span(start, end)))
+    return quotes

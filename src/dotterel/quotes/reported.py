@@ -1,0 +1,217 @@
+"""Reported speech from the dependency parse: cue, source and content of each attribution.
+
+A cue is a verb of ``cue_verbs.tsv`` (its subject is the source, its clausal,
+object or infinitive complement is the content, as the verb's ``takes`` column
+allows), a phrase of ``cue_phrases.tsv`` ("according to X, ...": the source is
+the phrase's object, the content the clause it modifies), or a noun of
+``cue_nouns.tsv`` with a that-clause ("his claim that ..."). When the cue verb
+hangs off the reported clause (``"..., X said."``, parsed as parataxis), the
+content is that clause minus the cue's own subtree. Offsets are into
+``story.doc.text`` (title and body combined).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .lexicon import QuoteLexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Range = tuple[int, int]
+
+#: Dependencies under which a verb's subject is inherited from its head ("..., adding that ...").
+_INHERIT_SUBJECT = frozenset({"conj", "advcl", "xcomp"})
+#: How a cue verb can hang off the clause it reports.
+_CUE_ON_CONTENT = frozenset({"parataxis", "advcl", "ccomp", "conj"})
+_SUBJECTS = ("nsubj", "csubj")
+_COMPLEMENT_DEPS = {"ccomp": "clause", "dobj": "object", "xcomp": "to", "parataxis": "clause"}
+_TRIM = set(",;:—–-()[]") | {"\u2014", "\u2013"}
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One attribution found in the parse: cue, source and content ranges (combined offsets)."""
+
+    cue: Range
+    cue_token: Token
+    kind: str
+    speaker: Range | None
+    speaker_head: Token | None
+    content: list[Range] = field(default_factory=list)
+
+
+def token_range(doc: Doc, first: int, last: int) -> Range | None:
+    """Character range of tokens ``first..last`` (inclusive) with boundary punctuation trimmed."""
+    while first <= last and (doc[first].is_space or doc[first].text in _TRIM or doc[first].text == "."):
+        first += 1
+    while last >= first and (doc[last].is_space or doc[last].text in _TRIM or doc[last].text in ".,"):
+        last -= 1
+    if first > last:
+        return None
+    return doc[first].idx, doc[last].idx + len(doc[last].text)
+
+
+def _subtree_range(token: Token) -> Range | None:
+    return token_range(token.doc, token.left_edge.i, token.right_edge.i)
+
+
+def speaker_range(head: Token) -> Range | None:
+    """The source's noun phrase: the subject's subtree, cut before a comma-led apposition or clause."""
+    doc = head.doc
+    last = head.right_edge.i
+    for i in range(head.i + 1, head.right_edge.i + 1):
+        if doc[i].text in ",(—–" or (doc[i].dep_ in ("relcl", "acl") and doc[i].head == head):
+            last = i - 1
+            break
+    first = head.left_edge.i
+    return token_range(doc, first, max(last, head.i))
+
+
+def _subject(verb: Token) -> Token | None:
+    current = verb
+    for _ in range(3):
+        for child in current.children:
+            if child.dep_ in _SUBJECTS:
+                return child
+        for child in current.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+        if current.dep_ not in _INHERIT_SUBJECT or current.head == current:
+            return None
+        current = current.head
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """``says Tokayev`` when the parser left the name unattached: the name right after the verb."""
+    doc = verb.doc
+    i = verb.i + 1
+    if i >= len(doc) or doc[i].pos_ not in ("PROPN", "PRON"):
+        return None
+    while i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN" and doc[i + 1].head.i in (i, doc[i].head.i):
+        i += 1
+    return doc[i]
+
+
+def _minus(outer: Token, inner: Token) -> list[Range]:
+    """``outer``'s subtree without ``inner``'s subtree: up to two ranges (left and right)."""
+    doc = outer.doc
+    pieces: list[Range] = []
+    left = token_range(doc, outer.left_edge.i, inner.left_edge.i - 1) if inner.left_edge.i > outer.left_edge.i else None
+    right = token_range(doc, inner.right_edge.i + 1, outer.right_edge.i) if inner.right_edge.i < outer.right_edge.i else None
+    for piece in (left, right):
+        if piece is not None and piece[1] - piece[0] > 1:
+            pieces.append(piece)
+    return pieces
+
+
+def _prep_object(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = lex.verbs.get(token.lemma_.lower())
+    if verb is None:
+        return _that_clause_cue(token)
+    if verb.kind == "none":
+        return None
+    subject = _subject(token)
+    content: list[Range] = []
+    for child in token.children:
+        need = _COMPLEMENT_DEPS.get(child.dep_)
+        if child.dep_ == "prep" and f"prep:{child.lower_}" in verb.takes:
+            target = _prep_object(child)
+            piece = _subtree_range(target) if target is not None else None
+            if piece is not None:
+                content.append(piece)
+                break
+        if need is None:
+            continue
+        if child.dep_ == "parataxis" and child.i < token.i:
+            continue
+        if need in verb.takes or (need == "clause" and "quote" in verb.takes):
+            piece = _subtree_range(child)
+            if piece is not None:
+                content.append(piece)
+                break
+    if not content and token.dep_ in _CUE_ON_CONTENT and token.head != token and verb.kind == "speech":
+        head = token.head
+        before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+        if head.pos_ in ("VERB", "AUX") and (
+            token.dep_ == "parataxis" or (token.i > head.i and before is not None and before.text == ",")
+        ):
+            content = _minus(head, token)
+    if subject is None:
+        subject = _inverted_subject(token)
+    cue = (token.idx, token.idx + len(token.text))
+    speaker = speaker_range(subject) if subject is not None else None
+    return Attribution(cue, token, verb.kind, speaker, subject, content)
+
+
+def _that_clause_cue(token: Token) -> Attribution | None:
+    """Any verb with a subject and a that-clause ("X insists that ...") is a cue, lexicon or not."""
+    if token.pos_ != "VERB":
+        return None
+    clause = next((c for c in token.children if c.dep_ == "ccomp"
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+    if clause is None or subject is None:
+        return None
+    piece = _subtree_range(clause)
+    if piece is None:
+        return None
+    return Attribution((token.idx, token.idx + len(token.text)), token, "other",
+                       speaker_range(subject), subject, [piece])
+
+
+def _phrase_cue(doc: Doc, i: int, lex: QuoteLexicon) -> Attribution | None:
+    for phrase in lex.phrases:
+        n = len(phrase)
+        if i + n > len(doc) or tuple(t.lower_ for t in doc[i : i + n]) != phrase:
+            continue
+        prep = doc[i + n - 1]
+        source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        first = doc[i]
+        anchor = first.head
+        content = _minus(anchor, first) if anchor != first else []
+        speaker = speaker_range(source) if source is not None else None
+        return Attribution((first.idx, prep.idx + len(prep.text)), first, "speech", speaker, source, content)
+    return None
+
+
+def _noun_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in lex.nouns:
+        return None
+    clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp")
+                   and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+    if clause is None:
+        return None
+    source = next((c for c in token.children if c.dep_ == "poss"), None)
+    piece = _subtree_range(clause)
+    if piece is None:
+        return None
+    speaker = speaker_range(source) if source is not None else None
+    return Attribution((token.idx, token.idx + len(token.text)), token, "speech", speaker, source, [piece])
+
+
+def find_attributions(doc: Doc, lex: QuoteLexicon) -> list[Attribution]:
+    """Every cue in ``doc`` with its source and content as far as the parse shows them, in text order."""
+    found: list[Attribution] = []
+    first_words = {p[0] for p in lex.phrases}
+    for token in doc:
+        lower = token.lower_
+        attribution = None
+        if lower in first_words:
+            attribution = _phrase_cue(doc, token.i, lex)
+        if attribution is None:
+            attribution = _verb_cue(token, lex) or _noun_cue(token, lex)
+        if attribution is not None:
+            found.append(attribution)
+    return found
