@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..nlp import Story
 
 _MAX_STEPS = 12
+_FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 
 
 def combined_offsets(story: Story, expr: TimeExpr) -> tuple[int, int]:
@@ -22,19 +23,37 @@ def combined_offsets(story: Story, expr: TimeExpr) -> tuple[int, int]:
     return expr.start + shift, expr.end + shift
 
 
-def _path_to_clause(token: Token, trigger: Token) -> tuple[bool, Token | None, int]:
-    """Walk up from ``token``: (reached the trigger, clause verb where it stopped, steps)."""
+def _finite(verb: Token) -> bool:
+    """A verb heading a finite clause: it has a subject or a tensed form or auxiliary, or is the root."""
+    if verb.dep_ == "ROOT" or verb.tag_ in _FINITE_TAGS:
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") or (c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS)
+        for c in verb.children
+    )
+
+
+def _climb(token: Token, trigger: Token) -> tuple[int | None, list[int], int]:
+    """Walk up the parse from ``token`` to the first finite clause verb (included).
+
+    Returns (steps to the trigger or ``None``, indexes of the verbs passed on the
+    way, the last one being where the walk stopped, steps). Non-finite verbs
+    ("negotiations to establish peace since 2022") are passed through.
+    """
     tok, steps = token, 0
+    verbs: list[int] = []
     while steps <= _MAX_STEPS:
         if tok.i == trigger.i:
-            return True, None, steps
+            return steps, verbs, steps
         if steps > 0 and is_clause_verb(tok):
-            return False, tok, steps
+            verbs.append(tok.i)
+            if _finite(tok):
+                break
         if tok.head.i == tok.i:
-            return False, None, steps
+            break
         tok = tok.head
         steps += 1
-    return False, None, steps
+    return None, verbs, steps
 
 
 def governing_date(story: Story, dates: Sequence[TimeExpr], trigger: Token) -> TimeExpr | None:
@@ -43,12 +62,13 @@ def governing_date(story: Story, dates: Sequence[TimeExpr], trigger: Token) -> T
     ``trigger`` is a token of ``story.doc``. In order of preference:
 
     1. an expression whose head path in the dependency parse reaches the trigger
-       before crossing another clause verb ("talks ... in November 2024",
-       "calling for negotiations ... since the beginning of the conflict in
-       February 2022" for "calling");
-    2. for a nominal trigger ("talks"), an expression attached to the verb of the
+       before crossing another clause verb ("talks ... in November 2024");
+    2. one whose path reaches it through non-finite verbs only ("calling for
+       negotiations to establish peace ... since the beginning of the conflict in
+       February 2022", where the parse hangs the date on "establish");
+    3. for a nominal trigger ("talks"), an expression attached to the verb of the
        trigger's own clause ("discussed during his talks ... in November 2024");
-    3. for a verb conjoined to another ("met ... on Friday and signed"), an
+    4. for a verb conjoined to another ("met ... on Friday and signed"), an
        expression attached to the verb it is conjoined to.
 
     Ties go to the fewest parse steps, then the nearest in characters. Only
@@ -70,13 +90,13 @@ def governing_date(story: Story, dates: Sequence[TimeExpr], trigger: Token) -> T
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0 or span.start <= trigger.i < span.end:
             continue
-        reached, stopped_at, steps = _path_to_clause(span.root, trigger)
-        if reached:
-            level = 0
-        elif stopped_at is not None and own_verb is not None and stopped_at.i == own_verb.i:
-            level = 1
-        elif stopped_at is not None and conj_head is not None and stopped_at.i == conj_head.i:
+        reached, verbs, steps = _climb(span.root, trigger)
+        if reached is not None:
+            level = 0 if not verbs else 1
+        elif own_verb is not None and own_verb.i in verbs:
             level = 2
+        elif verbs and conj_head is not None and verbs[-1] == conj_head.i:
+            level = 3
         else:
             continue
         distance = min(abs(start - trigger.idx), abs(end - trigger.idx))
