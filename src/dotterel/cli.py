@@ -28,7 +28,7 @@ def _main() -> None:
 
 @app.command("code")
 def code_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz, .html), directories, or - for JSONL on stdin.")],
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz, .html, .rss/.atom/.xml feeds), directories, http(s) URLs of pages or feeds, or - for JSONL on stdin.")],
     pub_date: Annotated[str | None, typer.Option("--pub-date", help="Publication date (YYYY-MM-DD) for documents that have none.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl, json or table.")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
@@ -37,30 +37,39 @@ def code_command(
     actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same format as the bundled data/actors.tsv); repeatable.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
-    db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file.")] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
-    from .runner import RunSummary, code_inputs
+    from .feeds import code_sources, read_sources
+    from .runner import RunSummary
+    from .store import StoreRunSummary, code_into_store
 
     if fmt not in OUTPUT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
-    if db is not None:
-        raise typer.BadParameter("storing in DuckDB is not built yet", param_hint="--db")
     for path in actors or []:
         if not path.is_file():
             raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
     coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars)
-    summary = RunSummary()
+    summary = RunSummary() if db is None else StoreRunSummary()
 
     def on_skip(item: object) -> None:
         typer.echo(str(item), err=True)
 
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
-                              on_skip=on_skip, summary=summary)
-        write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
+        if db is None:
+            records = code_sources(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
+                                   on_skip=on_skip, summary=summary)
+        else:
+            assert isinstance(summary, StoreRunSummary)
+            records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
+                                      coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
+        if db is not None and output is None:
+            for _ in _progress(records):
+                pass
+        else:
+            write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
     except DotterelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -80,6 +89,11 @@ def _progress(records: Iterable[CodedDocument]) -> Iterator[CodedDocument]:
         sys.stderr.flush()
         yield record
     sys.stderr.write("\r" + " " * 30 + "\r")
+
+
+from .cli_store import register as _register_store_commands  # noqa: E402
+
+_register_store_commands(app)
 
 
 def main() -> None:

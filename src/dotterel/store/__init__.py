@@ -69,8 +69,10 @@ class Store:
         """Like :meth:`sql` but a pyarrow Table."""
         con = connect(self.path, read_only=True, timeout=self.timeout)
         try:
-            result = con.execute(query, list(params or []))
-            return result.fetch_arrow_table() if hasattr(result, "fetch_arrow_table") else result.arrow()
+            relation = con.sql(query, params=list(params or []))
+            if hasattr(relation, "to_arrow_table"):  # DuckDB 2.x; 1.x calls it arrow()
+                return relation.to_arrow_table()
+            return relation.arrow()
         finally:
             con.close()
 

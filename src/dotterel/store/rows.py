@@ -34,17 +34,18 @@ def text_hash(document: Document | CodedDocument) -> str:
     return h.hexdigest()
 
 
-def _read_tsv(package: str, name: str) -> list[list[str]]:
-    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+def read_data_tsv(name: str) -> list[list[str]]:
+    """Rows of a TSV under ``dotterel/data`` (comment lines starting with ``#`` left out)."""
+    text = resources.files("dotterel").joinpath("data", name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @cache
 def score_tables() -> tuple[dict[str, float], dict[tuple[str, str], float]]:
     """PLOVER base score per type and per (type, mode), from the events lexicon (plover.md §1.1, §2)."""
-    types = {row[0]: float(row[2]) for row in _read_tsv("dotterel.data.events", "types.tsv")}
+    types = {row[0]: float(row[2]) for row in read_data_tsv("events/types.tsv")}
     modes: dict[tuple[str, str], float] = {}
-    for row in _read_tsv("dotterel.data.events", "modes.tsv"):
+    for row in read_data_tsv("events/modes.tsv"):
         if len(row) >= 3 and row[2].strip():
             modes[(row[0], row[1])] = float(row[2])
     return types, modes

@@ -223,3 +223,27 @@ def _insert(con: Any, pa: Any, table: str, data: dict[str, list[Any]]) -> None:
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}").fetchall()
     finally:
         con.unregister(name)
+
+
+def seen_feed_items(writer: StoreWriter, feed_url: str) -> set[str]:
+    """Keys of the items of ``feed_url`` already coded into the store."""
+    con = writer._open()
+    try:
+        rows = con.execute("SELECT item_key FROM feed_items WHERE feed_url = ?", [feed_url]).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+def mark_feed_items(writer: StoreWriter, feed_url: str, items: list[tuple[str, str]]) -> None:
+    """Remember (item key, doc id) pairs of ``feed_url`` as done."""
+    if not items:
+        return
+    con = writer._open()
+    try:
+        con.executemany(
+            "INSERT INTO feed_items VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [[feed_url, key, doc_id, _now()] for key, doc_id in items],
+        )
+    finally:
+        con.close()

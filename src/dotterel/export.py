@@ -1,0 +1,376 @@
+"""Exports of stored events in the formats event-data users load: PLOVER, POLECAT, GDELT, CSV, Parquet.
+
+Every column of every format is documented in ``docs/store.md``. Rows are
+read from the store in pages and written as they come, so memory stays flat.
+
+- ``plover``: JSON Lines, one event per line, with PLOVER manual 2.0 field names
+  (``plover.md`` §6: ``id``, ``date``, ``actor``, ``recipient``, ``event``, ...).
+- ``polecat``: tab-separated with a header of POLECAT's column names; multiple
+  values joined by ``"; "``, missing values written ``None``.
+- ``gdelt``: GDELT 2.0 Events, 61 tab-separated columns, no header (as GDELT
+  ships it): CAMEO codes, QuadClass, Goldstein scale from the vendored
+  ``data/export/cameo_goldstein.tsv``, FIPS country codes for places.
+- ``csv`` / ``parquet``: the columns of :meth:`dotterel.store.Store.events`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import UsageError, missing_dependency
+from .store import Store
+from .store.queries import EVENT_SELECT, EventFilter
+from .store.rows import read_data_tsv
+
+EXPORT_FORMATS = ("plover", "polecat", "gdelt", "csv", "parquet")
+#: Country-slot codes that are not countries (plover.md §4).
+NON_STATE = {"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"}
+#: PLOVER sector → CAMEO actor type code where the two differ (plover.md §4).
+CAMEO_TYPE = {"JRN": "MED", "MED": "HLH"}
+QUAD_WORDS = {1: "VERBAL COOPERATION", 2: "MATERIAL COOPERATION", 3: "VERBAL CONFLICT",
+              4: "MATERIAL CONFLICT"}
+PAGE = 5000
+
+#: Per event: the base columns plus its actors as lists of structs (for plover/polecat/gdelt).
+_EXPORT_SQL = f"""
+SELECT {EVENT_SELECT}, e.eid, e.context, e.in_title, e.sentence_index, e.trigger_start, e.trigger_end,
+    e.sentence_start, e.sentence_end, e.location_geonames_id, e.location_start, e.location_end,
+    d.language, d.coder_version, d.stored_at,
+    (SELECT list(struct_pack(code := ea.code, sector := ea.sector, text := ea.text,
+                 name := a.name, role := a.role) ORDER BY ea.position)
+       FROM event_actors ea LEFT JOIN actors a ON a.doc_id = ea.doc_id AND a.actor_id = ea.actor_id
+      WHERE ea.eid = e.eid AND ea.role = 'source') AS source_actors,
+    (SELECT list(struct_pack(code := ea.code, sector := ea.sector, text := ea.text,
+                 name := a.name, role := a.role) ORDER BY ea.position)
+       FROM event_actors ea LEFT JOIN actors a ON a.doc_id = ea.doc_id AND a.actor_id = ea.actor_id
+      WHERE ea.eid = e.eid AND ea.role = 'target') AS target_actors,
+    (SELECT first(struct_pack(feature := p.feature, admin1 := p.admin1))
+       FROM places p WHERE p.doc_id = e.doc_id AND p.geonames_id = e.location_geonames_id) AS place
+FROM events e JOIN documents d USING (doc_id)
+"""
+
+
+def export(store: Store | str | Path | None, fmt: str, output: str | Path | IO[str] | None = None,
+           **filters: Any) -> int:
+    """Write the events matching ``filters`` in format ``fmt``; return the number of events.
+
+    ``output`` is a path or a text stream (standard output when ``None``;
+    ``parquet`` needs a path).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    st = store if isinstance(store, Store) else Store(store)
+    flt = EventFilter.of(**filters)
+    if fmt == "parquet":
+        if output is None or not isinstance(output, str | Path):
+            raise UsageError("parquet export needs --output FILE.parquet")
+        return _parquet(st, flt, Path(output))
+    if isinstance(output, str | Path):
+        with Path(output).open("w", encoding="utf-8", newline="") as stream:
+            return _write_text(st, flt, fmt, stream)
+    import sys
+
+    return _write_text(st, flt, fmt, output or sys.stdout)
+
+
+def _write_text(st: Store, flt: EventFilter, fmt: str, stream: IO[str]) -> int:
+    if fmt == "csv":
+        return _csv(st, flt, stream)
+    writer: Any = None
+    if fmt in ("polecat", "gdelt"):
+        writer = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
+                            escapechar=None)
+    if fmt == "polecat":
+        writer.writerow(POLECAT_COLUMNS)
+    n = 0
+    for row in _rows(st, flt):
+        n += 1
+        if fmt == "plover":
+            stream.write(json.dumps(plover_record(row), ensure_ascii=False) + "\n")
+        elif fmt == "polecat":
+            writer.writerow([_tsv(v) for v in polecat_row(row)])
+        else:
+            writer.writerow([_tsv(v, none="") for v in gdelt_row(row)])
+    return n
+
+
+def _rows(st: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
+    where, params = flt.where("e")
+    sql = f"{_EXPORT_SQL} WHERE {where} ORDER BY e.eid"
+    from .store.schema import connect
+
+    con = connect(st.path, read_only=True, timeout=st.timeout)
+    try:
+        cursor = con.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        while True:
+            page = cursor.fetchmany(PAGE)
+            if not page:
+                break
+            for values in page:
+                yield dict(zip(names, values, strict=True))
+    finally:
+        con.close()
+
+
+def _tsv(value: Any, none: str = "None") -> str:
+    if value is None or value == "":
+        return none
+    text = str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _csv(st: Store, flt: EventFilter, stream: IO[str]) -> int:
+    frame = st.events(**_filter_kwargs(flt))
+    frame.to_csv(stream, index=False, date_format="%Y-%m-%d", lineterminator="\n")
+    return len(frame)
+
+
+def _parquet(st: Store, flt: EventFilter, path: Path) -> int:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise missing_dependency("pyarrow", "store") from exc
+    from .store.queries import events_sql
+
+    sql, params = events_sql(flt)
+    table = st.arrow(sql, params)
+    pq.write_table(table, path)
+    return int(table.num_rows)
+
+
+def _filter_kwargs(flt: EventFilter) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(flt)
+
+
+def _iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return None
+
+
+def _end_date(start: date | None, precision: str | None) -> str | None:
+    if start is None or precision not in ("month", "year"):
+        return None
+    if precision == "year":
+        return date(start.year, 12, 31).isoformat()
+    return date(start.year, start.month, calendar.monthrange(start.year, start.month)[1]).isoformat()
+
+
+def _entity(actor: dict[str, Any]) -> dict[str, Any]:
+    return {"code": actor.get("code"), "sector": actor.get("sector"),
+            "entity_text": actor.get("text"), "name": actor.get("name"), "office": actor.get("role")}
+
+
+def plover_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One event as a PLOVER manual 2.0 JSON record (plover.md §6)."""
+    record: dict[str, Any] = {
+        "id": f"{row['doc_id']}:{row['event_id']}",
+        "date": _iso(row["event_date"]),
+        "actor": [_entity(a) for a in row["source_actors"] or []],
+        "recipient": [_entity(a) for a in row["target_actors"] or []],
+        "event": [row["event_type"]],
+        "mode": [row["mode"]] if row["mode"] else [],
+        "context": list(row["context"] or []),
+        "quad_code": row["quad_class"],
+        "event_scale": row["score"],
+        "event_text": [row["sentence"]] if row["sentence"] else [],
+    }
+    end = _end_date(row["event_date"], row["date_precision"])
+    if end:
+        record["enddate"] = end
+    if row["location"]:
+        record["event_loc"] = {
+            "extracted_place": row["location"], "geonameid": row["location_geonames_id"],
+            "lat": row["location_lat"], "lon": row["location_lon"],
+            "country_code": row["location_country"],
+        }
+    record["text_info"] = {
+        "doc_id": row["doc_id"], "in_title": bool(row["in_title"]),
+        "sentence": [row["sentence_start"], row["sentence_end"]],
+        "trigger": [row["trigger_start"], row["trigger_end"]], "trigger_text": row["trigger"],
+    }
+    record["cite_info"] = {
+        "url": row["url"], "title": row["title"], "publication": row["outlet"],
+        "pub_date": _iso(row["pub_date"]), "language": row["language"], "codebook": "PLOVER 2.0",
+        "version": row["coder_version"],
+    }
+    record["coder"] = f"dotterel {row['coder_version']}"
+    record["coded_date"] = _iso(row["stored_at"])
+    record["negated"] = bool(row["negated"])
+    record["hypothetical"] = bool(row["hypothetical"])
+    record["confidence"] = row["confidence"]
+    record["num_articles"] = row["num_articles"]
+    record["num_sources"] = row["num_sources"]
+    return record
+
+
+POLECAT_ACTOR = ("Name", "Country", "COW", "Primary {} Sector", "Sectors", "Title", "Name Raw",
+                 "Wikipedia {} ID")
+
+
+def _side(word: str) -> list[str]:
+    return [f"{word} {c}" if "{}" not in c else c.format(word) for c in POLECAT_ACTOR]
+
+
+POLECAT_COLUMNS = [
+    "Event ID", "Event Date", "Event Type", "Event Mode", "Contexts", "Quad Code",
+    "Event Intensity", *_side("Actor"), *_side("Recipient"), "Placename", "City", "District",
+    "Province", "Country", "Latitude", "Longitude", "GeoNames ID", "Raw Placename", "Feature Type",
+    "Source", "Publication Date", "Language", "Version", "Story ID", "Headline", "Event Text",
+    "Num Articles", "Num Sources",
+]
+
+
+def _join(values: list[Any]) -> str | None:
+    kept = [str(v) for v in values if v not in (None, "")]
+    return "; ".join(kept) if kept else None
+
+
+def polecat_row(row: dict[str, Any]) -> list[Any]:
+    """One event as a POLECAT-style row (columns :data:`POLECAT_COLUMNS`)."""
+    out: list[Any] = [
+        f"{row['doc_id']}:{row['event_id']}", _iso(row["event_date"]), row["event_type"].lower(),
+        row["mode"], _join(list(row["context"] or [])), QUAD_WORDS.get(row["quad_class"] or 0),
+        row["score"],
+    ]
+    for actors in (row["source_actors"] or [], row["target_actors"] or []):
+        out += [
+            _join([a.get("name") for a in actors]), _join([a.get("code") for a in actors]), None,
+            actors[0].get("sector") if actors else None, _join([a.get("sector") for a in actors]),
+            _join([a.get("role") for a in actors]), _join([a.get("text") for a in actors]), None,
+        ]
+    place = row.get("place") or {}
+    feature = place.get("feature") if place else None
+    out += [
+        row["location"], row["location"] if feature == "city" else None, None,
+        place.get("admin1") if place else None, row["location_country"], row["location_lat"],
+        row["location_lon"], row["location_geonames_id"], row["location"], feature,
+        row["outlet"], _iso(row["pub_date"]), row["language"], row["coder_version"], row["doc_id"],
+        row["title"], row["sentence"], row["num_articles"], row["num_sources"],
+    ]
+    return out
+
+
+@cache
+def goldstein_table() -> dict[str, float]:
+    """CAMEO code → Goldstein score (GDELT's CAMEO.goldsteinscale.txt, vendored)."""
+    rows = read_data_tsv("export/cameo_goldstein.tsv")
+    return {r[0]: float(r[1]) for r in rows[1:]}
+
+
+@cache
+def plover_cameo_table() -> dict[tuple[str, str], str]:
+    """(PLOVER type, mode or "") → CAMEO code used when an event has no ``cameo``."""
+    rows = read_data_tsv("export/plover_cameo.tsv")
+    return {(r[0], r[1]): r[2] for r in rows[1:]}
+
+
+@cache
+def fips_table() -> dict[str, str]:
+    """ISO3 → FIPS 10-4 country code (GDELT's geography convention)."""
+    rows = read_data_tsv("export/iso3_fips.tsv")
+    return {r[0]: r[1] for r in rows[1:]}
+
+
+def cameo_code(event_type: str, mode: str | None, cameo: str | None) -> str | None:
+    """The event's own CAMEO code, else the one chosen for its PLOVER type and mode."""
+    if cameo:
+        return cameo
+    table = plover_cameo_table()
+    return table.get((event_type, mode or "")) or table.get((event_type, ""))
+
+
+def goldstein(code: str | None) -> float | None:
+    """Goldstein score of a CAMEO code (falling back to its base and root codes)."""
+    if not code:
+        return None
+    table = goldstein_table()
+    for candidate in (code, code[:3], code[:2]):
+        if candidate in table:
+            return table[candidate]
+    return None
+
+
+def cameo_quad(code: str | None) -> int | None:
+    """GDELT's QuadClass from the CAMEO root: 01–05 → 1, 06–08 → 2, 09–13 → 3, 14–20 → 4."""
+    if not code or not code[:2].isdigit():
+        return None
+    root = int(code[:2])
+    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def _gdelt_actor(actors: list[dict[str, Any]]) -> list[Any]:
+    if not actors:
+        return [None] * 10
+    a = actors[0]
+    code = a.get("code")
+    country = code if code and code not in NON_STATE else None
+    sector = a.get("sector")
+    cameo_type = CAMEO_TYPE.get(sector, sector) if sector else None
+    type1 = cameo_type if country or not code else code
+    full = (country or code or "") + (cameo_type or "") if (country or code) else cameo_type
+    known = code if code == "UNO" else None
+    name = (a.get("name") or a.get("text") or "").upper() or None
+    return [full, name, country, known, None, None, None, type1,
+            cameo_type if type1 != cameo_type else None, None]
+
+
+def gdelt_row(row: dict[str, Any]) -> list[Any]:
+    """One event as the 61 columns of a GDELT 2.0 Events record."""
+    day: date | None = row["event_date"]
+    code = cameo_code(row["event_type"], row["mode"], row["cameo"])
+    geo: list[Any] = [0, None, None, None, None, None, None, None]
+    if row["location"]:
+        place = row.get("place") or {}
+        feature = place.get("feature") if place else None
+        country = row["location_country"]
+        us = country == "USA"
+        kind = {"country": 1, "admin": 2 if us else 5, "city": 3 if us else 4}.get(feature or "", 4)
+        fips = fips_table().get(country or "")
+        geo = [kind, row["location"], fips, fips, None, row["location_lat"], row["location_lon"],
+               row["location_geonames_id"]]
+    stored = row["stored_at"]
+    return [
+        row["eid"],
+        day.strftime("%Y%m%d") if day else None,
+        day.strftime("%Y%m") if day else None,
+        day.year if day else None,
+        round(day.year + (day.month * 30 + day.day) / 365, 4) if day else None,
+        *_gdelt_actor(row["source_actors"] or []),
+        *_gdelt_actor(row["target_actors"] or []),
+        1 if row["in_title"] or row["sentence_index"] == 0 else 0,
+        code, code[:3] if code else None, code[:2] if code else None,
+        cameo_quad(code), goldstein(code),
+        row["num_articles"], row["num_sources"], row["num_articles"], None,
+        0, None, None, None, None, None, None, None,
+        0, None, None, None, None, None, None, None,
+        *geo,
+        stored.strftime("%Y%m%d%H%M%S") if stored else None,
+        row["url"] or row["doc_id"],
+    ]
+
+
+GDELT_COLUMNS = [
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *[f"Actor1{c}" for c in ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode",
+                             "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code")],
+    *[f"Actor2{c}" for c in ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode",
+                             "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code")],
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    *[f"{g}_{c}" for g in ("Actor1Geo", "Actor2Geo", "ActionGeo")
+      for c in ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")],
+    "DATEADDED", "SOURCEURL",
+]

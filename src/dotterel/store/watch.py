@@ -1,0 +1,89 @@
+"""``dotterel watch``: poll feeds and code only their new items into a store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..coder import Coder
+from ..feeds import FeedEntry, Fetcher, FetchError, read_feed
+from ..model import CodedDocument
+from ..read import Item, ReadDocument, Skipped
+from .ingest import DEFAULT_BATCH, StoreRunSummary, code_into_store
+from .schema import default_db_path
+from .writer import StoreWriter, mark_feed_items, seen_feed_items
+
+
+@dataclass
+class Cycle:
+    """What one polling round did."""
+
+    number: int
+    new_items: int = 0
+    stored: int = 0
+    failed_feeds: int = 0
+
+
+def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder,
+              fetcher: Fetcher, batch_size: int = DEFAULT_BATCH,
+              on_skip: Callable[[Skipped], None] | None = None,
+              cycle: Cycle | None = None) -> Iterator[CodedDocument]:
+    """One round: fetch each feed, code its unseen items into the store, remember them."""
+    cycle = cycle or Cycle(1)
+    path = default_db_path(db)
+    writer = StoreWriter(path)
+    for feed in feeds:
+        try:
+            body = fetcher.get(feed).body if feed.startswith(("http://", "https://")) \
+                else Path(feed).read_bytes()
+        except (FetchError, OSError) as exc:
+            cycle.failed_feeds += 1
+            if on_skip is not None:
+                on_skip(Skipped(feed, None, f"could not read the feed: {exc}"))
+            continue
+        seen = seen_feed_items(writer, feed)
+        done: list[tuple[str, str]] = []
+
+        def remember(entry: FeedEntry, item: Item, done: list[tuple[str, str]] = done) -> None:
+            if isinstance(item, ReadDocument):
+                done.append((entry.key, item.document.doc_id))
+
+        items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember))
+        cycle.new_items += len(items)
+        if not items:
+            continue
+        summary = StoreRunSummary()
+        for record in code_into_store(items, db=path, coder=coder, batch_size=batch_size,
+                                      command=f"watch {feed}", on_skip=on_skip, summary=summary):
+            cycle.stored += 1
+            yield record
+        mark_feed_items(writer, feed, done)
+
+
+def watch(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder | None = None,
+          every: float = 900.0, iterations: int | None = None, fetcher: Fetcher | None = None,
+          batch_size: int = DEFAULT_BATCH, on_skip: Callable[[Skipped], None] | None = None,
+          on_cycle: Callable[[Cycle], None] | None = None,
+          sleep: Callable[[float], None] = time.sleep) -> Iterator[CodedDocument]:
+    """Poll ``feeds`` every ``every`` seconds (forever, or ``iterations`` rounds), coding new items."""
+    coder = coder or Coder()
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        number = 0
+        while iterations is None or number < iterations:
+            number += 1
+            started = time.monotonic()
+            cycle = Cycle(number)
+            yield from poll_once(feeds, db=db, coder=coder, fetcher=fetcher, batch_size=batch_size,
+                                 on_skip=on_skip, cycle=cycle)
+            if on_cycle is not None:
+                on_cycle(cycle)
+            if iterations is not None and number >= iterations:
+                break
+            sleep(max(0.0, every - (time.monotonic() - started)))
+    finally:
+        if own:
+            fetcher.close()
