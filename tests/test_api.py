@@ -15,7 +15,7 @@ PINNED_ALL = {
     "Actor", "ActorRef", "CodedDocument", "Coder", "DependencyError", "Document", "DocumentError",
     "DotterelError", "Event", "EventLocation", "InputError", "Mention", "Place", "Quote",
     "RunSummary", "SentenceRef", "Speaker", "TextSpan", "TimeExpr", "UsageError", "__version__",
-    "code", "code_inputs",
+    "code", "code_inputs", "open",
 }
 
 

@@ -32,6 +32,7 @@ from .model import (
     TimeExpr,
 )
 from .runner import RunSummary, code_inputs
+from .store import open
 
 __all__ = [
     "Actor",
@@ -57,4 +58,5 @@ __all__ = [
     "__version__",
     "code",
     "code_inputs",
+    "open",
 ]
