@@ -25,9 +25,10 @@ __all__ = ["extract_dates", "governing_date"]
 def extract_dates(story: Story) -> list[TimeExpr]:
     """The story's temporal expressions, title first, in text order, with exact offsets."""
     out: list[TimeExpr] = []
-    for found in find_dates(story.doc.text, story.pub_date, story.doc):
+    full = story.doc.text  # Doc.text joins the tokens on every access: read it once
+    for found in find_dates(full, story.pub_date, story.doc):
         start, end, in_title = story.locate(found.start, found.end)
-        text = story.doc.text[found.start : found.start + (end - start)]
+        text = full[found.start : found.start + (end - start)]
         date, precision = found.value if found.value is not None else (None, None)
         out.append(
             TimeExpr(text=text, start=start, end=end, in_title=in_title, date=date, precision=precision)

@@ -86,32 +86,66 @@ class _Context:
 
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[^\S\n]+\Z")
-Resolver = Callable[[re.Match[str], _Context], _Keep | None]
 
 
-def _core(m: re.Match[str], name: str = "core") -> tuple[int, int]:
+class _Match:
+    """A pattern's core match and the optional left context before it ("last", "early ")."""
+
+    __slots__ = ("core", "left")
+
+    def __init__(self, core: re.Match[str], left: re.Match[str] | None):
+        self.core = core
+        self.left = left
+
+    def __getitem__(self, name: str) -> str | None:
+        if name in self.core.re.groupindex and self.core.group(name) is not None:
+            return self.core.group(name)
+        if self.left is not None and name in self.left.re.groupindex:
+            return self.left.group(name)
+        return None
+
+    def req(self, name: str) -> str:
+        value = self[name]
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def start(self, name: str | int = 0) -> int:
+        return self.core.start(name)
+
+    def end(self, name: str | int = 0) -> int:
+        return self.core.end(name)
+
+    def group(self, name: str | int = 0) -> str:
+        return self.core.group(name)
+
+
+Resolver = Callable[[_Match, _Context], _Keep | None]
+
+
+def _core(m: _Match, name: str) -> tuple[int, int]:
     return m.start(name), m.end(name)
 
 
 # --- resolvers: absolute ---------------------------------------------------
 
 
-def _iso(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    d = valid_day(int(m["y"]), int(m["mo"]), int(m["d"]))
+def _iso(m: _Match, ctx: _Context) -> _Keep | None:
+    d = valid_day(int(m.req("y")), int(m.req("mo")), int(m.req("d")))
     return _Keep(day(d)) if d else None
 
 
-def _full_day(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    d = valid_day(int(m["y"]), ctx.lex.month_of(m["mon"]), int(m["d"]))
+def _full_day(m: _Match, ctx: _Context) -> _Keep | None:
+    d = valid_day(int(m.req("y")), ctx.lex.month_of(m.req("mon")), int(m.req("d")))
     return _Keep(day(d)) if d else None
 
 
-def _month_year(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    return _Keep(month(int(m["y"]), ctx.lex.month_of(m["mon"])))
+def _month_year(m: _Match, ctx: _Context) -> _Keep | None:
+    return _Keep(month(int(m.req("y")), ctx.lex.month_of(m.req("mon"))))
 
 
-def _year(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    y = int(m["y"])
+def _year(m: _Match, ctx: _Context) -> _Keep | None:
+    y = int(m.req("y"))
     if not 1000 <= y <= 2199:
         return None
     if m["mod"] is None and not ctx.licensed(*_core(m, "y")):
@@ -119,15 +153,15 @@ def _year(m: re.Match[str], ctx: _Context) -> _Keep | None:
     return _Keep(year(y))
 
 
-def _unresolved(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _unresolved(m: _Match, ctx: _Context) -> _Keep | None:
     return _Keep(None)
 
 
 # --- resolvers: relative to the publication date ----------------------------
 
 
-def _day_month(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    mon, dom = ctx.lex.month_of(m["mon"]), int(m["d"])
+def _day_month(m: _Match, ctx: _Context) -> _Keep | None:
+    mon, dom = ctx.lex.month_of(m.req("mon")), int(m.req("d"))
     if valid_day(2000, mon, dom) is None:  # 2000 is a leap year: Feb 29 exists
         return None
     if ctx.pub is None:
@@ -137,36 +171,36 @@ def _day_month(m: re.Match[str], ctx: _Context) -> _Keep | None:
     return _Keep(day(d) if d else None)
 
 
-def _month_rel_year(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _month_rel_year(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
-    shift = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
-    return _Keep(month(ctx.pub.year + shift, ctx.lex.month_of(m["mon"])))
+    shift = {"last": -1, "this": 0, "next": 1}[m.req("rel").lower()]
+    return _Keep(month(ctx.pub.year + shift, ctx.lex.month_of(m.req("mon"))))
 
 
-def _rel_month(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _rel_month(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
-    rel, mon = " ".join(m["rel"].lower().split()), ctx.lex.month_of(m["mon"])
+    rel, mon = " ".join(m.req("rel").lower().split()), ctx.lex.month_of(m.req("mon"))
     if rel == "this":
         return _Keep(month(ctx.pub.year, mon))
     lean = FUTURE if rel == "next" else PAST
     return _Keep(month(*month_near(ctx.pub, mon, lean, strict=True)))
 
 
-def _bare_month(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _bare_month(m: _Match, ctx: _Context) -> _Keep | None:
     if m["mod"] is None and not ctx.licensed(*_core(m, "mon")):
         return None
     if ctx.pub is None:
         return _Keep(None)
     lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else PAST
-    return _Keep(month(*month_near(ctx.pub, ctx.lex.month_of(m["mon"]), lean)))
+    return _Keep(month(*month_near(ctx.pub, ctx.lex.month_of(m.req("mon")), lean)))
 
 
-def _weekday(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _weekday(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
-    wd = ctx.lex.weekdays[m["wd"]]
+    wd = ctx.lex.weekdays[m.req("wd")]
     rel = " ".join((m["rel"] or "").lower().split())
     if rel in ("last", "this past"):
         return _Keep(day(weekday_near(ctx.pub, wd, PAST, strict=True)))
@@ -194,20 +228,20 @@ _DAY_WORDS = {
 }
 
 
-def _day_word(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _day_word(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     shift = _DAY_WORDS[" ".join(m.group(0).lower().split())]
     return _Keep(day(ctx.pub + timedelta(days=shift)))
 
 
-def _ago(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    n = ctx.lex.number(m["n"])
+def _ago(m: _Match, ctx: _Context) -> _Keep | None:
+    n = ctx.lex.number(m.req("n"))
     if n is None:
         return None
     if ctx.pub is None:
         return _Keep(None)
-    unit = m["unit"].lower()
+    unit = m.req("unit").lower()
     pub = ctx.pub
     if unit == "day":
         return _Keep(day(pub - timedelta(days=n)))
@@ -220,12 +254,12 @@ def _ago(m: re.Match[str], ctx: _Context) -> _Keep | None:
     return _Keep(None)  # decades ago: too coarse for a year
 
 
-def _rel_unit(m: re.Match[str], ctx: _Context) -> _Keep | None:
+def _rel_unit(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     pub = ctx.pub
-    shift = {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
-    unit = m["unit"].lower()
+    shift = {"last": -1, "this": 0, "next": 1}[m.req("rel").lower()]
+    unit = m.req("unit").lower()
     if unit == "week":
         return _Keep(week_value(pub + timedelta(days=7 * shift)))
     if unit == "weekend":
@@ -236,8 +270,8 @@ def _rel_unit(m: re.Match[str], ctx: _Context) -> _Keep | None:
     return _Keep(year(pub.year + shift))
 
 
-def _holiday(m: re.Match[str], ctx: _Context) -> _Keep | None:
-    name = m["hol"]
+def _holiday(m: _Match, ctx: _Context) -> _Keep | None:
+    name = m.req("hol")
     if not name.endswith(("Day", "Eve")) and not ctx.licensed(m.start(), m.end()):
         return None
     if ctx.pub is None:
@@ -251,76 +285,104 @@ def _holiday(m: re.Match[str], ctx: _Context) -> _Keep | None:
 # --- the patterns -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """A core regex (starting with a literal, so the regex engine skips ahead fast), the
+    optional context allowed right before it, the characters that may not precede the
+    whole match, and the resolver."""
+
+    name: str
+    core: re.Pattern[str]
+    left: re.Pattern[str] | None
+    bad_before: str
+    resolve: Resolver
+
+
+def _cased(words: list[str]) -> str:
+    """An alternation of words in lower case and Capitalized ("last|Last")."""
+    forms = sorted({w for word in words for w in (word, word[:1].upper() + word[1:])}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(f).replace(r"\ ", WS) for f in forms) + ")"
+
+
 @lru_cache(maxsize=1)
-def patterns() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
-    """(name, compiled regex, resolver), in order of preference for equal spans."""
+def patterns() -> tuple[Pattern, ...]:
+    """The patterns, in order of preference for equal spans."""
     lex = load_lexicon()
     mon = rf"(?P<mon>{lex.month_re})(?![A-Za-z])"
-    wd_prefix = rf"(?:{lex.weekday_re},?{WS})?"
-    dom = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+    dom = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
     yr = r"(?P<y>[12]\d{3})(?![\d%])"
-    mod = rf"(?P<mod>(?i:early|mid|late|the{WS}(?:end|beginning|start|middle){WS}of)(?:-|{WS}))"
-    rel3 = r"(?P<rel>(?i:last|this|next))"
-    num = lex.number_re
-    b = r"(?<![A-Za-z0-9])"
+    num = "(?:\\d{1,4}|" + _cased(sorted(lex.number_words)) + ")"
+    mod = rf"(?P<mod>{_cased(['early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])})(?:-|{WS})\Z"
+    the_mod = rf"(?:(?:{_cased(['the'])}{WS})?{mod[:-2]}|{_cased(['the'])}{WS})\Z"
+    weekday_prefix = rf"{lex.weekday_re},?{WS}\Z"
     e = r"(?![A-Za-z])"
-    specs: list[tuple[str, str, Resolver]] = [
-        ("iso", r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?![\d-])", _iso),
-        ("month_day_year", rf"{b}{wd_prefix}{mon}\.?{WS}{dom},?{WS}{yr}", _full_day),
-        ("day_month_year", rf"{b}{wd_prefix}{dom}{WS}(?:of{WS})?{mon}\.?,?{WS}{yr}", _full_day),
-        ("month_year", rf"{b}{mod}?{mon}\.?,?{WS}(?:of{WS})?{yr}", _month_year),
-        ("month_rel_year", rf"{b}{mod}?{mon}\.?{WS}(?:of{WS})?{rel3}{WS}(?i:year){e}", _month_rel_year),
-        ("rel_month", rf"{b}{mod}?(?P<rel>(?i:last|next|this{WS}past|this)){WS}{mon}", _rel_month),
-        ("month_day", rf"{b}{wd_prefix}{mon}\.?{WS}{dom}(?![\d:])", _day_month),
-        ("day_month", rf"(?<![\d.,$£€]){dom}{WS}(?:of{WS})?{mon}", _day_month),
-        ("decade", rf"{b}(?:(?i:the){WS})?{mod}?(?:[12]\d{{2}}0|['’]\d0)s{e}", _unresolved),
-        (
-            "century",
-            rf"{b}(?:(?i:the){WS})?{mod}?\d{{1,2}}(?:st|nd|rd|th){WS}(?i:century|centuries){e}",
-            _unresolved,
-        ),
-        ("year", rf"{b}{mod}?(?<![\d$£€.,#]){yr}(?!s{e}|,\d|\.\d)", _year),
-        ("holiday", rf"{b}(?P<hol>{lex.holiday_re}){e}", _holiday),
-        ("month", rf"{b}{mod}?{mon}(?![\w'’])", _bare_month),
+    alnum = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    specs: list[tuple[str, str, str | None, str, Resolver]] = [
+        ("iso", r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?![\d-])", None, alnum + "-", _iso),
+        ("month_day_year", rf"{mon}\.?{WS}{dom},?{WS}{yr}", weekday_prefix, alnum, _full_day),
+        ("day_month_year", rf"{dom}{WS}(?:of{WS})?{mon}\.?,?{WS}{yr}", weekday_prefix, alnum + ".,", _full_day),
+        ("month_year", rf"{mon}\.?,?{WS}(?:of{WS})?{yr}", mod, alnum, _month_year),
+        ("month_rel_year", rf"{mon}\.?{WS}(?:of{WS})?(?P<rel>(?i:last|this|next)){WS}(?i:year){e}", mod, alnum, _month_rel_year),
+        ("rel_month", rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this'])}){WS}{mon}", mod, alnum, _rel_month),
+        ("month_day", rf"{mon}\.?{WS}{dom}(?![\d:])", weekday_prefix, alnum, _day_month),
+        ("day_month", rf"{dom}{WS}(?:of{WS})?{mon}", None, alnum + ".,$£€", _day_month),
+        ("decade", rf"(?:[12]\d{{2}}0|['’]\d0)s{e}", the_mod, alnum, _unresolved),
+        ("century", rf"\d{{1,2}}(?:st|nd|rd|th){WS}(?i:century|centuries){e}", the_mod, alnum, _unresolved),
+        ("year", rf"{yr}(?!s{e}|,\d|\.\d)", mod, alnum + "$£€.,#", _year),
+        ("holiday", rf"(?P<hol>{lex.holiday_re}){e}", None, alnum, _holiday),
+        ("month", rf"{mon}(?![\w'’])", mod, alnum, _bare_month),
         (
             "weekday",
-            rf"{b}(?:(?P<rel>(?i:last|next|this{WS}past|this|early|late)){WS})?"
-            rf"(?P<wd>{lex.weekday_re})(?:{WS}(?i:morning|afternoon|evening|night))?(?![A-Za-z])",
+            rf"(?P<wd>{lex.weekday_re})(?:{WS}(?i:morning|afternoon|evening|night))?{e}",
+            rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this', 'early', 'late'])}){WS}\Z",
+            alnum,
             _weekday,
         ),
         (
             "day_word",
-            rf"{b}(?i:the{WS}day{WS}(?:before{WS}yesterday|after{WS}tomorrow)|yesterday|today"
-            rf"|tomorrow|tonight|last{WS}night|this{WS}(?:morning|afternoon|evening)){e}",
+            _cased(["yesterday", "today", "tomorrow", "tonight", "last night", "this morning",
+                    "this afternoon", "this evening", "the day before yesterday",
+                    "the day after tomorrow"]) + e,
+            None,
+            alnum,
             _day_word,
         ),
         (
             "ago",
-            rf"{b}(?:(?i:about|nearly|almost|some|just|only|roughly|around|over|more{WS}than)"
-            rf"{WS})?(?P<n>{num}){WS}(?P<unit>(?i:day|week|month|year|decade))(?i:s)?{WS}(?i:ago){e}",
+            rf"(?P<n>{num}){WS}(?P<unit>(?i:day|week|month|year|decade))(?i:s)?{WS}(?i:ago){e}",
+            _cased(["about", "nearly", "almost", "some", "just", "only", "roughly", "around",
+                    "over", "more than"]) + rf"{WS}\Z",
+            alnum,
             _ago,
         ),
         (
             "vague_ago",
-            rf"{b}(?:(?i:a{WS}few|several|many|some|a{WS}couple{WS}of){WS})?"
-            rf"(?i:days|weeks|months|years|decades){WS}(?i:ago){e}",
+            _cased(["days", "weeks", "months", "years", "decades"]) + rf"{WS}(?i:ago){e}",
+            _cased(["a few", "several", "many", "some", "a couple of"]) + rf"{WS}\Z",
+            alnum,
             _unresolved,
         ),
         (
             "rel_unit",
-            rf"{b}(?:(?i:earlier|later|early|late|the{WS}(?:end|beginning|start|middle){WS}of)"
-            rf"{WS}|(?i:mid)-)?{rel3}{WS}(?P<unit>(?i:week|weekend|month|year)){e}",
+            rf"(?P<rel>{_cased(['last', 'this', 'next'])}){WS}(?P<unit>(?i:week|weekend|month|year)){e}",
+            rf"(?:{_cased(['earlier', 'later', 'early', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])}{WS}|{_cased(['mid'])}-)\Z",
+            alnum,
             _rel_unit,
         ),
         (
             "vague",
-            rf"{b}(?:(?i:the){WS})?(?i:recent|past|last|coming|next|following|previous|upcoming"
-            rf"|this{WS}past){WS}(?:(?i:few|several|couple{WS}of|{num}){WS})?"
-            rf"(?i:days|weeks|months|years|decades|day|week|month|year|decade){e}",
+            _cased(["recent", "past", "last", "coming", "next", "following", "previous", "upcoming"])
+            + rf"{WS}(?:(?:few|several|couple{WS}of|{num}){WS})?"
+            + rf"(?i:days|weeks|months|years|decades|day|week|month|year|decade){e}",
+            rf"{_cased(['the', 'this'])}{WS}\Z",
+            alnum,
             _unresolved,
         ),
     ]
-    return tuple((name, re.compile(rx), fn) for name, rx, fn in specs)
+    return tuple(
+        Pattern(name, re.compile(core), None if left is None else re.compile(left), bad, fn)
+        for name, core, left, bad, fn in specs
+    )
 
 
 _TRAILING_JUNK = " \t,;:.-–—"
@@ -386,11 +448,19 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
     """
     ctx = _Context(text, pub, doc, load_lexicon())
     hits: list[tuple[int, int, int, Value | None]] = []
-    for rank, (_name, rx, resolve) in enumerate(patterns()):
-        for m in rx.finditer(text):
-            kept = resolve(m, ctx)
+    for rank, pattern in enumerate(patterns()):
+        for core in pattern.core.finditer(text):
+            start = core.start()
+            if start and text[start - 1] in pattern.bad_before:
+                continue
+            left = None
+            if pattern.left is not None and start:
+                left = pattern.left.search(text, max(0, start - 24), start)
+                if left is not None and left.start() and text[left.start() - 1].isalpha():
+                    left = None
+            kept = pattern.resolve(_Match(core, left), ctx)
             if kept is not None:
-                hits.append((m.start(), m.end(), rank, kept.value))
+                hits.append((start if left is None else left.start(), core.end(), rank, kept.value))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
     chosen: list[Found] = []
     taken: list[tuple[int, int]] = []
