@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING
 from ..model import Quote, Speaker, TextSpan
 from .lexicon import QuoteLexicon, load_lexicon
 from .marks import Quoted, find_quoted
-from .reported import Attribution, Range, find_attributions
+from .reported import Attribution, Range, colon_cue, find_attributions
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
     from ..actors import ActorTable
     from ..nlp import Story
@@ -46,6 +46,8 @@ MIN_ORPHAN_WORDS = 8
 #: Farthest a cue may stand after a closing mark / before an opening mark (characters).
 MAX_GAP_AFTER = 60
 MAX_GAP_BEFORE = 50
+#: Kinds of cue still reported on their own when inside another attribution's content.
+NESTED_KINDS: frozenset[str] = frozenset()
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "at", "by", "from"})
 _CONTENT_TRIM = " \t\n,;:"
@@ -77,8 +79,9 @@ def _trim(text: str, start: int, end: int) -> Range:
 class _Finder:
     """The state of one story's quote search (combined-string offsets throughout)."""
 
-    def __init__(self, text: str, lex: QuoteLexicon, quoted: list[Quoted], attributions: list[Attribution]):
-        self.text = text
+    def __init__(self, doc: Doc, lex: QuoteLexicon, quoted: list[Quoted], attributions: list[Attribution]):
+        self.doc = doc
+        self.text = doc.text
         self.lex = lex
         self.quoted = quoted
         self.attributions = attributions
@@ -113,7 +116,7 @@ class _Finder:
         """A cue right after the closing mark (``"...," X said``) or right before the opening one."""
         best: tuple[int, Attribution] | None = None
         for a in self.attributions:
-            if id(a) in self.used and a.content and not self._shares(a, q):
+            if a.content and not self._shares(a, q) and not self.text[a.cue[1] : q.open].rstrip().endswith(":"):
                 continue
             if a.cue[0] >= q.close:
                 gap = self.text[q.close : a.cue[0]]
@@ -159,6 +162,10 @@ class _Finder:
             if attribution is None:
                 attribution = self.adjacent(q)
             if attribution is None:
+                colon = self.text.rfind(":", max(0, q.open - 3), q.open)
+                if colon >= 0 and self.text[colon + 1 : q.open].strip() == "":
+                    attribution = colon_cue(self.doc, colon)
+            if attribution is None:
                 short = len(words) < MIN_QUOTE_WORDS or _title_like(words)
                 starts_paragraph = self.text[: q.open].rstrip(" \t").endswith("\n") or q.open == 0
                 if (not short and last_direct is not None and last_direct[0] >= para - 1
@@ -173,11 +180,15 @@ class _Finder:
             records.append(_Record(_trim(self.text, q.start, q.end), True, attribution))
             last_direct = (para, attribution)
         direct_ranges = [r.content for r in records]
+        reported = [piece for a in self.attributions if a.content for piece in a.content]
         for a in self.attributions:
             if id(a) in self.used or not a.content:
                 continue
-            if self.lex.verbs.get(a.cue_token.lemma_.lower()) is not None and self.lex.verbs[a.cue_token.lemma_.lower()].takes == {"quote"}:
+            verb = self.lex.verbs.get(a.cue_token.lemma_.lower())
+            if verb is not None and verb.takes == {"quote"}:
                 continue
+            if a.kind not in NESTED_KINDS and any(lo <= a.cue[0] < hi for lo, hi in reported):
+                continue  # a stance inside someone's reported words is part of those words
             for piece in a.content:
                 if not _words(self.text[piece[0] : piece[1]]):
                     continue
@@ -199,25 +210,31 @@ def _actor_id(actors: ActorTable, head: Token | None, rng: Range) -> str | None:
     return None if actor is None else actor.id
 
 
+def _span(story: Story, text: str, rng: Range) -> TextSpan:
+    """A contract span for combined-string range ``rng`` (``text`` is ``story.doc.text``, read once)."""
+    start, end, _ = story.locate(*rng)
+    return TextSpan(text=text[rng[0] : rng[0] + end - start], start=start, end=end)
+
+
 def extract_quotes(story: Story, actors: ActorTable) -> list[Quote]:
     """Direct quotes and reported speech of ``story``, ids ``Q1``... in text order (title first)."""
     lex = load_lexicon()
     text = story.doc.text
-    finder = _Finder(text, lex, find_quoted(text, lex.marks), find_attributions(story.doc, lex))
+    finder = _Finder(story.doc, lex, find_quoted(text, lex.marks), find_attributions(story.doc, lex))
     quotes: list[Quote] = []
     for record in finder.run():
         start, end = record.content
         if end <= start:
             continue
-        _content_start, _, in_title = story.locate(start, end)
+        in_title = story.in_title(start)
         speaker: Speaker | None = None
         cue: TextSpan | None = None
         a = record.attribution
         if a is not None and a.speaker is not None and story.in_title(a.speaker[0]) == in_title:
-            span = story.span(*a.speaker)
+            span = _span(story, text, a.speaker)
             speaker = Speaker(_actor_id(actors, a.speaker_head, a.speaker), span.text, span.start, span.end)
         if a is not None and story.in_title(a.cue[0]) == in_title:
-            cue = story.span(*a.cue)
+            cue = _span(story, text, a.cue)
         quotes.append(Quote(id=f"Q{len(quotes) + 1}", direct=record.direct, in_title=in_title,
-                            speaker=speaker, cue=cue, content=story.span(start, end)))
+                            speaker=speaker, cue=cue, content=_span(story, text, (start, end))))
     return quotes

@@ -36,11 +36,12 @@ class QuoteMarks:
     single_open: frozenset[str]
     single_close: frozenset[str]
     single_straight: frozenset[str]
+    all: frozenset[str] = frozenset()
 
-    @property
-    def all(self) -> frozenset[str]:
-        return (self.double_open | self.double_close | self.double_straight
-                | self.single_open | self.single_close | self.single_straight)
+    def __post_init__(self) -> None:
+        every = (self.double_open | self.double_close | self.double_straight
+                 | self.single_open | self.single_close | self.single_straight)
+        object.__setattr__(self, "all", every)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,21 @@ def _subtree_range(token: Token) -> Range | None:
     return token_range(token.doc, token.left_edge.i, token.right_edge.i)
 
 
+def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
+    """``head``'s subtree, ending before a coordinated cue verb ("... and said that ...")."""
+    doc = head.doc
+    last = head.right_edge.i
+    for child in head.children:
+        if child.dep_ == "conj" and child.i > head.i and child.pos_ == "VERB":
+            verb = lex.verbs.get(child.lemma_.lower())
+            if verb is not None and verb.kind != "none" and not any(c.dep_ in _SUBJECTS for c in child.children):
+                last = child.left_edge.i - 1
+                while last > head.i and (doc[last].dep_ in ("cc", "punct") or doc[last].is_space):
+                    last -= 1
+                break
+    return token_range(doc, head.left_edge.i, last)
+
+
 def speaker_range(head: Token) -> Range | None:
     """The source's noun phrase: the subject's subtree, cut before a comma-led apposition or clause."""
     doc = head.doc
@@ -70,9 +85,14 @@ def speaker_range(head: Token) -> Range | None:
     return token_range(doc, first, max(last, head.i))
 
 
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, lex: QuoteLexicon) -> Token | None:
+    """The verb's subject, or the subject it shares with the verb it is coordinated with or hangs off.
+
+    A cue coordinated inside another cue's reported clause ("He said A and said B",
+    misparsed as B's ``said`` hanging off A's verb) takes the outer cue's subject.
+    """
     current = verb
-    for _ in range(3):
+    for _ in range(4):
         for child in current.children:
             if child.dep_ in _SUBJECTS:
                 return child
@@ -81,9 +101,17 @@ def _subject(verb: Token) -> Token | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
+        if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN") and current.tag_ == "VBG":
+            return current.head  # "a speech vowing to ...": the noun is the source
+        if current.dep_ == "pcomp" and current.head.head != current.head:
+            current = current.head.head  # "by saying ...": the verb the preposition hangs off
+            continue
         if current.dep_ not in _INHERIT_SUBJECT or current.head == current:
             return None
-        current = current.head
+        head = current.head
+        if current.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in lex.verbs:
+            head = head.head
+        current = head
     return None
 
 
@@ -122,7 +150,7 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         return _that_clause_cue(token)
     if verb.kind == "none":
         return None
-    subject = _subject(token)
+    subject = _subject(token, lex)
     content: list[Range] = []
     for child in token.children:
         need = _COMPLEMENT_DEPS.get(child.dep_)
@@ -137,7 +165,7 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         if child.dep_ == "parataxis" and child.i < token.i:
             continue
         if need in verb.takes or (need == "clause" and "quote" in verb.takes):
-            piece = _subtree_range(child)
+            piece = _clause_range(child, lex)
             if piece is not None:
                 content.append(piece)
                 break
@@ -152,6 +180,8 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         subject = _inverted_subject(token)
     cue = (token.idx, token.idx + len(token.text))
     speaker = speaker_range(subject) if subject is not None else None
+    if speaker is not None and any(lo < speaker[1] and speaker[0] < hi for lo, hi in content):
+        return None  # a misparse: the source inside its own content
     return Attribution(cue, token, verb.kind, speaker, subject, content)
 
 
@@ -199,6 +229,25 @@ def _noun_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         return None
     speaker = speaker_range(source) if source is not None else None
     return Attribution((token.idx, token.idx + len(token.text)), token, "speech", speaker, source, [piece])
+
+
+def colon_cue(doc: Doc, offset: int) -> Attribution | None:
+    """The sentence ending in a colon at ``offset`` as a cue for what follows ("She told them: ...").
+
+    Its main verb is the cue and that verb's subject the source.
+    """
+    token = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if token is None or token.text != ":":
+        return None
+    root = token.root.sent.root if token.root.head == token.root else token.root.head
+    while root.pos_ not in ("VERB", "AUX") and root.head != root:
+        root = root.head
+    if root.pos_ not in ("VERB", "AUX") or root.i > token.root.i:
+        return None
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    if subject is None:
+        return None
+    return Attribution((root.idx, root.idx + len(root.text)), root, "speech", speaker_range(subject), subject, [])
 
 
 def find_attributions(doc: Doc, lex: QuoteLexicon) -> list[Attribution]:
