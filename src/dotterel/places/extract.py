@@ -1,0 +1,366 @@
+"""Toponyms of a story → :class:`~dotterel.model.Place` records.
+
+1. **Spans.** spaCy's GPE, LOC and FAC entities (strong evidence), PERSON and
+   ORG entities whose whole text is a gazetteer name (weak evidence: spaCy's small
+   model calls "Aktau" a person), and capitalised names after "the city of",
+   "the town of"... that spaCy missed. A leading "the" and a possessive are
+   trimmed; "Ghazni province" / "Kharkiv region" name a first-level region;
+   "Russia-Ukraine" is read as two names; adjacent entities that together form a
+   gazetteer name ("Republika" + "Srpska") are merged.
+2. **Context.** Countries named unambiguously anywhere in the story, the
+   actors' countries, the admin1 regions named ("Texas"), and the countries named
+   in the same sentence.
+3. **Choice.** Each candidate record scores its prior (countries and regions
+   first, then admin1 regions, then cities by log population), a bonus when an
+   alias names it (``aliases.tsv``), and bonuses for story, sentence and admin1
+   context. "X, Y" (``Paris, Texas``) keeps only the X inside Y. A country name is
+   never read as a town.
+4. **Precision.** A small town needs its country in the story; a weakly
+   labelled name needs context and a locative cue; a name that is part of a
+   person's name in the story ("Washington" when "Denzel Washington" is there)
+   or listed in ``not_places.tsv`` is not a city.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..model import Mention, Place
+from ..nlp import combined_text
+from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, Entry, Gazetteer, Match, name_key
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..actors import ActorTable
+    from ..nlp import Story
+
+STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
+WEAK_LABELS = frozenset({"PERSON", "ORG"})
+#: Below this population a city needs its country in the story.
+SMALL_TOWN = 15_000
+#: From this population a city needs no locative cue when weakly labelled.
+BIG_CITY = 1_000_000
+
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:\s*['’]s?|[\s,;:!?\"“”)]+)$")
+_SEPARATOR = re.compile(r"[-–/]")
+_COMMA = re.compile(r",\s*")
+
+# score weights: a country named elsewhere is a mild hint (the US is named in most
+# stories); a region named ("Texas"), or a sibling region ("Kansas, Nebraska"), a strong one.
+_ALIAS = 4.0
+_IN_STORY = 1.0
+_IN_SENTENCE = 0.5
+_IN_ADMIN = 3.0
+_SIBLING_ADMIN = 2.0
+
+
+@dataclass
+class _Candidate:
+    start: int  # combined-string offsets
+    end: int
+    strong: bool
+    cue: bool
+    sent: int
+    sent_initial: bool
+    matches: list[Match]
+    admin_only: bool = False
+    city_only: bool = False
+    within: list[Entry] = field(default_factory=list)
+    outside: bool = False  # "X, Y" where no X of the gazetteer is inside Y
+    container: bool = False  # the Y of "X, Y"
+
+
+def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> list[Place]:
+    """Geocode the story's toponyms: one Place per distinct place, in order of first mention.
+
+    ``actors`` gives context only (their countries); it may be empty.
+    """
+    text, _ = combined_text(story.document)  # == story.doc.text, which is slow to rebuild
+    sent_starts = [s.start_char for s in story.sentences]
+    candidates = _find_candidates(story, text, gazetteer, sent_starts)
+    if not candidates:
+        return []
+    _link_within(text, candidates)
+    in_story, in_sentence, admins = _context(candidates, actors)
+    person_words = _person_words(story, actors)
+    places: dict[str, Place] = {}
+    for cand in candidates:
+        entry = _choose(cand, in_story, in_sentence, admins)
+        if entry is None or not _accept(cand, entry, text, in_story, person_words):
+            continue
+        place = places.get(entry.ident)
+        if place is None:
+            place = places[entry.ident] = Place(
+                name=entry.name,
+                country=entry.country,
+                admin1=entry.admin1 if entry.kind in (CITY, ADMIN) else None,
+                lat=entry.lat,
+                lon=entry.lon,
+                geonames_id=entry.geonames_id,
+                feature=entry.kind,
+            )
+        place.mentions.append(_mention(story, text, cand.start, cand.end))
+    return list(places.values())
+
+
+def _mention(story: Story, text: str, start: int, end: int) -> Mention:
+    """``story.mention(start, end)`` without rebuilding ``doc.text``."""
+    s, e, in_title = story.locate(start, end)
+    return Mention(start=s, end=e, text=text[start : start + (e - s)], in_title=in_title)
+
+
+# -- spans ----------------------------------------------------------------------------
+def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[_Candidate]:
+    doc = story.doc
+    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS]
+    spans: list[tuple[int, int, bool, int]] = []  # start, end, strong, first token
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        start, end, strong, first = ent.start_char, ent.end_char, ent.label_ in STRONG_LABELS, ent.start
+        if i + 1 < len(ents):
+            nxt = ents[i + 1]
+            if nxt.start_char == end + 1 and text[end] == " " and gaz.is_known(text[start:nxt.end_char]):
+                end, strong = nxt.end_char, strong or nxt.label_ in STRONG_LABELS
+                i += 1
+        last = doc[ent.end - 1].i if ent.end > ent.start else ent.start
+        while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].is_title \
+                and doc[last + 2].idx == end + 1 and gaz.is_known(text[start:doc[last + 2].idx + len(doc[last + 2])]):
+            end = doc[last + 2].idx + len(doc[last + 2])  # "Guinea" + "-Bissau"
+            last += 2
+        spans.append((start, end, strong, first))
+        i += 1
+    covered = {t.i for e in ents for t in e}
+    place_nouns = gaz.cues["place_noun"]
+    for tok in doc:
+        if tok.lower_ == "of" and tok.i > 0 and doc[tok.i - 1].lower_ in place_nouns:
+            j = tok.i + 1
+            while j < len(doc) and doc[j].is_title and j not in covered:
+                j += 1
+            if j > tok.i + 1:
+                spans.append((doc[tok.i + 1].idx, doc[j - 1].idx + len(doc[j - 1]), True, tok.i + 1))
+    spans.sort()
+    out: list[_Candidate] = []
+    for start, end, strong, first in spans:
+        cue = _has_cue(doc, first, gaz.cues["locative"], place_nouns)
+        sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
+        initial = bool(sent_starts) and sent_starts[sent] == start
+        out.extend(_read_span(gaz, text, start, end, strong, cue, sent, initial))
+    return out
+
+
+def _has_cue(doc: Doc, first: int, locative: frozenset[str], place_nouns: frozenset[str]) -> bool:
+    j = first - 1
+    if j >= 0 and doc[j].lower_ == "the":
+        j -= 1
+    if j < 0:
+        return False
+    word = doc[j].lower_
+    if word in locative or word in place_nouns:
+        return True
+    return word == "of" and j > 0 and doc[j - 1].lower_ in place_nouns
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    lead = _LEADING.match(span)
+    if lead:
+        start += lead.end()
+    span = text[start:end]
+    trail = _TRAILING.search(span)
+    if trail and trail.start() > 0:
+        end = start + trail.start()
+    return start, end
+
+
+def _read_span(
+    gaz: Gazetteer, text: str, start: int, end: int, strong: bool, cue: bool, sent: int, initial: bool
+) -> list[_Candidate]:
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return []
+    name = text[start:end]
+
+    def make(s: int, e: int, matches: list[Match], *, admin_only: bool = False,
+             city_only: bool = False) -> _Candidate:
+        return _Candidate(s, e, strong, cue, sent, initial, matches, admin_only, city_only)
+
+    matches = gaz.lookup(name)
+    if matches:
+        return [make(start, end, matches)]
+    if not strong:
+        return []
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in gaz.admin_words | {"city"}:
+        core = " ".join(words[:-1])
+        if words[-1].casefold() == "city":
+            found = [m for m in gaz.lookup(core) if m.entry.kind == CITY]
+            return [make(start, end, found, city_only=True)] if found else []
+        admins = [Match(a) for a in gaz.admins_named(core)]
+        if not admins:  # "Kharkiv region": the admin1 region of the city Kharkiv
+            seen: set[str] = set()
+            for m in gaz.lookup(core):
+                code = m.entry.admin_code
+                if m.entry.kind == CITY and code in gaz.admins and code not in seen:
+                    seen.add(code)
+                    admins.append(Match(gaz.admins[code]))
+        return [make(start, end, admins, admin_only=True)] if admins else []
+    if _SEPARATOR.search(name):
+        parts: list[_Candidate] = []
+        for part in re.finditer(r"[^-–/]+", name):
+            s, e = _trim(text, start + part.start(), start + part.end())
+            found = [m for m in gaz.lookup(text[s:e]) if m.entry.kind != CITY or m.entry.population >= 100_000]
+            if found:
+                parts.append(make(s, e, found))
+        return parts
+    return []
+
+
+def _link_within(text: str, candidates: list[_Candidate]) -> None:
+    """"X, Y" with Y a country or admin1 region: keep only the X inside Y."""
+    for a, b in itertools.pairwise(candidates):
+        sep = _COMMA.match(text, a.end)
+        if sep is None or sep.end() != b.start:
+            continue
+        containers = [m.entry for m in b.matches if m.entry.kind in (COUNTRY, ADMIN)]
+        if not containers or any(m.entry.kind in (COUNTRY, OTHER) for m in a.matches):
+            continue  # "Canada, Britain, France" is a list, not a place in a country
+        b.container = True
+        inside = [m for m in a.matches if m.entry.kind in (CITY, ADMIN) and _contained(m.entry, containers)]
+        if inside:
+            a.matches, a.within = inside, containers
+        else:
+            a.outside = True
+
+
+def _contained(entry: Entry, containers: list[Entry]) -> bool:
+    for box in containers:
+        if box.kind == COUNTRY and entry.country == box.country:
+            return True
+        if box.kind == ADMIN and entry.admin_code == box.admin_code and entry.kind == CITY:
+            return True
+    return False
+
+
+# -- context and choice ---------------------------------------------------------------
+def _distinct(matches: list[Match]) -> list[Entry]:
+    seen: dict[str, Entry] = {}
+    for m in matches:
+        seen.setdefault(m.entry.ident, m.entry)
+    return list(seen.values())
+
+
+def _context(
+    candidates: list[_Candidate], actors: ActorTable
+) -> tuple[Counter[str], dict[int, set[str]], set[str]]:
+    """Countries of the story, countries by sentence, admin1 codes: from unambiguous names."""
+    in_story: Counter[str] = Counter()
+    in_sentence: dict[int, set[str]] = {}
+    admins: set[str] = set()
+    for cand in candidates:
+        entries = _distinct(cand.matches)
+        preferred = [m.entry for m in cand.matches if m.preferred]
+        if len(entries) != 1 and len({e.ident for e in preferred}) == 1 and cand.strong:
+            entries = preferred[:1]
+        if len(entries) != 1 or (not cand.strong and entries[0].kind == CITY):
+            continue
+        entry = entries[0]
+        if entry.country:
+            in_story[entry.country] += 1
+            in_sentence.setdefault(cand.sent, set()).add(entry.country)
+        if entry.admin_code and entry.kind in (ADMIN, CITY):
+            admins.add(entry.admin_code)
+    for actor in getattr(actors, "actors", ()) or ():
+        country = getattr(actor, "country", None)
+        if isinstance(country, str) and len(country) == 3:
+            in_story[country] += 1
+    return in_story, in_sentence, admins
+
+
+def _score(match: Match, cand: _Candidate, in_story: Counter[str],
+           in_sentence: dict[int, set[str]], admins: set[str]) -> float:
+    entry = match.entry
+    score = entry.prior + (_ALIAS if match.preferred else 0.0)
+    if entry.country and entry.kind != OTHER:
+        if in_story[entry.country]:
+            score += _IN_STORY
+        if entry.country in in_sentence.get(cand.sent, ()):
+            score += _IN_SENTENCE
+    if entry.kind == CITY and entry.admin_code in admins:
+        score += _IN_ADMIN
+    if entry.kind == ADMIN and entry.admin_code:
+        if entry.admin_code in admins:
+            score += _IN_ADMIN
+        elif any(code.startswith(entry.country + ".") for code in admins if entry.country):
+            score += _SIBLING_ADMIN
+    return score
+
+
+def _choose(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set[str]],
+            admins: set[str]) -> Entry | None:
+    matches = cand.matches
+    if cand.container:
+        matches = [m for m in matches if m.entry.kind in (COUNTRY, ADMIN)]
+    if cand.admin_only:
+        matches = [m for m in matches if m.entry.kind == ADMIN]
+    elif cand.city_only:
+        matches = [m for m in matches if m.entry.kind == CITY]
+    else:
+        # a name that is an admin1 region and a town of that region ("Donetsk"): the town
+        named_admins = {m.entry.admin_code for m in matches if m.entry.kind == ADMIN}
+        if named_admins and any(m.entry.kind == CITY and m.entry.admin_code in named_admins
+                                and m.entry.population >= 100_000 for m in matches):
+            matches = [m for m in matches if m.entry.kind != ADMIN]
+    if not matches:
+        return None
+    best = max(
+        matches,
+        key=lambda m: (_score(m, cand, in_story, in_sentence, admins), m.entry.population,
+                       -(m.entry.geonames_id or 0), m.entry.name),
+    )
+    return best.entry
+
+
+def _accept(cand: _Candidate, entry: Entry, text: str, in_story: Counter[str],
+            person_words: frozenset[str]) -> bool:
+    if cand.outside:
+        return False
+    key = name_key(text[cand.start:cand.end])
+    known_country = bool(entry.country and in_story[entry.country]) or bool(cand.within)
+    if entry.kind in (CITY, ADMIN) and key in person_words:
+        return False
+    if entry.kind == CITY:
+        if entry.population < SMALL_TOWN and not known_country:
+            return False
+        if cand.sent_initial and " " not in key and not known_country:
+            return False
+        if not cand.strong:
+            return known_country and (cand.cue or entry.population >= BIG_CITY)
+        return True
+    if cand.strong:
+        return True
+    if key in person_words:
+        return False
+    if entry.kind == ADMIN:
+        return known_country
+    return cand.cue or known_country
+
+
+def _person_words(story: Story, actors: ActorTable) -> frozenset[str]:
+    """Words of the multi-word person names of the story ("Denzel Washington")."""
+    words: set[str] = set()
+    for ent in story.doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            words.update(name_key(t.text) for t in ent if t.is_alpha)
+    for actor in getattr(actors, "actors", ()) or ():
+        name = getattr(actor, "name", "")
+        if getattr(actor, "kind", None) == "person" and isinstance(name, str) and " " in name:
+            words.update(name_key(w) for w in name.split())
+    return frozenset(words)

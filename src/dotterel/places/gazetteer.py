@@ -1,0 +1,263 @@
+"""The offline gazetteer: GeoNames countries, admin1 regions, cities (population >= 1000).
+
+Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
+
+* ``countries.tsv``, ``admin1.tsv``, ``cities.tsv.gz`` — derived from GeoNames
+  (CC BY 4.0) by ``scripts/build_gazetteer.py``;
+* ``aliases.tsv`` — hand-written names for the same records ("U.S.", "Britain",
+  "Kiev") and default readings of ambiguous names ("Washington" is the capital);
+* ``regions.tsv`` — continents, world regions and seas (feature ``other``);
+* ``not_places.tsv`` — names that are towns somewhere but read as words or
+  people in news ("Forest", "Modi"): never geocoded as cities.
+
+Names are looked up by :func:`name_key` (diacritics folded, case and dots
+dropped, hyphens as spaces). Cities are kept as raw lines and parsed on demand,
+so loading stays under a second and memory modest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+
+#: Feature kinds of a :class:`~dotterel.model.Place`.
+COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
+
+
+_SPACES = re.compile(r"\s+")
+_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
+
+
+def fold(text: str) -> str:
+    """``text`` with its diacritics removed (NFKD), case kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(text: str) -> str:
+    """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
+
+    ``"U.S."`` and ``"US"`` give ``"us"``; ``"Port-au-Prince"`` gives ``"port au prince"``;
+    a leading "the " is dropped.
+    """
+    key = _SPACES.sub(" ", fold(text).translate(_DROP)).strip().casefold()
+    if key.startswith("the "):
+        key = key[4:]
+    return key
+
+
+def _strip_admin_words(key: str, admin_words: frozenset[str]) -> str:
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in admin_words:
+        words.pop()
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer record a name can resolve to."""
+
+    kind: str  # country | admin | city | other
+    name: str
+    country: str | None  # ISO3
+    admin_code: str | None  # "KAZ.09": the country and GeoNames admin1 code
+    admin1: str | None  # the first-level region's name
+    lat: float | None
+    lon: float | None
+    geonames_id: int | None
+    population: int = 0
+
+    @property
+    def ident(self) -> str:
+        """A key that is the same for the same place (one Place per story)."""
+        if self.geonames_id is not None:
+            return f"gn:{self.geonames_id}"
+        return f"{self.kind}:{self.country}:{self.admin_code}:{self.name}"
+
+    @property
+    def prior(self) -> float:
+        """How likely the record is, before context: big places and countries first."""
+        if self.kind in (COUNTRY, OTHER):
+            return 8.0
+        if self.kind == ADMIN:
+            return 6.0
+        return min(7.5, max(3.0, math.log10(self.population + 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A gazetteer record found for a name; ``preferred`` when an alias names it."""
+
+    entry: Entry
+    preferred: bool = False
+
+
+def _read_text(name: str) -> str:
+    ref = resources.files("dotterel").joinpath("data", "places", name)
+    if name.endswith(".gz"):
+        return gzip.decompress(ref.read_bytes()).decode("utf-8")
+    return ref.read_text("utf-8")
+
+
+def _rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a data file, without comments and blank lines."""
+    return [
+        line.split("\t")
+        for line in _read_text(name).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text else None
+
+
+@dataclass
+class Gazetteer:
+    """Countries, admin1 regions, cities and regions by name; loaded once per Coder."""
+
+    countries: dict[str, Entry] = field(default_factory=dict)  # ISO3 -> entry
+    admins: dict[str, Entry] = field(default_factory=dict)  # "KAZ.09" -> entry
+    regions: dict[str, Entry] = field(default_factory=dict)  # name key -> entry
+    names: dict[str, list[Match]] = field(default_factory=dict)  # key -> countries, admins, regions
+    admin_names: dict[str, list[Entry]] = field(default_factory=dict)  # suffix-free key -> admins
+    not_places: frozenset[str] = frozenset()
+    #: Word sets of ``cues.tsv``: ``locative``, ``place_noun``, ``admin_word``.
+    cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    _city_lines: list[str] = field(default_factory=list, repr=False)
+    _city_index: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _city_cache: dict[int, Entry] = field(default_factory=dict, repr=False)
+    _city_by_id: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """Read the bundled data files (about 0.5 s)."""
+        gaz = cls()
+        gaz.cues = {row[0]: frozenset(row[1].split()) for row in _rows("cues.tsv")}
+        gaz._load_countries()
+        gaz._load_admins()
+        gaz._load_cities()
+        gaz._load_regions()
+        gaz._load_aliases()
+        gaz.not_places = frozenset(name_key(r[0]) for r in _rows("not_places.tsv"))
+        return gaz
+
+    # -- loading -----------------------------------------------------------------------
+    def _add_name(self, text: str, match: Match) -> None:
+        bucket = self.names.setdefault(name_key(text), [])
+        if all(m.entry.ident != match.entry.ident or m.preferred != match.preferred for m in bucket):
+            bucket.append(match)
+
+    def _load_countries(self) -> None:
+        for iso3, _iso2, gid, name, lat, lon, pop in _rows("countries.tsv"):
+            entry = Entry(COUNTRY, name, iso3, None, None, _float(lat), _float(lon), int(gid), int(pop))
+            self.countries[iso3] = entry
+            self._add_name(name, Match(entry))
+
+    def _load_admins(self) -> None:
+        for iso3, code, name, gid, lat, lon in _rows("admin1.tsv"):
+            admin_code = f"{iso3}.{code}"
+            entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
+                          int(gid) if gid else None)
+            self.admins[admin_code] = entry
+            self._add_name(name, Match(entry))
+            bare = _strip_admin_words(name_key(name), self.admin_words)
+            self.admin_names.setdefault(bare, []).append(entry)
+            if bare != name_key(name):
+                self._add_name(bare, Match(entry))
+
+    def _load_cities(self) -> None:
+        lines = [ln for ln in _read_text("cities.tsv.gz").split("\n") if ln and ln[0] != "#"]
+        index: dict[str, list[int]] = {}
+        by_id: dict[int, int] = {}
+        for i, line in enumerate(lines):
+            gid, _name, _c, _a, _lat, _lon, _pop, keys = line.split("\t")
+            by_id[int(gid)] = i
+            for key in keys.split("|"):
+                bucket = index.get(key)
+                if bucket is None:
+                    index[key] = [i]
+                else:
+                    bucket.append(i)
+        self._city_lines, self._city_index, self._city_by_id = lines, index, by_id
+
+    def _load_regions(self) -> None:
+        for name, aliases, country, lat, lon, gid in _rows("regions.tsv"):
+            entry = Entry(OTHER, name, country or None, None, None, _float(lat), _float(lon),
+                          int(gid) if gid else None)
+            for text in [name, *filter(None, aliases.split("|"))]:
+                self.regions[name_key(text)] = entry
+                self._add_name(text, Match(entry))
+
+    def _load_aliases(self) -> None:
+        for alias, target in _rows("aliases.tsv"):
+            entry = self.resolve_target(target)
+            if entry is None:
+                raise ValueError(f"aliases.tsv: {alias!r} names {target!r}, which is not in the gazetteer")
+            self._add_name(alias, Match(entry, preferred=True))
+
+    @property
+    def admin_words(self) -> frozenset[str]:
+        """Generic words after a first-level region's name ("province", "oblast")."""
+        return self.cues.get("admin_word", frozenset())
+
+    # -- lookup ------------------------------------------------------------------------
+    def resolve_target(self, target: str) -> Entry | None:
+        """An alias target: ``country:ISO3``, ``admin:ISO3.CODE``, ``city:GEONAMEID``, ``region:NAME``."""
+        kind, _, value = target.partition(":")
+        if kind == "country":
+            return self.countries.get(value)
+        if kind == "admin":
+            return self.admins.get(value)
+        if kind == "city":
+            return self.city(int(value))
+        if kind == "region":
+            return self.regions.get(name_key(value))
+        return None
+
+    def city(self, geonames_id: int) -> Entry | None:
+        """The city with this GeoNames id, if the gazetteer has it."""
+        i = self._city_by_id.get(geonames_id)
+        return None if i is None else self._city_entry(i)
+
+    def _city_entry(self, i: int) -> Entry:
+        entry = self._city_cache.get(i)
+        if entry is None:
+            gid, name, iso3, code, lat, lon, pop, _keys = self._city_lines[i].split("\t")
+            admin_code = f"{iso3}.{code}" if code else None
+            admin = self.admins.get(admin_code) if admin_code else None
+            entry = Entry(CITY, name, iso3, admin_code, admin.name if admin else None,
+                          round(float(lat), 4), round(float(lon), 4), int(gid), int(pop))
+            self._city_cache[i] = entry
+        return entry
+
+    def lookup(self, text: str) -> list[Match]:
+        """Every record ``text`` can name: countries, admin1 regions, regions, cities.
+
+        Cities are left out when the name is a country's or a region's (a country
+        name is never read as a town); a name in ``not_places.tsv`` keeps only its
+        aliases and regions.
+        """
+        key = name_key(text)
+        found = list(self.names.get(key, ()))
+        if key in self.not_places:
+            return [m for m in found if m.preferred or m.entry.kind == OTHER]
+        if any(m.entry.kind in (COUNTRY, OTHER) for m in found):
+            return found
+        found.extend(Match(self._city_entry(i)) for i in self._city_index.get(key, ()))
+        return found
+
+    def admins_named(self, text: str) -> list[Entry]:
+        """Admin1 regions whose name (without "region", "province"...) is ``text``."""
+        return list(self.admin_names.get(_strip_admin_words(name_key(text), self.admin_words), ()))
+
+    def is_known(self, text: str) -> bool:
+        """True when ``text`` names something in the gazetteer (cheap, no records built)."""
+        key = name_key(text)
+        return key in self.names or key in self._city_index
