@@ -1,0 +1,617 @@
+"""Finding a story's actors: named terms, spaCy entities, titles and agent nouns, merged.
+
+The steps, each reading the whole story before deciding (the small spaCy model mislabels
+single mentions, so labels are votes, not verdicts):
+
+1. known terms (countries, capitals, demonyms, named actors) matched on tokens;
+2. spaCy PERSON/ORG/NORP entities not covered by a term, stripped of titles in front;
+3. the words in front of each name (``describe``) give title, country and organisation;
+4. names are merged: same text, or a surname / shorter form of a fuller person name;
+5. title nouns ("the Kazakh president") join the person with that role and country;
+   agent nouns ("Iraqi police", "protesters") become organisation or group actors;
+6. pronouns are resolved (``pronouns.py``), the story's dominant country is given to
+   bare local agents ("the government"), and actors are numbered by first mention.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..model import Actor
+from .describe import HONORIFICS, Descriptor, describe, of_complement, window_start
+from .knowledge import ActorKnowledge, Agent, Term, Title, squash
+from .pronouns import resolve_pronouns
+from .table import ActorTable, MentionSpan
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..nlp import Story
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Prepositions after which a capital is a place, not an actor ("in Moscow").
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "to",
+        "into",
+        "from",
+        "outside",
+        "across",
+        "around",
+        "throughout",
+        "within",
+        "via",
+        "toward",
+        "towards",
+        "through",
+        "inside",
+        "between",
+    }
+)
+_DEFINITE = frozenset(
+    {"the", "this", "that", "these", "those", "its", "their", "our", "his", "her"}
+)
+_INDEFINITE = frozenset(
+    {"a", "an", "another", "any", "some", "several", "many", "few", "each", "every", "no"}
+)
+
+
+@dataclass
+class Cluster:
+    """One actor being assembled: its mentions (token ranges) and what they say about it."""
+
+    key: tuple[str, ...]
+    kind: str
+    mentions: list[tuple[int, int, str]] = field(
+        default_factory=list
+    )  # (first, last, mention kind)
+    names: list[tuple[int, int]] = field(default_factory=list)
+    code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    role: str | None = None
+    display: str | None = None
+    gender: str = ""
+    descriptors: list[int] = field(default_factory=list)  # descriptor tokens (title words)
+    votes: Counter[str] = field(default_factory=Counter)
+    local: bool = False
+    agent_key: str | None = None
+    possessor: int | None = None  # "his government": the possessive pronoun's token
+
+    def fill(
+        self,
+        *,
+        code: str | None = None,
+        country: str | None = None,
+        sector: str | None = None,
+        role: str | None = None,
+    ) -> None:
+        """Set the attributes still unknown."""
+        self.code = self.code or code
+        self.country = self.country or country
+        self.sector = self.sector or sector
+        self.role = self.role or role
+
+    @property
+    def first(self) -> int:
+        return min(m[0] for m in self.mentions)
+
+
+def match_terms(doc: Doc, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
+    """Known terms in the story: first token → (end token, term), longest match, left to right."""
+    found: dict[int, tuple[int, Term]] = {}
+    prefixes, terms = kb.prefixes, kb.terms
+    n = len(doc)
+    i = 0
+    while i < n:
+        text = doc[i].text
+        if text not in prefixes:
+            i += 1
+            continue
+        best: tuple[int, Term] | None = None
+        acc = ""
+        j = i
+        while j < n and j - i < 12:
+            tok = doc[j]
+            if tok.is_space:
+                break
+            acc += tok.text
+            if acc not in prefixes:
+                break
+            term = terms.get(acc)
+            if term is not None:
+                best = (j + 1, term)
+            j += 1
+        if best is not None:
+            found[i] = best
+            i = best[0]
+        else:
+            i += 1
+    return found
+
+
+def _strip_name(
+    doc: Doc, kb: ActorKnowledge, s: int, e: int, matches: dict[int, tuple[int, Term]]
+) -> int:
+    """Skip determiners, honorifics and titles (with known terms before them) at the front of an entity.
+
+    "Kazakh President Kassym-Jomart Tokayev" → "Kassym-Jomart Tokayev", but a known term
+    not followed by a title stays part of the name ("Azerbaijan Airlines").
+    """
+    settled = s
+    while s < e:
+        tok = doc[s]
+        low = tok.lower_
+        if tok.dep_ == "det" or low == "the" or low in HONORIFICS or tok.text in ("'s", "’s", "-"):
+            s += 1
+            if low in HONORIFICS or tok.dep_ == "det" or low == "the":
+                settled = s
+            continue
+        m = matches.get(s)
+        if m is not None and m[0] < e:
+            s = m[0]
+            continue
+        for width in range(min(kb.title_words + 2, e - s - 1), 0, -1):
+            phrase = " ".join(doc[s : s + width].text.lower().split())
+            if phrase in kb.titles:
+                s += width
+                settled = s
+                break
+        else:
+            break
+    return settled
+
+
+class _Builder:
+    """Assembles the clusters of one story."""
+
+    def __init__(self, story: Story, kb: ActorKnowledge) -> None:
+        self.story, self.doc, self.kb = story, story.doc, kb
+        self.clusters: dict[tuple[str, ...], Cluster] = {}
+        self.claimed: set[int] = set()  # tokens inside a mention or a descriptor
+        self.matches = match_terms(self.doc, kb)
+
+    def cluster(self, key: tuple[str, ...], kind: str) -> Cluster:
+        found = self.clusters.get(key)
+        if found is None:
+            found = self.clusters[key] = Cluster(key=key, kind=kind)
+        return found
+
+    def add(self, cl: Cluster, first: int, last: int, kind: str) -> None:
+        cl.mentions.append((first, last, kind))
+        self.claimed.update(range(first, last))
+
+    # -- named entities -----------------------------------------------------------------
+    def names(self) -> list[tuple[int, int, str, Descriptor]]:
+        """spaCy entities not covered by a known term: (start, end, label, descriptor)."""
+        doc, kb, matches = self.doc, self.kb, self.matches
+        out: list[tuple[int, int, str, Descriptor]] = []
+        covered: dict[int, int] = {}
+        for start, (end, _) in matches.items():
+            for t in range(start, end):
+                covered[t] = start
+        cores: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ not in _NAME_LABELS and ent.label_ not in _PLACE_LABELS:
+                continue
+            if ent.label_ == "NORP" and (
+                ent.root.pos_ == "ADJ"
+                or ent.root.dep_ in ("amod", "compound")
+                or ent.root.tag_ not in ("NNS", "NNPS")
+            ):
+                continue  # "Western allies": an adjective, not a people
+            s = _strip_name(doc, kb, ent.start, ent.end, matches)
+            e = ent.end
+            while e > s and doc[e - 1].text in ("'s", "’s", "'", "’"):
+                e -= 1
+            if s >= e:
+                continue
+            inner = sorted({covered[t] for t in range(s, e) if t in covered})
+            if inner:
+                if len(inner) == 1 and inner[0] == s and matches[s][0] == e:
+                    continue  # exactly a known term
+                if any(st < s or matches[st][0] > e for st in inner):
+                    continue  # a known term reaches outside: trust the term
+                if ent.label_ in _PLACE_LABELS:
+                    continue  # "West Bank", "Azerbaijan region": leave known terms alone
+                for st in inner:  # "Michael Jordan", "Azerbaijan Airlines": the name wins
+                    del matches[st]
+            elif ent.label_ in _PLACE_LABELS:
+                continue  # unknown places are the gazetteer's business
+            cores.append((s, e, ent.label_))
+        stop = {t for s, e, _ in cores for t in range(s, e)}
+        for s, e, label in cores:
+            lo = window_start(doc, s, matches, stop)
+            out.append((s, e, label, describe(doc, kb, lo, s, matches)))
+        return out
+
+    def build_names(self) -> None:
+        """Cluster the named entities, linking surnames and shorter forms to fuller person names."""
+        doc, kb = self.doc, self.kb
+        entries = self.names()
+        groups: dict[str, list[tuple[int, int, str, Descriptor]]] = {}
+        for item in entries:
+            groups.setdefault(squash(doc[item[0] : item[1]].text), []).append(item)
+        votes: dict[str, Counter[str]] = {}
+        for key in sorted(groups):
+            c: Counter[str] = Counter()
+            for _s, e, label, desc in groups[key]:
+                c[
+                    "person"
+                    if label == "PERSON"
+                    else "group"
+                    if label == "NORP"
+                    else "organization"
+                ] += 1
+                if desc.title is not None or desc.honorific is not None:
+                    c["person"] += 3
+                if desc.agent is not None:
+                    c[desc.agent.kind if desc.agent.kind != "group" else "organization"] += 3
+                if doc[e - 1].lower_ in kb.name_words:
+                    c["organization"] += 3
+            votes[key] = c
+        # link shorter person forms ("Tokayev", "Jomart Tokayev") to a fuller one
+        words = {
+            key: [t.text for t in doc[groups[key][0][0] : groups[key][0][1]] if not t.is_punct]
+            for key in groups
+        }
+        target: dict[str, str] = {}
+        order = sorted(groups, key=lambda k: (-len(words[k]), groups[k][0][0]))
+        for key in order:
+            if len(words[key]) < 1 or votes[key]["organization"] > votes[key]["person"] + 2:
+                continue
+            for longer in order:
+                if len(words[longer]) <= len(words[key]):
+                    break
+                person = (
+                    votes[longer]["person"] + votes[key]["person"] > votes[longer]["organization"]
+                )
+                if (
+                    words[longer][-len(words[key]) :] == words[key]
+                    and longer not in target
+                    and person
+                ):
+                    target[key] = longer
+                    break
+        for key in sorted(groups):
+            root = target.get(key, key)
+            cl = self.cluster(("name", root), "person")
+            cl.votes.update(votes[key])
+            for s, e, _label, desc in groups[key]:
+                self.add(cl, s, e, "name")
+                cl.names.append((s, e))
+                self._apply_descriptor(cl, desc, s)
+                if desc.honorific:
+                    cl.gender = cl.gender or desc.honorific
+                self._appositive(cl, e - 1)
+        for cl in self.clusters.values():
+            if cl.key[0] == "name":
+                v = cl.votes
+                cl.kind = max(
+                    ("person", "organization", "group"), key=lambda k: (v[k], k == "person")
+                )
+                if cl.kind == "organization" and not cl.country:
+                    s, e = cl.names[0]
+                    inner = [self.kb.country_of(t.text) for t in doc[s:e]]
+                    cl.country = next((c for c in inner if c), None)
+                    cl.code = cl.code or cl.country
+                if cl.kind == "organization" and not cl.sector:
+                    s, e = cl.names[0]
+                    cl.sector = self.kb.name_words.get(doc[e - 1].lower_)
+
+    def _apply_descriptor(self, cl: Cluster, desc: Descriptor, head: int) -> None:
+        org = desc.org
+        title = desc.title
+        sector = title.sector if title else None
+        if sector is None and desc.agent is not None:
+            sector = desc.agent.sector
+        if sector is None and org is not None:
+            sector = org.sector
+        if sector is None and title is not None and desc.country:
+            sector = "GOV"
+        code = org.code if org is not None and org.code else desc.country
+        cl.fill(
+            code=code,
+            country=desc.country or (org.country if org else None),
+            sector=sector,
+            role=title.role if title else None,
+        )
+        if title is not None and not cl.gender:
+            low = title.role.lower()
+            cl.gender = (
+                "f" if low in ("queen", "chairwoman", "congresswoman", "businesswoman") else ""
+            )
+        for t in range(desc.lo, head):
+            cl.descriptors.append(t)
+            self.claimed.add(t)
+
+    def _appositive(self, cl: Cluster, head: int) -> None:
+        """ "Vladimir Putin, Russia's president," — a title in apposition describes the name."""
+        for child in self.doc[head].rights:
+            if child.dep_ != "appos" or child.i - head > 8:
+                continue
+            lo = child.left_edge.i
+            while lo < child.i and self.doc[lo].dep_ in ("det", "punct"):
+                lo += 1
+            desc = describe(self.doc, self.kb, lo, child.i + 1, self.matches)
+            if desc.title is not None:
+                self._apply_descriptor(cl, desc, child.i + 1)
+                self.add(cl, lo, child.i + 1, "nominal")
+
+    # -- known terms ------------------------------------------------------------------------
+    def build_terms(self) -> None:
+        """States, peoples and named actors found by the term matcher (modifiers excepted)."""
+        doc = self.doc
+        for start in sorted(self.matches):
+            end, term = self.matches[start]
+            if start in self.claimed:
+                continue
+            last = doc[end - 1]
+            if term.type == "demonym":
+                continue  # an adjective; it only colours the noun it modifies
+            if (
+                term.type in ("country", "capital")
+                and last.dep_ in ("compound", "amod", "poss")
+                and self._modifies_agent(last.head.i)
+            ):
+                continue
+            if term.type == "capital":
+                head = last.head
+                if last.dep_ == "pobj" and head.lower_ in _LOCATIVE:
+                    continue
+                if last.dep_ in ("compound", "amod") and last.head.pos_ in ("NOUN", "PROPN"):
+                    continue
+            if term.type in ("country", "capital"):
+                cl = self.cluster(("state", term.country or ""), "state")
+                cl.fill(code=term.code, country=term.country)
+                if term.type == "capital":
+                    cl.sector = "GOV"
+                if term.type == "country" and (cl.display is None):
+                    cl.display = self.kb.countries.get(term.country or "", term.name)
+                self.add(cl, start, end, "state")
+                cl.names.append((start, end))
+            elif term.type == "people":
+                cl = self.cluster(("people", term.country or ""), "group")
+                cl.fill(code=term.code, country=term.country)
+                self.add(cl, start, end, "name")
+                cl.names.append((start, end))
+            else:
+                cl = self.cluster(("term", term.name), term.kind)
+                cl.fill(code=term.code, country=term.country, sector=term.sector, role=term.role)
+                cl.display = term.name
+                self.add(cl, start, end, "name")
+                cl.names.append((start, end))
+                lo = window_start(doc, start, self.matches, self.claimed)
+                if lo < start:
+                    desc = describe(doc, self.kb, lo, start, self.matches)
+                    if desc.title is not None or desc.agent is not None:
+                        self._apply_descriptor(cl, desc, start)
+
+    def _modifies_agent(self, head: int) -> bool:
+        tok = self.doc[head]
+        if head in self.claimed:
+            return True
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        kb = self.kb
+        return low in kb.agents or lemma in kb.agents or low in kb.titles or lemma in kb.titles
+
+    # -- titles and agent nouns -------------------------------------------------------------
+    def build_nominals(self) -> list[tuple[Cluster, bool, bool]]:
+        """Title nouns join persons; agent nouns become clusters. Returns agents for the country pass."""
+        doc, kb = self.doc, self.kb
+        agents: list[tuple[Cluster, bool, bool]] = []
+        for tok in doc:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.claimed:
+                continue
+            low, lemma = tok.lower_, tok.lemma_.lower()
+            if low not in kb.heads and lemma not in kb.heads:
+                continue
+            if tok.dep_ == "compound" and tok.head.i > tok.i:
+                continue  # "police chief", "government commission": the head decides
+            lo = window_start(doc, tok.i, self.matches, set())
+            lo = max(lo, max((t + 1 for t in range(lo, tok.i) if t in self.claimed), default=lo))
+            while lo < tok.i and doc[lo].text in ("'s", "’s", "'", "’", "-"):
+                lo += 1
+            desc = describe(doc, kb, lo, tok.i + 1, self.matches)
+            of = of_complement(doc, tok.i, self.matches)
+            if of is not None:
+                if of.type == "actor":
+                    desc.org = desc.org or of
+                desc.country = desc.country or of.country
+            det = next((c.lower_ for c in tok.lefts if c.dep_ in ("det", "poss")), "")
+            plural = tok.tag_ in ("NNS", "NNPS")
+            if desc.title is not None and not plural:
+                self._title_nominal(tok.i, desc, det)
+            elif desc.agent is not None or desc.title is not None:
+                self._agent_nominal(tok.i, lo, desc, det, plural, agents)
+        return agents
+
+    def _agent_nominal(
+        self,
+        head: int,
+        lo: int,
+        desc: Descriptor,
+        det: str,
+        plural: bool,
+        agents: list[tuple[Cluster, bool, bool]],
+    ) -> None:
+        """An agent noun ("Iraqi police") or a plural title ("government ministers"): a new cluster."""
+        if desc.agent is not None:
+            agent, phrase = desc.agent, desc.agent_phrase or self.doc[head].lower_
+        else:
+            assert desc.title is not None
+            agent = Agent(desc.title.sector or "GOV", "group", True)
+            phrase = desc.title.role.lower()
+        org = desc.org
+        cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
+        cl.fill(
+            code=org.code if org and org.code else desc.country,
+            country=desc.country or (org.country if org else None),
+            sector=agent.sector,
+        )
+        cl.mentions.append((lo, head + 1, "nominal"))
+        self.claimed.update(range(lo, head + 1))
+        cl.possessor = next(
+            (c.i for c in self.doc[head].lefts if c.dep_ == "poss" and c.pos_ == "PRON"), None
+        )
+        definite = det in _DEFINITE or (det == "" and (plural or agent.kind == "organization"))
+        local_ok = agent.local and definite and not desc.foreign and det not in _INDEFINITE
+        if agent.kind == "state":
+            local_ok = det == "the" and not desc.foreign
+        agents.append((cl, local_ok or (desc.local and not desc.foreign), desc.foreign))
+
+    def _title_nominal(self, head: int, desc: Descriptor, det: str) -> None:
+        title = desc.title
+        assert title is not None
+        first = desc.lo
+        persons = [
+            c
+            for c in self.clusters.values()
+            if c.kind == "person"
+            and c.role
+            and c.role.lower() == title.role.lower()
+            and (desc.country is None or c.country in (None, desc.country))
+        ]
+        if persons and det not in _INDEFINITE:
+            before = [c for c in persons if c.first < head]
+            cl = (
+                max(before, key=lambda c: c.first)
+                if before
+                else min(persons, key=lambda c: c.first)
+            )
+            self.add(cl, first, head + 1, "nominal")
+            return
+        if title.sector is None and desc.country is None and desc.org is None:
+            return  # "the spokesman": too vague to be an actor of its own
+        key = ("title", title.role, desc.country or "", desc.org.name if desc.org else "")
+        cl = self.cluster(key, "person")
+        self._apply_descriptor(cl, desc, desc.title_lo)
+        self.add(cl, first, head + 1, "nominal")
+
+
+def dominant_country(clusters: list[Cluster]) -> str | None:
+    """The story's own country: clearly the most mentioned (≥ 3 mentions, ≥ 1.5× the next)."""
+    counts: Counter[str] = Counter()
+    for cl in clusters:
+        if cl.country and cl.code == cl.country:
+            counts[cl.country] += len(cl.mentions)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < 3:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < 1.5 * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
+    """Find every person, organisation, state and group of ``story`` and merge their mentions.
+
+    Returns the :class:`ActorTable`: actors numbered "A1", "A2", ... in order of first
+    mention, each with all its mentions (names, title nouns, resolved pronouns) as
+    contract offsets, and lookups by combined-string offset or token.
+    """
+    b = _Builder(story, kb)
+    b.build_names()
+    b.build_terms()
+    agents = b.build_nominals()
+    named = list(b.clusters.values())
+    resolve_pronouns(story.doc, named, b.claimed)
+    home = dominant_country(named)
+    pron_owner = {first: cl for cl in named for first, _, kind in cl.mentions if kind == "pronoun"}
+    merged: dict[tuple[str, ...], Cluster] = {}
+    key: tuple[str, ...]
+    for cl, local, _foreign in agents:
+        if cl.possessor is not None:
+            holder = pron_owner.get(cl.possessor)
+            local = False
+            if holder is not None and cl.country is None and holder.country:
+                cl.country = cl.code = holder.country
+        if cl.kind == "state":  # "his country", "the country"
+            iso = cl.country or (home if local else None)
+            if iso is not None:
+                state = b.cluster(("state", iso), "state")
+                state.fill(code=iso, country=iso)
+                state.display = state.display or kb.countries.get(iso)
+                state.mentions.extend(cl.mentions)
+                if state not in named:
+                    named.append(state)
+            continue
+        if cl.country is None and cl.code is None and local and home is not None:
+            cl.country = cl.code = home
+        key = ("agent", cl.agent_key or "", cl.code or "", cl.country or "", cl.sector or "")
+        if key in merged:
+            merged[key].mentions.extend(cl.mentions)
+        else:
+            cl.key = key
+            merged[key] = cl
+    by_noun: dict[tuple[str, str], list[Cluster]] = {}
+    for akey in sorted(merged):
+        if akey[3]:
+            by_noun.setdefault((akey[1], akey[4]), []).append(merged[akey])
+    for akey in sorted(merged):
+        same = by_noun.get((akey[1], akey[4]), [])
+        if not akey[2] and not akey[3] and len(same) == 1:  # "the police" after "Iraqi police"
+            same[0].mentions.extend(merged.pop(akey).mentions)
+    everything = named + list(merged.values())
+    return _table(story, everything)
+
+
+def _table(story: Story, clusters: list[Cluster]) -> ActorTable:
+    doc = story.doc
+    live = [c for c in clusters if c.mentions]
+    live.sort(key=lambda c: (c.first, c.key))
+    table = ActorTable()
+    tightness: dict[int, int] = {}
+    for index, cl in enumerate(live):
+        seen: set[tuple[int, int]] = set()
+        mentions = []
+        for first, last, kind in sorted(cl.mentions):
+            start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+            if (start, end) in seen:
+                continue
+            seen.add((start, end))
+            mentions.append(story.mention(start, end))
+            table.spans.append(MentionSpan(start, end, first, last, index, kind))
+            span_index = len(table.spans) - 1
+            for t in range(first, last):
+                if t not in tightness or tightness[t] > last - first:
+                    tightness[t] = last - first
+                    table.token_mention[t] = span_index
+        for t in cl.descriptors:
+            table.token_descriptor.setdefault(t, index)
+        table.actors.append(
+            Actor(
+                id=f"A{index + 1}",
+                name=_name(doc, cl),
+                kind=cl.kind,
+                code=cl.code,
+                country=cl.country,
+                sector=cl.sector,
+                role=cl.role,
+                mentions=mentions,
+            )
+        )
+    return table
+
+
+def _name(doc: Doc, cl: Cluster) -> str:
+    """The fullest form of the actor in the story."""
+    if cl.display:
+        return cl.display
+    spans = (
+        cl.names
+        or [(f, la) for f, la, k in cl.mentions if k != "pronoun"]
+        or [(f, la) for f, la, _ in cl.mentions]
+    )
+    first, last = max(spans, key=lambda s: (s[1] - s[0], len(doc[s[0] : s[1]].text), -s[0]))
+    text = doc[first:last].text
+    return " ".join(text.split())
+
+
+__all__ = ["Cluster", "Title", "dominant_country", "extract_actors", "match_terms"]

@@ -1,0 +1,281 @@
+"""Actor knowledge: countries, titles, generic agent nouns and named actors, loaded from TSV files.
+
+The bundled files live in ``dotterel/data/actors/`` (format in ``docs/actors.md``):
+
+- ``countries.tsv``   ISO3, name, aliases, demonyms, capitals (one row per state);
+- ``actors.tsv``      named actors (IGOs, well-known bodies, media, metonyms like "Kremlin");
+- ``titles.tsv``      titles and offices → sector and role ("foreign minister" → GOV);
+- ``agents.tsv``      generic agent nouns → sector ("police" → COP, "protesters" → CVL);
+- ``name_words.tsv``  words that mark a name as an organisation ("Airlines" → BUS).
+
+User files (``dotterel code --actors FILE``) have the columns of ``actors.tsv``; their rows
+take precedence over every bundled entry with the same surface form.
+
+Named forms are matched on whole tokens, case-sensitively, with whitespace ignored
+(``"al-Qaeda"`` matches the tokens ``al - Qaeda``); titles and agent nouns are matched
+lower-cased.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+#: Kinds an actor may have (``spec/interface.md``).
+KINDS = ("person", "organization", "state", "group")
+#: Sector codes accepted in the data files (``plover.md`` §4).
+SECTORS = frozenset(
+    [
+        "GOV",
+        "MIL",
+        "COP",
+        "JUD",
+        "LEG",
+        "PRM",
+        "PTY",
+        "REB",
+        "SPY",
+        "UAF",
+        "UNK",
+        "PRE",
+        "AGR",
+        "BUS",
+        "CRM",
+        "CVL",
+        "EDU",
+        "ELI",
+        "JRN",
+        "LAB",
+        "MED",
+        "REF",
+        "OPP",
+        "REL",
+        "SOC",
+    ]
+)
+#: Non-state codes that may fill the country slot.
+NONSTATE_CODES = frozenset(["IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"])
+#: How a named term was found: a country's name, a capital (government metonym), a demonym,
+#: a demonym's plural ("Iraqis"), or a named actor row.
+TERM_TYPES = ("country", "capital", "demonym", "people", "actor")
+_DATA = "data/actors"
+
+
+class KnowledgeError(ValueError):
+    """A data file (bundled or given with ``--actors``) has a row that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """What a named surface form means: a country, its capital or demonym, or a named actor."""
+
+    name: str
+    kind: str
+    code: str | None
+    country: str | None
+    sector: str | None
+    role: str | None
+    type: str
+    origin: str = "bundled"
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A title or office ("prime minister"): the role it gives and its sector (None: from context)."""
+
+    role: str
+    sector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A generic agent noun ("police"): sector, kind, and whether a bare use takes the story's country."""
+
+    sector: str
+    kind: str
+    local: bool
+
+
+def squash(text: str) -> str:
+    """The key a named form is matched by: the text without whitespace."""
+    return "".join(text.split())
+
+
+def _rows(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
+    """Data rows of a TSV (comments, blank lines and the header skipped), with line numbers."""
+    header_seen = False
+    for number, row in enumerate(
+        csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE), start=1
+    ):
+        if not row or not "".join(row).strip() or row[0].startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        yield number, [cell.strip() for cell in row]
+
+
+def _bundled_lines(name: str) -> list[str]:
+    return (
+        resources.files("dotterel")
+        .joinpath(f"{_DATA}/{name}")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+
+
+def _plural(demonym: str) -> str | None:
+    """The plural noun for a people ("Iraqi" → "Iraqis"), or None when it has none ("Swiss")."""
+    if demonym.endswith("man"):
+        return demonym[:-3] + "men"
+    if demonym.endswith(("s", "sh", "ch", "ese", "x", "z")) or "." in demonym:
+        return None
+    return demonym + "s"
+
+
+def _opt(value: str) -> str | None:
+    return value if value and value != "-" else None
+
+
+@dataclass
+class ActorKnowledge:
+    """Country names, demonyms, capitals, titles, organisations: loaded once per Coder.
+
+    ``terms`` maps :func:`squash`-ed surface forms to their :class:`Term`; ``titles`` and
+    ``agents`` map lower-cased words ("foreign minister", "police") to their meaning;
+    ``max_tokens`` bounds the phrase matcher.
+    """
+
+    terms: dict[str, Term] = field(default_factory=dict)
+    titles: dict[str, Title] = field(default_factory=dict)
+    agents: dict[str, Agent] = field(default_factory=dict)
+    name_words: dict[str, str | None] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
+    prefixes: frozenset[str] = frozenset()
+    title_words: int = 1
+    #: last words of every title and agent key: the nouns that can head a nominal actor.
+    heads: frozenset[str] = frozenset()
+    agent_words: int = 1
+
+    @classmethod
+    def load(cls, extra_files: Sequence[str | Path] = ()) -> ActorKnowledge:
+        """Load the bundled data files, then each user file in ``extra_files`` (later ones win).
+
+        Raises :class:`KnowledgeError` naming the file and line of a malformed row, and
+        ``OSError`` when a user file cannot be read.
+        """
+        kb = cls()
+        kb._load_countries(_bundled_lines("countries.tsv"), "countries.tsv")
+        kb._load_actors(_bundled_lines("actors.tsv"), "actors.tsv", origin="bundled")
+        for path in extra_files:
+            text = Path(path).read_text(encoding="utf-8")
+            kb._load_actors(text.splitlines(), str(path), origin="user")
+        kb._load_titles(_bundled_lines("titles.tsv"), "titles.tsv")
+        kb._load_agents(_bundled_lines("agents.tsv"), "agents.tsv")
+        for _, row in _rows(_bundled_lines("name_words.tsv"), "name_words.tsv"):
+            kb.name_words[row[0].lower()] = _opt(row[1]) if len(row) > 1 else None
+        kb.heads = frozenset(key.split()[-1] for key in [*kb.titles, *kb.agents])
+        kb.prefixes = frozenset(key[:n] for key in kb.terms for n in range(1, len(key) + 1))
+        return kb
+
+    def _add(self, form: str, term: Term) -> None:
+        key = squash(form)
+        if not key:
+            return
+        old = self.terms.get(key)
+        if old is not None and old.origin == "user" and term.origin != "user":
+            return
+        self.terms[key] = term
+
+    def _load_countries(self, lines: Iterable[str], source: str) -> None:
+        for number, row in _rows(lines, source):
+            if len(row) < 2 or len(row[0]) != 3 or not row[0].isupper():
+                raise KnowledgeError(
+                    f"{source}:{number}: expected 'iso3<TAB>name<TAB>...', got {row!r}"
+                )
+            row += [""] * (5 - len(row))
+            iso, name, aliases, demonyms, capitals = row[:5]
+            self.countries[iso] = name
+            state = Term(name, "state", iso, iso, None, None, "country")
+            for form in [name, *aliases.split("|")]:
+                if form:
+                    self._add(form, state)
+            for form in capitals.split("|"):
+                if form:
+                    self._add(form, Term(name, "state", iso, iso, "GOV", None, "capital"))
+            for form in demonyms.split("|"):
+                if not form:
+                    continue
+                self._add(form, Term(name, "state", iso, iso, None, None, "demonym"))
+                plural = _plural(form)
+                if plural:
+                    self._add(plural, Term(plural, "group", iso, iso, None, None, "people"))
+
+    def _load_actors(self, lines: Iterable[str], source: str, *, origin: str) -> None:
+        for number, row in _rows(lines, source):
+            row += [""] * (7 - len(row))
+            name, kind, code, country, sector, role, aliases = row[:7]
+            where = f"{source}:{number}"
+            if not name:
+                raise KnowledgeError(f"{where}: the name column is empty")
+            if kind not in KINDS:
+                raise KnowledgeError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+            if code and not (code in NONSTATE_CODES or (len(code) == 3 and code.isupper())):
+                raise KnowledgeError(
+                    f"{where}: code {code!r} is not ISO3 or one of {sorted(NONSTATE_CODES)}"
+                )
+            if country and not (len(country) == 3 and country.isupper()):
+                raise KnowledgeError(f"{where}: country {country!r} is not an ISO3 code")
+            if sector and sector not in SECTORS:
+                raise KnowledgeError(f"{where}: sector {sector!r} is not a PLOVER sector code")
+            term = Term(
+                name,
+                kind,
+                code or None,
+                country or None,
+                sector or None,
+                role or None,
+                "actor",
+                origin,
+            )
+            for form in [name, *aliases.split("|")]:
+                form = form.strip()
+                if form.lower().startswith("the "):
+                    form = form[4:]
+                if form:
+                    self._add(form, term)
+
+    def _load_titles(self, lines: Iterable[str], source: str) -> None:
+        for number, row in _rows(lines, source):
+            if len(row) < 3 or (row[1] != "-" and row[1] not in SECTORS):
+                raise KnowledgeError(
+                    f"{source}:{number}: expected 'title<TAB>sector<TAB>role', got {row!r}"
+                )
+            key = " ".join(row[0].lower().split())
+            self.titles[key] = Title(row[2], _opt(row[1]))
+            self.title_words = max(self.title_words, len(key.split()))
+
+    def _load_agents(self, lines: Iterable[str], source: str) -> None:
+        for number, row in _rows(lines, source):
+            if (
+                len(row) < 4
+                or row[1] not in SECTORS
+                or row[2] not in KINDS
+                or row[3] not in ("yes", "no")
+            ):
+                raise KnowledgeError(
+                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>organization|group<TAB>yes|no', got {row!r}"
+                )
+            key = " ".join(row[0].lower().split())
+            self.agents[key] = Agent(row[1], row[2], row[3] == "yes")
+            self.agent_words = max(self.agent_words, len(key.split()))
+
+    def country_of(self, form: str) -> str | None:
+        """ISO3 of a country name, alias, demonym or capital ("Kazakh" → KAZ), else None."""
+        term = self.terms.get(squash(form))
+        if term is None or term.type == "actor":
+            return None
+        return term.country
