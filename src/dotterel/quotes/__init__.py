@@ -107,7 +107,8 @@ class _Finder:
                 best = a
         if best is None:
             return None, False
-        lo, hi = min(best.content[0][0], q.open), max(best.content[-1][1], q.close)
+        pieces = [(lo, hi) for lo, hi in best.content if lo < q.end and q.start < hi]
+        lo, hi = min(pieces[0][0], q.open), max(pieces[-1][1], q.close)
         outside = self.text[lo : q.open] + " " + self.text[q.close : hi]
         extra = [w for w in _words(outside) if w.lower() != "that"]
         return best, len(extra) <= 1
@@ -194,9 +195,22 @@ class _Finder:
                     continue
                 if any(lo < piece[1] and piece[0] < hi for lo, hi in direct_ranges):
                     continue
-                records.append(_Record(piece, False, a))
+                records.append(_Record(self.balance(piece), False, a))
         records.sort(key=lambda r: (r.content[0], r.content[1]))
         return records
+
+    def balance(self, piece: Range) -> Range:
+        """Keep a reported clause's quotation marks paired: take in a closing mark just
+        past its end, drop an opening mark whose quote it leaves before the close."""
+        start, end = piece
+        for q in self.quoted:
+            if start <= q.open < end < q.close <= end + 3:
+                end = q.close
+            elif start == q.open and q.close > end:
+                start = q.start
+            elif q.open < start < q.close == end:
+                end = q.end
+        return _trim(self.text, start, end)
 
     def inside_quote(self, offset: int, quoted: list[Quoted]) -> bool:
         return any(q.start <= offset < q.end and len(_words(self.text[q.start : q.end])) >= MIN_QUOTE_WORDS

@@ -109,6 +109,10 @@ def _subject(verb: Token, lex: QuoteLexicon) -> Token | None:
         if current.dep_ not in _INHERIT_SUBJECT or current.head == current:
             return None
         head = current.head
+        if current.dep_ == "conj" and not any(
+            c.dep_ == "cc" and head.i < c.i < current.i for c in head.children
+        ):
+            return None  # no "and"/"but": a misparse, not a shared subject
         if current.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in lex.verbs:
             head = head.head
         current = head

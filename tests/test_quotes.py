@@ -1,0 +1,264 @@
+"""Quotes and attribution: constructions, traps, the example story, exact spans."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dotterel import CodedDocument, Coder, Quote
+
+TOKAYEV_TEXTS = {"Tokayev", "Kassym-Jomart Tokayev", "Kazakh President Kassym-Jomart Tokayev",
+                 "The Kazakh president", "he", "He"}
+
+
+def quotes_of(coder: Coder, text: str, title: str | None = None) -> list[Quote]:
+    return coder.code(text, title=title).quotes
+
+
+def only(quotes: list[Quote], fragment: str) -> Quote:
+    """The single quote whose content contains ``fragment``."""
+    found = [q for q in quotes if fragment in q.content.text]
+    assert len(found) == 1, [q.to_dict() for q in quotes]
+    return found[0]
+
+
+def check_spans(record: CodedDocument) -> None:
+    for q in record.quotes:
+        source = record.title if q.in_title else record.text
+        assert source is not None
+        for span in (q.content, q.cue, q.speaker):
+            if span is not None:
+                assert source[span.start : span.end] == span.text, (q.id, span)
+        assert q.content.text.strip() == q.content.text and q.content.text
+
+
+# --- the example story -------------------------------------------------------
+
+
+def test_example_direct_quotes_are_all_tokayevs(example_record: CodedDocument) -> None:
+    direct = [q for q in example_record.quotes if q.direct]
+    assert len(direct) == 6
+    tokayev_ids = {a.id for a in example_record.actors if "Tokayev" in a.name}
+    for q in direct:
+        assert q.speaker is not None, q.to_dict()
+        assert q.speaker.text in TOKAYEV_TEXTS, q.to_dict()
+        if tokayev_ids:
+            assert q.speaker.actor in tokayev_ids, q.to_dict()
+    openings = [q.content.text[:20] for q in direct]
+    assert openings == ["Kazakhstan calling f", "I must emphasize tha", "A unique situation i",
+                        "Taking into account ", "In addition, I do no", "I am sure that this "]
+
+
+def test_example_headline_quote(example_record: CodedDocument) -> None:
+    first = example_record.quotes[0]
+    assert first.id == "Q1" and first.in_title and first.direct
+    assert example_record.title is not None
+    assert example_record.title[first.content.start : first.content.end] == first.content.text
+    assert first.content.text.startswith("Kazakhstan calling") and first.content.text.endswith("Ukraine")
+    assert first.speaker is not None and first.speaker.text == "Tokayev"
+    assert first.cue is not None and first.cue.text == "says"
+
+
+def test_example_meaningful_and_frank_is_tokayevs_reported_wording(example_record: CodedDocument) -> None:
+    q = only(example_record.quotes, "meaningful and frank")
+    assert not q.direct
+    assert q.content.text.startswith("he and Trump had")
+    assert q.speaker is not None and q.speaker.text == "Tokayev"
+    tokayev_ids = {a.id for a in example_record.actors if "Tokayev" in a.name}
+    if tokayev_ids:
+        assert q.speaker.actor in tokayev_ids
+    assert not any(p.content.text == "meaningful and frank" for p in example_record.quotes)
+
+
+def test_example_ids_in_text_order_and_spans_exact(example_record: CodedDocument) -> None:
+    quotes = example_record.quotes
+    assert [q.id for q in quotes] == [f"Q{i}" for i in range(1, len(quotes) + 1)]
+    order = [(not q.in_title, q.content.start) for q in quotes]
+    assert order == sorted(order)
+    check_spans(example_record)
+
+
+# --- direct quotes -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("open_mark,close_mark", [("“", "”"), ('"', '"'), ("‘", "’"), ("‘", "'")])
+def test_direct_quote_in_any_marks(coder: Coder, open_mark: str, close_mark: str) -> None:
+    text = f"{open_mark}We are ready to help end the war,{close_mark} the foreign minister said on Monday."
+    q = only(quotes_of(coder, text), "ready")
+    assert q.direct
+    assert q.content.text == "We are ready to help end the war"
+    assert q.speaker is not None and q.speaker.text == "the foreign minister"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_cue_before_the_quote(coder: Coder) -> None:
+    q = only(quotes_of(coder, "The ambassador told reporters: “Our position has not changed at all.”"),
+             "position")
+    assert q.direct and q.content.text == "Our position has not changed at all."
+    assert q.speaker is not None and q.speaker.text == "The ambassador"
+
+
+def test_inverted_cue_after_quote(coder: Coder) -> None:
+    q = only(quotes_of(coder, "“We will not accept these terms,” said Prime Minister Anna Berg."), "terms")
+    assert q.direct
+    assert q.speaker is not None and "Berg" in q.speaker.text
+
+
+def test_multi_sentence_quote(coder: Coder) -> None:
+    text = "“The talks went well. We agreed on a timetable. Now the work begins,” the envoy said."
+    q = only(quotes_of(coder, text), "timetable")
+    assert q.direct and q.content.text.startswith("The talks went well.")
+    assert q.content.text.endswith("Now the work begins")
+
+
+def test_multi_paragraph_quote_keeps_its_speaker(coder: Coder) -> None:
+    text = ("“We have waited for years,” the mayor said. “The city cannot wait any longer.\n\n"
+            "“We will build the bridge this year, whatever the cost turns out to be.”")
+    quotes = [q for q in quotes_of(coder, text) if q.direct]
+    assert [q.content.text[:12] for q in quotes] == ["We have wait", "The city can", "We will buil"]
+    assert all(q.speaker is not None and q.speaker.text == "the mayor" for q in quotes)
+
+
+def test_quote_interrupted_by_its_cue_gives_two_records_sharing_speaker_and_cue(coder: Coder) -> None:
+    quotes = quotes_of(coder, "“The situation,” he said, “is unique in our history.”")
+    assert [q.content.text for q in quotes] == ["The situation", "is unique in our history."]
+    assert all(q.direct for q in quotes)
+    assert quotes[0].cue == quotes[1].cue and quotes[0].cue is not None
+    assert quotes[0].speaker == quotes[1].speaker and quotes[0].speaker is not None
+
+
+def test_partial_quote_is_part_of_reported_content(coder: Coder) -> None:
+    quotes = quotes_of(coder, "The president said he had a “long and useful” meeting with the envoy.")
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert not q.direct and "“long and useful” meeting" in q.content.text
+    assert q.speaker is not None and q.speaker.text == "The president"
+
+
+# --- reported speech -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        ("The minister said that the border would reopen next week.", "The minister", "said",
+         "that the border would reopen next week"),
+        ("The minister said the border would reopen next week.", "The minister", "said",
+         "the border would reopen next week"),
+        ("The general told reporters that the troops would stay.", "The general", "told",
+         "that the troops would stay"),
+        ("The envoy added that more talks were planned.", "The envoy", "added", "that more talks were planned"),
+        ("The minister noted that exports had doubled.", "The minister", "noted", "that exports had doubled"),
+        ("The president stressed that the country needs peace.", "The president", "stressed",
+         "that the country needs peace"),
+        ("The agency warned that prices could rise again.", "The agency", "warned",
+         "that prices could rise again"),
+        ("The ministry denied that any soldiers had crossed the border.", "The ministry", "denied",
+         "that any soldiers had crossed the border"),
+        ("The border will reopen next week, the minister said.", "the minister", "said",
+         "The border will reopen next week"),
+        ("The mayor believes that the plan will fail.", "The mayor", "believes", "that the plan will fail"),
+        ("The opposition wants to hold new elections.", "The opposition", "wants", "to hold new elections"),
+    ],
+)
+def test_reported_speech(coder: Coder, text: str, speaker: str, cue: str, content: str) -> None:
+    quotes = quotes_of(coder, text)
+    assert len(quotes) == 1, [q.to_dict() for q in quotes]
+    q = quotes[0]
+    assert not q.direct
+    assert q.speaker is not None and q.speaker.text == speaker
+    assert q.cue is not None and q.cue.text == cue
+    assert q.content.text == content
+
+
+def test_according_to(coder: Coder) -> None:
+    q = only(quotes_of(coder, "According to the ministry, the talks will resume in March."), "talks")
+    assert not q.direct
+    assert q.content.text == "the talks will resume in March"
+    assert q.speaker is not None and q.speaker.text == "the ministry"
+    assert q.cue is not None and q.cue.text == "According to"
+
+
+def test_pronoun_speaker_resolves_to_the_actor(coder: Coder) -> None:
+    record = coder.code("President Kassym-Jomart Tokayev visited Aktau on Friday. "
+                        "He recalled that the plant had been built in 1972.")
+    q = only(record.quotes, "plant")
+    assert q.speaker is not None and q.speaker.text == "He"
+    ids = {a.id for a in record.actors if "Tokayev" in a.name}
+    if ids:
+        assert q.speaker.actor in ids
+
+
+def test_organisation_and_title_speakers(coder: Coder) -> None:
+    record = coder.code("Kazakh President Kassym-Jomart Tokayev met the press in Astana. "
+                        "The Kazakh president said the economy grew last year. "
+                        "The ministry said the figures would be published in May.")
+    president = only(record.quotes, "economy")
+    ministry = only(record.quotes, "figures")
+    assert president.speaker is not None and president.speaker.text == "The Kazakh president"
+    assert ministry.speaker is not None and ministry.speaker.text == "The ministry"
+    ids = {a.id for a in record.actors if "Tokayev" in a.name}
+    if ids:
+        assert president.speaker.actor in ids
+
+
+def test_unknown_speaker_has_null_actor(coder: Coder) -> None:
+    q = only(quotes_of(coder, "“Nobody expected this outcome,” one observer said."), "outcome")
+    assert q.speaker is not None and q.speaker.actor is None
+
+
+def test_headline_quote_offsets_point_into_the_title(coder: Coder) -> None:
+    record = coder.code("The minister spoke on Monday.", title="‘We are ready for peace talks,' says minister")
+    q = record.quotes[0]
+    assert q.in_title and q.direct and q.content.text == "We are ready for peace talks"
+    assert record.title is not None and record.title[q.content.start : q.content.end] == q.content.text
+    assert q.speaker is not None and q.speaker.text == "minister"
+    check_spans(record)
+
+
+# --- traps ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The so-called ‘mediators’ arrived in the capital on Tuesday.",
+        "The so-called “peace plan” was published on Tuesday.",
+        "She reviewed the book “The Long Road Home” for the newspaper.",
+        "They watched the film “War and Peace” at the festival.",
+        "The factory makes 55\" screens and 12\" tablets.",
+        "The country’s leader didn’t attend, and the farmers’ union wasn’t invited.",
+        "Kazakhstan’s ‘new’ policy remained unclear.",
+    ],
+)
+def test_no_quote_from_scare_quotes_titles_inch_marks_apostrophes(coder: Coder, text: str) -> None:
+    assert quotes_of(coder, text) == []
+
+
+def test_apostrophes_inside_a_single_quoted_headline(coder: Coder) -> None:
+    record = coder.code("Body text.", title="‘Kazakhstan’s role didn’t change,’ says Tokayev")
+    assert [q.content.text for q in record.quotes] == ["Kazakhstan’s role didn’t change"]
+
+
+# --- exactness -----------------------------------------------------------------
+
+
+def test_all_spans_exact_on_constructed_stories(coder: Coder) -> None:
+    texts = [
+        "“A,” he said. ‘B is here,' she said, “and C is there.”\n\n“Open quote\n“continues here,” they said.",
+        "Officials said that the ‘talks’ had failed, according to the agency. He didn’t say.",
+        'A 5" tablet. "Straight quotes are fine," the editor wrote, "mostly."',
+    ]
+    for text in texts:
+        check_spans(coder.code(text, title="‘Title quote,' says editor"))
+
+
+def test_all_spans_exact_on_development_stories(coder: Coder, voa_path: Path) -> None:
+    with voa_path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for _, line in zip(range(12), handle, strict=False)]
+    records = list(coder.code_many({"text": r["text"], "title": r.get("title")} for r in rows))
+    assert sum(len(r.quotes) for r in records) > 0
+    for record in records:
+        check_spans(record)
