@@ -1,0 +1,189 @@
+"""Events: PLOVER event coding from triggers, the parse, and what earlier stages found.
+
+For each sentence, :func:`~dotterel.events.triggers.find_candidates` finds and
+types the triggers (lexicon and patterns in ``data/events``), roles come from
+the dependency structure (:mod:`~dotterel.events.roles`), and the attributes
+(negation, hypothetical, date, place, quote) from :mod:`~dotterel.events.attributes`.
+How it works and the data format: ``docs/events.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..model import ActorRef, Event, Place, Quote, TimeExpr
+from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
+from .lexicon import Lexicon, load_lexicon
+from .roles import ActorFinder, Filler, Roles, find_roles
+from .triggers import Candidate, find_candidates
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ..actors import ActorTable
+    from ..model import Actor
+    from ..nlp import Story
+
+__all__ = ["extract_events", "load_lexicon"]
+
+
+def extract_events(
+    story: Story,
+    actors: ActorTable,
+    places: Sequence[Place],
+    dates: Sequence[TimeExpr],
+    quotes: Sequence[Quote],
+) -> list[Event]:
+    """Code every PLOVER event of ``story``: one per trigger with an identifiable source actor.
+
+    Events come in text order with ids ``{doc_id}-E{n}``; each carries its type,
+    mode, CAMEO root, quad, source/target actor references, trigger and sentence
+    spans, date, location, negated/hypothetical flags, reporting quote and a
+    confidence in [0, 1] meant for ranking.
+    """
+    lex = load_lexicon()
+    finder = ActorFinder(actors)
+    by_id = {a.id: a for a in getattr(actors, "actors", [])}
+    doc_id = story.document.doc_id
+    events: list[Event] = []
+    for sent in story.sentences:
+        for cand in _dedupe(_sentence_events(story, sent, lex, finder, by_id, quotes)):
+            c, roles, extra = cand
+            events.append(_build(story, sent, c, roles, extra, lex, places, dates,
+                                 f"{doc_id}-E{len(events) + 1}"))
+    return events
+
+
+_Found = tuple[Candidate, Roles, dict[str, Any]]
+
+
+def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
+                     by_id: dict[str, Actor], quotes: Sequence[Quote]) -> list[_Found]:
+    out: list[_Found] = []
+    for cand in find_candidates(sent, lex):
+        mod = modality(cand, lex)
+        apply_modality(cand, mod)
+        roles = find_roles(cand, finder)
+        quote = reporting_quote(story, cand, quotes)
+        speaker_source = False
+        if quote is not None and quote.speaker is not None:
+            actor = by_id.get(quote.speaker.actor or "")
+            speaker = None if actor is None else Filler(actor, _speaker_token(story, quote) or cand.anchor)
+            if speaker is not None and not roles.sources and roles.targets:
+                roles.sources = [speaker]
+                speaker_source = True
+            elif speaker is not None and roles.partner_only and all(
+                    f.actor.id != speaker.actor.id for f in roles.sources):
+                roles.sources = [speaker, *roles.sources]
+                speaker_source = True
+        if not roles.sources or ("needs" in cand.flags and cand.content is None):
+            continue
+        if "joint" in cand.flags:
+            joint = len(roles.sources) > 1 or any(c.lower_ == "joint" for c in cand.anchor.children)
+            if joint:
+                cand.type, cand.mode = "COOPERATE", None
+        out.append((cand, roles, {"mod": mod, "quote": quote, "speaker_source": speaker_source}))
+    return out
+
+
+def _speaker_token(story: Story, quote: Quote) -> Token | None:
+    if quote.speaker is None:
+        return None
+    start = quote.speaker.start if quote.in_title else quote.speaker.start + story.body_start
+    span = story.doc.char_span(start, start + len(quote.speaker.text), alignment_mode="expand")
+    return None if span is None or len(span) == 0 else span.root
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """One event per happening: a same-type trigger inside another's phrase is the same event."""
+    keep: list[_Found] = []
+    for item in found:
+        cand = item[0]
+        dup = False
+        for other in found:
+            oc = other[0]
+            if oc is cand or oc.type != cand.type:
+                continue
+            if cand.anchor.i != oc.anchor.i and _is_ancestor(oc.anchor, cand.anchor):
+                dup = True
+                break
+        if not dup:
+            keep.append(item)
+    return keep
+
+
+def _is_ancestor(a: Token, b: Token) -> bool:
+    return any(t.i == a.i for t in b.ancestors)
+
+
+def _confidence(cand: Candidate, roles: Roles, extra: dict[str, Any], lex: Lexicon) -> float:
+    score = cand.weight
+    score += 0.15 if roles.direct_source else -0.05
+    if roles.targets:
+        score += 0.05
+    elif lex.types[cand.type].recipient_required:
+        score -= 0.1
+    if cand.noun:
+        score -= 0.12
+    score -= 0.08 * _clause_depth(cand.anchor, lex)
+    mod = extra["mod"]
+    if mod.hypothetical:
+        score -= 0.1
+    if mod.negated:
+        score -= 0.05
+    if extra["speaker_source"]:
+        score -= 0.15
+    return max(0.02, min(0.98, score))
+
+
+def _clause_depth(tok: Token, lex: Lexicon) -> int:
+    """How many contentful verbs govern the trigger (speech and helper verbs do not count)."""
+    skip = lex.cue("speech") | lex.cue("transparent") | lex.cue("light")
+    depth = 0
+    for anc in tok.ancestors:
+        if anc.pos_ == "VERB" and anc.lemma_.lower() not in skip:
+            depth += 1
+    return min(depth, 3)
+
+
+def _ref(story: Story, filler: Filler) -> ActorRef:
+    tok = filler.token
+    s, _e, in_title = story.locate(tok.idx, tok.idx + len(tok))
+    actor = filler.actor
+    for m in actor.mentions:
+        if m.in_title == in_title and m.start <= s < m.end:
+            return ActorRef(actor=actor.id, text=m.text, code=actor.code, sector=actor.sector,
+                            start=m.start, end=m.end)
+    span = story.mention(tok.idx, tok.idx + len(tok))
+    return ActorRef(actor=actor.id, text=span.text, code=actor.code, sector=actor.sector,
+                    start=span.start, end=span.end)
+
+
+def _build(story: Story, sent: Any, cand: Candidate, roles: Roles, extra: dict[str, Any],
+           lex: Lexicon, places: Sequence[Place], dates: Sequence[TimeExpr], ident: str) -> Event:
+    date, precision, date_text = find_date(story, cand, dates)
+    role_tokens = {f.token.i for f in roles.sources + roles.targets}
+    quote = extra["quote"]
+    mod = extra["mod"]
+    return Event(
+        id=ident,
+        event_type=cand.type,
+        mode=cand.mode,
+        context=[],
+        cameo=lex.cameo(cand.type, cand.mode),
+        quad=lex.types[cand.type].quad,
+        source=[_ref(story, f) for f in roles.sources],
+        target=[_ref(story, f) for f in roles.targets],
+        trigger=story.span(cand.start, cand.end),
+        sentence=story.sentence_ref(sent),
+        in_title=story.in_title(cand.start),
+        date=date,
+        date_precision=precision,
+        date_text=date_text,
+        location=find_location(story, cand, places, lex, role_tokens),
+        negated=mod.negated,
+        hypothetical=mod.hypothetical,
+        reported_by=None if quote is None else quote.id,
+        confidence=_confidence(cand, roles, extra, lex),
+    )

@@ -1,0 +1,333 @@
+"""Who did it and to whom: source and target actors of a trigger from the dependency parse.
+
+Handles active and passive voice, compound actors ("Jordan and Britain"),
+reciprocal events (a "with"/"between" party is another source), possessives
+and nominalisations ("Putin's visit to Astana"), prepositional targets,
+control and transparent verbs ("tried to hack", "urged X to"), and pronouns
+through the story's actor table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .triggers import Candidate, objects
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from ..model import Actor
+
+NP_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det"})
+SUBJ_DEPS = frozenset({"nsubj", "csubj", "expl"})
+#: Prepositions whose object is a recipient, in order of preference.
+TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards", "with", "from",
+                "over", "for", "between")
+#: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
+OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
+SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "PROTEST", "AID", "COOPERATE"})
+
+
+@dataclass
+class Filler:
+    """An actor filling a role and the token that named it."""
+
+    actor: Actor
+    token: Token
+
+
+@dataclass
+class Roles:
+    sources: list[Filler] = field(default_factory=list)
+    targets: list[Filler] = field(default_factory=list)
+    direct_source: bool = False  # the source is a syntactic argument of the trigger itself
+    partner_only: bool = False  # a reciprocal event whose only named party is the partner
+
+
+class ActorFinder:
+    """Finds the actors named by a token or inside a noun phrase, via the story's actor table."""
+
+    def __init__(self, table: Any) -> None:
+        self._by_token = getattr(table, "actor_for_token", None)
+        self._at = getattr(table, "actor_at", None)
+        self._cache: dict[int, Actor | None] = {}
+
+    def actor_of(self, tok: Token) -> Actor | None:
+        """The actor whose mention holds ``tok`` (pronouns resolved by the table), if any."""
+        if tok.i in self._cache:
+            return self._cache[tok.i]
+        found: Actor | None = None
+        if self._by_token is not None:
+            found = self._by_token(tok)
+        if found is None and self._at is not None:
+            found = self._at(tok.idx, tok.idx + len(tok))
+        self._cache[tok.i] = found
+        return found
+
+    def in_phrase(self, head: Token, *, depth: int = 3) -> list[Filler]:
+        """Actors a noun phrase names: the head itself, else its modifiers ("Israeli soldiers",
+        "Quatar's emir", "leaders of Romania's government"), for each conjunct."""
+        out: list[Filler] = []
+        for tok in [head, *head.conjuncts]:
+            if tok.i != head.i and tok.dep_ != "conj":
+                continue
+            out.extend(self._one(tok, depth))
+        return _unique(out)
+
+    def _one(self, tok: Token, depth: int) -> list[Filler]:
+        actor = self.actor_of(tok)
+        if actor is not None and (actor.code is not None or depth <= 0):
+            return [Filler(actor, tok)]
+        if depth <= 0:
+            return []
+        found: list[Filler] = []
+        for child in tok.children:
+            if child.dep_ in NP_DEPS and child.dep_ != "det":
+                found.extend(self._one(child, depth - 1))
+                for conj in child.conjuncts:
+                    if conj.i > child.i:
+                        found.extend(self._one(conj, depth - 1))
+        preps = ("of", "by", "from", "in") if actor is not None else ("of", "by", "from")
+        if not any(f.actor.code for f in found):
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ in preps:
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            found.extend(self.in_phrase(g, depth=depth - 1))
+                if any(f.actor.code for f in found):
+                    break
+        coded = [f for f in found if f.actor.code is not None]
+        if coded:
+            return coded
+        if actor is not None:
+            return [Filler(actor, tok)]
+        return found
+
+
+def _unique(fillers: list[Filler]) -> list[Filler]:
+    seen: set[str] = set()
+    out: list[Filler] = []
+    for f in fillers:
+        if f.actor.id not in seen:
+            seen.add(f.actor.id)
+            out.append(f)
+    return out
+
+
+def _children(tok: Token, deps: frozenset[str] | set[str]) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Filler], bool]:
+    """The actors doing ``tok`` (a verb or adjective) and whether they are its own argument."""
+    passive = _is_passive(tok)
+    if passive:
+        for agent in _children(tok, {"agent"}):
+            for pobj in _children(agent, {"pobj"}):
+                found = finder.in_phrase(pobj)
+                if found:
+                    return found, True
+    else:
+        for subj in _children(tok, SUBJ_DEPS):
+            found = finder.in_phrase(subj)
+            if found:
+                return found, True
+            if subj.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+                found = finder.in_phrase(tok.head)
+                if found:
+                    return found, True
+            return [], True
+    if hops <= 0 or tok.head.i == tok.i:
+        return [], False
+    head = tok.head
+    if tok.dep_ == "xcomp" and not passive:
+        controllers = _children(head, OBJECT_CONTROL_DEPS)
+        if controllers:
+            found = finder.in_phrase(controllers[0])
+            if found:
+                return found, False
+        return subject(head, finder, hops=hops - 1)[0], False
+    if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ in ("VBG", "VBN")):
+        return subject(head, finder, hops=hops - 1)[0], False
+    if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):
+        return finder.in_phrase(head), False
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return subject(head, finder, hops=hops - 1)[0], False
+    return [], False
+
+
+def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> list[Filler]:
+    for prep in preps:
+        for child in tok.children:
+            if child.dep_ in ("prep", "dative") and child.lower_ == prep:
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        found = finder.in_phrase(g)
+                        if found:
+                            return found
+    return []
+
+
+def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
+    """Source and target of a verb (or adjective) trigger."""
+    tok = cand.anchor
+    roles = Roles()
+    sources, direct = subject(tok, finder)
+    roles.direct_source = direct and bool(sources)
+    targets: list[Filler] = []
+    passive = _is_passive(tok)
+    if cand.deontic is not None and cand.content is not None:
+        targets = subject(cand.content, finder)[0]
+    recip = "recip" in cand.flags
+    preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
+    if not targets:
+        targets = _object_targets(tok, finder, preps, cand, passive=passive)
+    if not targets:
+        targets = [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
+    if not targets:
+        targets = _prep_targets(tok, finder, preps)
+    if not targets:
+        for obj in objects(tok):
+            targets = _prep_targets(obj, finder, preps)
+            if targets:
+                break
+    if not targets and cand.event_noun is not None:
+        targets = _content_targets(cand.event_noun, finder)
+    if not targets and cand.content is not None:
+        content = cand.content
+        if content.dep_ == "ccomp" or cand.noun:
+            targets = subject(content, finder)[0] if content.pos_ in ("VERB", "AUX") else []
+        if not targets:
+            inner = _content_targets(content, finder)
+            targets = inner
+    if recip:
+        partners = _prep_targets(tok, finder, ("with", "between"))
+        if not partners and not passive and cand.content is None:
+            co = [f for o in objects(tok) if o.dep_ in ("dobj", "obj") for f in finder.in_phrase(o)]
+            partners, targets = co, [t for t in targets if t.actor.id not in {d.actor.id for d in co}]
+        for obj in objects(tok):
+            if obj.i not in {f.token.i for f in targets}:
+                partners.extend(_prep_targets(obj, finder, ("with", "between")))
+        sources = _unique(sources + partners)
+        if partners:
+            targets = [t for t in targets if t.actor.id not in {p.actor.id for p in partners}]
+    if "inverse" in cand.flags:
+        sources, targets = targets, sources
+        roles.direct_source = bool(sources)
+    roles.sources = sources
+    ids = {f.actor.id for f in sources}
+    roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
+    return roles
+
+
+def _owned(tok: Token) -> bool:
+    """'its troops', 'their arms': the actor's own forces or things, not a recipient."""
+    return any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in tok.children)
+
+
+def _object_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...], cand: Candidate | None,
+                    *, passive: bool = False) -> list[Filler]:
+    """Recipients named by a verb's objects; an event-noun object gives its own recipients."""
+    for obj in objects(tok):
+        if (obj.dep_ == "nsubjpass" and not passive) or obj.dep_ in ("attr", "oprd") or _owned(obj):
+            continue
+        if cand is not None and cand.event_noun is not None and obj.i == cand.event_noun.i:
+            found = _prep_targets(obj, finder, (*preps, "on"))
+        else:
+            found = finder.in_phrase(obj)
+        if found:
+            return found
+    return []
+
+
+def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
+    if content.pos_ in ("NOUN", "PROPN"):
+        found = _noun_possessor(content, finder)
+        if found:
+            return found
+        found = _prep_targets(content, finder, (*TARGET_PREPS, "of"))
+        if found:
+            return found
+        for child in content.children:
+            if child.dep_ in ("acl", "relcl", "xcomp"):
+                return _content_targets(child, finder)
+        return []
+    found = _object_targets(content, finder, TARGET_PREPS, None)
+    if found:
+        return found
+    found = _prep_targets(content, finder, TARGET_PREPS)
+    if found:
+        return found
+    for obj in objects(content):
+        found = _prep_targets(obj, finder, TARGET_PREPS)
+        if found:
+            return found
+    for child in content.children:
+        if child.dep_ in ("xcomp", "ccomp"):
+            return _content_targets(child, finder)
+    return []
+
+
+def _noun_possessor(tok: Token, finder: ActorFinder) -> list[Filler]:
+    for child in tok.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < tok.i:
+            found = finder.in_phrase(child, depth=2)
+            if found:
+                return found
+    return []
+
+
+def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
+    """Source and target of an event noun ("Putin's visit to Astana", "talks between A and B")."""
+    tok = cand.anchor
+    roles = Roles()
+    recip = "recip" in cand.flags
+    sources = _noun_possessor(tok, finder)
+    if not sources:
+        sources = _prep_targets(tok, finder, ("by",))
+    of_party = _prep_targets(tok, finder, ("of",))
+    if not sources and cand.type in SOURCE_OF_TYPES:
+        sources, of_party = of_party, []
+    partners = _prep_targets(tok, finder, ("with", "between", "among")) if recip else []
+    if recip and not partners and tok.dep_ in ("nsubj", "nsubjpass"):
+        head = tok.head
+        partners = _prep_targets(head, finder, ("with",)) or [
+            f for c in head.children if c.dep_ in ("advmod", "acomp") for f in _prep_targets(c, finder, ("with",))]
+        roles.partner_only = bool(partners)
+    if recip and not sources and partners:
+        sources, partners = partners, []
+    roles.direct_source = bool(sources)
+    if not sources:
+        sources = _governing_subject(tok, finder)
+    preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
+    targets = _prep_targets(tok, finder, preps) or of_party
+    if not targets and cand.content is not None:
+        targets = _content_targets(cand.content, finder)
+    sources = _unique(sources + partners)
+    ids = {f.actor.id for f in sources}
+    roles.sources = sources
+    roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
+    return roles
+
+
+def _governing_subject(tok: Token, finder: ActorFinder) -> list[Filler]:
+    """For an event noun without its own actor: the subject of the verb it depends on."""
+    head = tok.head
+    if tok.dep_ == "pobj":
+        head = head.head
+    if (tok.dep_ in ("dobj", "pobj", "attr", "conj") or tok.head.dep_ == "prep") and head.pos_ in ("VERB", "AUX"):
+        return subject(head, finder)[0]
+    return []
+
+
+def find_roles(cand: Candidate, finder: ActorFinder) -> Roles:
+    """Source and target actors of a trigger."""
+    if cand.noun:
+        return noun_roles(cand, finder)
+    return verb_roles(cand, finder)

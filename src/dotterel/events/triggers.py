@@ -1,0 +1,299 @@
+"""Finding event triggers in a parsed sentence and deciding their PLOVER type and mode.
+
+A trigger is a verb ("attacked"), an event noun ("talks", "sanctions"), a light
+verb with an event noun ("held talks", "imposed sanctions", "opened fire") or an
+adjective taking "to" ("willing to withdraw"). Frames ("urged X to ...",
+"threatened to ...") take their content as part of the one event instead of
+coding it separately; "X said Y must Z" is a REQUEST of X.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .lexicon import Lexicon, Pattern, Trigger
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
+CONTENT_DEPS = frozenset({"xcomp", "ccomp"})
+#: How a frame's content steers its mode (REQUEST/REJECT modes, plover.md §2).
+ASK_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "AGREE": "assist",
+            "CONSULT": "meet", "RETREAT": "yield", "CONCEDE": "yield"}
+#: THREATEN's mode from what is threatened.
+THREAT_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "violence",
+               "PROTEST": "restrict", "REJECT": "relations"}
+COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+FRAME_TYPES = frozenset({"REQUEST", "REJECT", "THREATEN", "AGREE"})
+MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+
+
+@dataclass
+class Candidate:
+    """A trigger found in a sentence, before roles and attributes are filled."""
+
+    anchor: Token  # the token whose syntax gives the roles
+    start: int  # trigger span in combined-string characters
+    end: int
+    type: str
+    mode: str | None
+    weight: float
+    flags: frozenset[str]
+    noun: bool
+    neg_type: str | None = None
+    content: Token | None = None  # a frame's content (clause or noun)
+    content_type: str | None = None
+    deontic: Token | None = None  # "must" in "X said Y must Z"
+    event_noun: Token | None = None  # the noun of "held talks", "imposed sanctions"
+    notes: set[str] = field(default_factory=set)
+
+
+def _is_verb(tok: Token) -> bool:
+    return bool(tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"))
+
+
+def _lemma(tok: Token) -> str:
+    return str(tok.lemma_).lower()
+
+
+def _arg_lemmas(tok: Token) -> set[str]:
+    """The lemma of an argument and of its compound / "of" parts ("state of emergency")."""
+    out = {_lemma(tok)}
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod"):
+            out.add(_lemma(child))
+        elif child.dep_ == "prep" and _lemma(child) == "of":
+            out.update(_lemma(g) for g in child.children if g.dep_ == "pobj")
+    return out
+
+
+def objects(tok: Token) -> list[Token]:
+    """Direct objects (and passive subjects) of a verb, with their conjuncts."""
+    out: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in OBJECT_DEPS:
+            out.append(child)
+            out.extend(child.conjuncts)
+    return out
+
+
+def prep_objects(tok: Token, prep: str) -> list[Token]:
+    out: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent", "dative") and _lemma(child) == prep:
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    out.append(g)
+                    out.extend(g.conjuncts)
+    return out
+
+
+def _match_pattern(tok: Token, pats: list[Pattern]) -> tuple[Pattern, Token | None] | None:
+    for pat in pats:
+        kind, _, word = pat.relation.partition(":")
+        if kind == "obj":
+            for obj in objects(tok):
+                if pat.arguments & _arg_lemmas(obj) or not pat.arguments:
+                    return pat, obj
+        elif kind == "prt":
+            if any(c.dep_ == "prt" and c.lower_ == word for c in tok.children):
+                objs = objects(tok)
+                if not pat.arguments:
+                    return pat, objs[0] if objs else None
+                for obj in objs:
+                    if pat.arguments & _arg_lemmas(obj):
+                        return pat, obj
+        else:
+            for obj in prep_objects(tok, word):
+                if not pat.arguments or pat.arguments & _arg_lemmas(obj):
+                    return pat, obj
+    return None
+
+
+def _noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+    lemma = _lemma(tok)
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod") and child.i < tok.i:
+            hit = lex.trigger(f"{_lemma(child)} {lemma}", "N")
+            if hit is not None:
+                return hit
+    return lex.trigger(lemma, "N")
+
+
+def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+    lemma = _lemma(tok)
+    for child in tok.children:
+        if child.dep_ == "prt":
+            hit = lex.trigger(f"{lemma} {child.lower_}", "V")
+            if hit is not None:
+                return hit
+    for child in tok.children:
+        if child.dep_ == "prep":
+            hit = lex.trigger(f"{lemma} {_lemma(child)}", "V")
+            if hit is not None:
+                return hit
+    return lex.trigger(lemma, "V")
+
+
+def _span_of(a: Token, b: Token) -> tuple[int, int]:
+    first, last = (a, b) if a.i <= b.i else (b, a)
+    return first.idx, last.idx + len(last)
+
+
+def _tok_span(tok: Token) -> tuple[int, int]:
+    return tok.idx, tok.idx + len(tok)
+
+
+def _has_xcomp(tok: Token) -> bool:
+    return any(c.dep_ == "xcomp" for c in tok.children)
+
+
+def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
+    """All triggers of one sentence, typed, frames resolved, content and nested duplicates removed."""
+    light = lex.cue("light")
+    transparent = lex.cue("transparent")
+    nouns: dict[int, Trigger] = {}
+    for tok in sent:
+        if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")):
+            hit = _noun_trigger(tok, lex)
+            if hit is not None and not (tok.pos_ == "PROPN" and tok.ent_type_):
+                nouns[tok.i] = hit
+    found: dict[int, Candidate] = {}
+    consumed: set[int] = set()
+    for tok in sent:
+        if tok.i in nouns and not _is_verb(tok):
+            continue
+        lemma = _lemma(tok)
+        if _is_verb(tok):
+            if lemma in transparent and _has_xcomp(tok):
+                continue
+            match = _match_pattern(tok, lex.patterns_for(lemma, "V"))
+            if match is not None:
+                pat, obj = match
+                start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
+                trig = _verb_trigger(tok, lex)
+                flags = trig.flags - {"polar", "order"} if trig is not None else frozenset()
+                if pat.type not in FRAME_TYPES:
+                    flags = flags - {"frame"}
+                found[tok.i] = Candidate(tok, start, end, pat.type, pat.mode, pat.weight, flags,
+                                         noun=False, neg_type=pat.neg_type)
+                if obj is not None:
+                    consumed.add(obj.i)
+                    found[tok.i].event_noun = obj
+                continue
+            if lemma in light:
+                event_objs = [o for o in objects(tok) if o.i in nouns]
+                if event_objs:
+                    obj = event_objs[0]
+                    hit = nouns[obj.i]
+                    start, end = _span_of(tok, obj) if obj.i - tok.i <= 4 else _tok_span(obj)
+                    found[tok.i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight + 0.05,
+                                             hit.flags, noun=False)
+                    found[tok.i].notes.add("light")
+                    found[tok.i].event_noun = obj
+                    consumed.add(obj.i)
+                    continue
+            hit = _verb_trigger(tok, lex)
+            if hit is not None:
+                found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
+                                         hit.flags, noun=False)
+        elif tok.pos_ == "ADJ" and _has_xcomp(tok):
+            hit = lex.trigger(lemma, "A")
+            if hit is not None:
+                found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
+                                         hit.flags, noun=False)
+    for i, hit in nouns.items():
+        if i not in consumed and i not in found:
+            tok = sent.doc[i]
+            start, end = _tok_span(tok)
+            for child in tok.children:
+                if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
+                    start = child.idx
+            found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True)
+    _add_deontic(sent, lex, found)
+    _resolve_frames(found, lex)
+    return [found[i] for i in sorted(found)]
+
+
+def _add_deontic(sent: Span, lex: Lexicon, found: dict[int, Candidate]) -> None:
+    """'X said (that) Y must Z' is a REQUEST by X of Y (CAMEO demand)."""
+    speech, deontic = lex.cue("speech"), lex.cue("deontic")
+    for tok in sent:
+        if not _is_verb(tok) or _lemma(tok) not in speech or tok.i in found:
+            continue
+        for comp in tok.children:
+            if comp.dep_ != "ccomp":
+                continue
+            modal = next((c for c in comp.children if c.dep_ == "aux" and c.lower_ in deontic), None)
+            if modal is None:
+                continue
+            cand = Candidate(tok, *_tok_span(modal), "REQUEST", None, 0.7, frozenset({"frame"}),
+                             noun=False)
+            cand.content = comp
+            cand.deontic = modal
+            found[tok.i] = cand
+
+
+def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
+    if cand.content is not None:
+        return cand.content
+    tok = cand.anchor
+    for child in tok.children:
+        if child.dep_ in CONTENT_DEPS or (cand.noun and child.dep_ == "acl"):
+            return child
+    for child in tok.children:
+        if child.dep_ in ("dobj", "obj", "nsubjpass") and child.i in found:
+            return child
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "to", "of", "on"):
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp") and (g.i in found or any(d.i in found for d in g.subtree)):
+                    return g
+    return None
+
+
+def _resolve_frames(found: dict[int, Candidate], lex: Lexicon) -> None:
+    """Frames swallow the triggers of their content and take mode (or type) from it."""
+    for i in sorted(found):
+        cand = found.get(i)
+        if cand is None or "frame" not in cand.flags:
+            continue
+        content = _content_of(cand, found)
+        if content is None:
+            continue
+        cand.content = content
+        inner = [found[d.i] for d in content.subtree if d.i in found and d.i != i]
+        if not inner:
+            continue
+        top = min(inner, key=lambda c: (_depth(c.anchor, content), c.anchor.i))
+        cand.content_type = top.type
+        for c in inner:
+            del found[c.anchor.i]
+        _apply_content(cand, top)
+
+
+def _depth(tok: Token, root: Token) -> int:
+    depth = 0
+    while tok.i != root.i and tok.head.i != tok.i:
+        tok = tok.head
+        depth += 1
+    return depth
+
+
+def _apply_content(cand: Candidate, top: Candidate) -> None:
+    if "polar" in cand.flags:
+        if top.type in MATERIAL_CONFLICT or top.type == "THREATEN":
+            cand.type, cand.mode = "THREATEN", THREAT_MODE.get(top.type)
+    elif "order" in cand.flags and top.type in MATERIAL_CONFLICT:
+        cand.type, cand.mode = top.type, top.mode
+    if cand.type in ("REQUEST", "REJECT") and cand.mode is None:
+        cand.mode = ASK_MODE.get(top.type, "change")
+    elif cand.type == "THREATEN" and cand.mode is None:
+        mode = THREAT_MODE.get(top.type)
+        if top.type == "COERCE":
+            mode = "arrest" if top.mode == "arrest" else "restrict"
+        cand.mode = mode
+    elif cand.type == "AGREE" and top.type == "CONCEDE" and top.mode is None:
+        return

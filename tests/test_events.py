@@ -1,0 +1,302 @@
+"""Event coding: types, roles, flags and attributes on sentences written for these tests,
+with a small stand-in actor table (so these tests check the event coder alone), plus golden
+tests on the example story through the whole pipeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dotterel import CodedDocument, Coder
+from dotterel.events import extract_events
+from dotterel.model import (
+    Actor,
+    Document,
+    Event,
+    Mention,
+    Place,
+    Quote,
+    Speaker,
+    TextSpan,
+    TimeExpr,
+)
+from dotterel.nlp import Story, make_doc
+
+#: Surface forms (one or more tokens) → actor code, for the stand-in table.
+CODES = {
+    "Jordan": "JOR", "Britain": "GBR", "Kenyan villagers": "KEN", "Somali militants": "SOM",
+    "Chile": "CHL", "Peru": "PER", "Egypt": "EGY", "Sudan": "SDN", "Putin": "RUS", "Astana": "KAZ",
+    "Norway": "NOR", "Iceland": "ISL", "Turkey": "TUR", "Syria": "SYR", "Brazil": "BRA",
+    "Haiti": "HTI", "Japan": "JPN", "Nepal": "NPL", "Iran": "IRN", "American ships": "USA",
+    "Serbia": "SRB", "Croatia": "HRV", "Officials": None, "Chinese troops": "CHN",
+    "Indian positions": "IND", "Germany": "DEU", "Poland": "POL", "Kenya": "KEN", "Uganda": "UGA",
+    "Qatar": "QAT", "Israel": "ISR", "Hamas": "PSE", "Armenia": "ARM", "Azerbaijan": "AZE",
+    "Bolivia": "BOL", "Peruvian farmers": "PER", "Bolivian diplomats": "BOL",
+    "Bolivian villages": "BOL", "Ghana": "GHA", "Mali": "MLI", "Russia": "RUS",
+}
+
+
+class StubTable:
+    """Finds the CODES phrases in a story; ``pronouns`` maps a pronoun's token index to a phrase."""
+
+    def __init__(self, story: Story, pronouns: dict[int, str] | None = None) -> None:
+        self.actors: list[Actor] = []
+        self._tokens: dict[int, Actor] = {}
+        doc = story.doc
+        words = [t.text for t in doc]
+        by_name: dict[str, Actor] = {}
+        for name in sorted(CODES, key=lambda n: -len(n.split())):
+            parts = name.split()
+            for i in range(len(words) - len(parts) + 1):
+                if words[i:i + len(parts)] == parts and all(j not in self._tokens for j in range(i, i + len(parts))):
+                    span = doc[i:i + len(parts)]
+                    actor = by_name.get(name)
+                    if actor is None:
+                        actor = Actor(id=f"A{len(self.actors) + 1}", name=name, kind="state",
+                                      code=CODES[name], country=CODES[name], sector=None, role=None)
+                        by_name[name] = actor
+                        self.actors.append(actor)
+                    actor.mentions.append(story.mention(span.start_char, span.end_char))
+                    for j in range(i, i + len(parts)):
+                        self._tokens[j] = actor
+        for index, name in (pronouns or {}).items():
+            self._tokens[index] = by_name[name]
+
+    def actor_for_token(self, token: Any) -> Actor | None:
+        return self._tokens.get(token.i)
+
+    def actor_at(self, start: int, end: int) -> Actor | None:
+        return None
+
+
+def code(coder: Coder, text: str, *, pronouns: dict[int, str] | None = None,
+         places: list[Place] | None = None, dates: list[TimeExpr] | None = None,
+         quotes: list[Quote] | None = None, pub_date: str | None = "2024-05-06") -> list[Event]:
+    document = Document(text=text, id="t", pub_date=pub_date)
+    doc = coder.nlp(make_doc(coder.nlp, document))
+    story = Story.from_doc(document, doc)
+    return extract_events(story, StubTable(story, pronouns), places or [], dates or [], quotes or [])
+
+
+def only(events: list[Event], type_: str | None = None) -> Event:
+    chosen = [e for e in events if type_ is None or e.event_type == type_]
+    assert len(chosen) == 1, [(e.event_type, e.trigger.text) for e in events]
+    return chosen[0]
+
+
+def codes(refs: list[Any]) -> list[str | None]:
+    return sorted(r.code for r in refs)
+
+
+def top(events: list[Event]) -> Event:
+    assert events
+    return max(events, key=lambda e: e.confidence)
+
+
+@pytest.mark.parametrize(("text", "type_", "source", "target"), [
+    ("Peru pledged to support Bolivia.", "AGREE", ["PER"], ["BOL"]),
+    ("Peru met Bolivia on Monday.", "CONSULT", ["BOL", "PER"], []),
+    ("Peru praised Bolivia for its help.", "SUPPORT", ["PER"], ["BOL"]),
+    ("Peru apologized to Bolivia.", "CONCEDE", ["PER"], ["BOL"]),
+    ("Peru extradited the suspect to Bolivia.", "COOPERATE", ["PER"], ["BOL"]),
+    ("Peru donated medicine to Bolivia.", "AID", ["PER"], ["BOL"]),
+    ("Peru withdrew its troops from Bolivia.", "RETREAT", ["PER"], ["BOL"]),
+    ("Peru urged Bolivia to reopen the border.", "REQUEST", ["PER"], ["BOL"]),
+    ("Peru accused Bolivia of espionage.", "ACCUSE", ["PER"], ["BOL"]),
+    ("Peru rejected a proposal from Bolivia.", "REJECT", ["PER"], ["BOL"]),
+    ("Peru threatened to cut ties with Bolivia.", "THREATEN", ["PER"], ["BOL"]),
+    ("Peruvian farmers protested against Bolivia.", "PROTEST", ["PER"], ["BOL"]),
+    ("Peru imposed sanctions on Bolivia.", "SANCTION", ["PER"], ["BOL"]),
+    ("Peru deployed troops to Bolivia.", "MOBILIZE", ["PER"], ["BOL"]),
+    ("Peru arrested Bolivian diplomats.", "COERCE", ["PER"], ["BOL"]),
+    ("Peru shelled Bolivian villages.", "ASSAULT", ["PER"], ["BOL"]),
+])
+def test_each_type(coder: Coder, text: str, type_: str, source: list[str], target: list[str]) -> None:
+    event = top(code(coder, text))
+    assert event.event_type == type_
+    assert codes(event.source) == source
+    assert codes(event.target) == target
+    assert 0 <= event.confidence <= 1
+
+
+def test_compound_source_and_contract_fields(coder: Coder) -> None:
+    text = "Jordan and Britain agreed to hold joint naval exercises."
+    event = only(code(coder, text))
+    assert event.event_type == "AGREE" and event.cameo == "03" and event.quad == "verbal cooperation"
+    assert codes(event.source) == ["GBR", "JOR"] and event.target == []
+    assert event.id == "t-E1"
+    assert text[event.trigger.start:event.trigger.end] == event.trigger.text == "agreed"
+    for ref in event.source:
+        assert text[ref.start:ref.end] == ref.text
+    assert event.date == "2024-05-06" and event.date_precision == "day" and event.date_text is None
+    assert not event.negated and not event.hypothetical and event.reported_by is None
+
+
+def test_passive_voice(coder: Coder) -> None:
+    event = top(code(coder, "Kenyan villagers were attacked by Somali militants on Monday."))
+    assert event.event_type == "ASSAULT"
+    assert codes(event.source) == ["SOM"] and codes(event.target) == ["KEN"]
+
+
+def test_reciprocal_talks_have_no_target(coder: Coder) -> None:
+    event = only(code(coder, "Egypt held talks with Sudan in the capital."))
+    assert event.event_type == "CONSULT" and event.trigger.text == "held talks"
+    assert codes(event.source) == ["EGY", "SDN"] and event.target == []
+
+
+def test_possessive_nominalisation(coder: Coder) -> None:
+    event = only(code(coder, "Putin's visit to Astana drew large crowds."))
+    assert (event.event_type, event.mode, event.cameo) == ("CONSULT", "visit", "04")
+    assert codes(event.source) == ["RUS"] and codes(event.target) == ["KAZ"]
+
+
+def test_pronoun_subject_through_the_actor_table(coder: Coder) -> None:
+    text = "Kenya's economy grew. It later met Uganda."
+    events = code(coder, text, pronouns={5: "Kenya"})
+    event = only(events, "CONSULT")
+    assert codes(event.source) == ["KEN", "UGA"]
+    assert event.source[0].text in ("It", "Kenya")
+
+
+def test_reported_speech_source_is_not_the_speaker(coder: Coder) -> None:
+    event = only(code(coder, "Officials said Chinese troops attacked Indian positions."))
+    assert event.event_type == "ASSAULT"
+    assert codes(event.source) == ["CHN"] and codes(event.target) == ["IND"]
+
+
+def test_must_in_reported_speech_is_a_request(coder: Coder) -> None:
+    event = only(code(coder, "Germany said Poland must release the prisoners."))
+    assert (event.event_type, event.mode) == ("REQUEST", "yield")
+    assert codes(event.source) == ["DEU"] and codes(event.target) == ["POL"]
+    assert event.trigger.text == "must"
+
+
+def test_negation(coder: Coder) -> None:
+    event = only(code(coder, "Ghana did not agree to the plan from Mali."))
+    assert event.event_type == "AGREE" and event.negated
+    assert codes(event.target) == ["MLI"]
+    refused = only(code(coder, "Ghana said it will not accept the offer from Mali.", pronouns={2: "Ghana"}))
+    assert refused.event_type == "REJECT" and not refused.negated
+
+
+@pytest.mark.parametrize(("text", "type_", "hypothetical"), [
+    ("Turkey may impose sanctions on Syria.", "SANCTION", True),
+    ("Brazil plans to send aid to Haiti.", "AGREE", True),
+    ("Japan will provide food aid to Nepal.", "AGREE", False),
+    ("Turkey would impose sanctions on Syria if the shelling continued.", "SANCTION", True),
+])
+def test_hypothetical_and_future(coder: Coder, text: str, type_: str, hypothetical: bool) -> None:
+    event = top(code(coder, text))
+    assert event.event_type == type_
+    assert event.hypothetical is hypothetical
+
+
+def test_conditional_conflict_is_a_threat(coder: Coder) -> None:
+    event = top(code(coder, "Serbia will expel the diplomats unless Croatia apologizes."))
+    assert event.event_type == "THREATEN" and codes(event.source) == ["SRB"]
+
+
+def test_call_to_end_a_conflict_is_agree(coder: Coder) -> None:
+    event = top(code(coder, "Qatar called for a ceasefire between Israel and Hamas."))
+    assert event.event_type == "AGREE"
+    assert codes(event.source) == ["QAT"] and codes(event.target) == ["ISR", "PSE"]
+
+
+def test_no_actor_no_event(coder: Coder) -> None:
+    assert code(coder, "Talks were held on Monday amid heavy rain.") == []
+
+
+def test_one_event_per_happening(coder: Coder) -> None:
+    events = code(coder, "Iran threatened to attack American ships in an assault on the strait.")
+    assert [e.event_type for e in events] == ["THREATEN"]
+    assert codes(events[0].target) == ["USA"]
+
+
+def test_location_date_and_quote(coder: Coder) -> None:
+    text = "Armenia and Azerbaijan held talks in Baku on Friday, Russia said."
+    baku = text.index("Baku")
+    place = Place(name="Baku", country="AZE", admin1=None, lat=40.4, lon=49.9, geonames_id=587084,
+                  feature="city", mentions=[Mention(baku, baku + 4, "Baku")])
+    friday = text.index("on Friday")
+    when = TimeExpr(text="on Friday", start=friday, end=friday + 9, in_title=False,
+                    date="2024-05-03", precision="day")
+    quote = Quote(id="Q1", direct=False, in_title=False,
+                  speaker=Speaker(actor=None, text="Russia", start=text.index("Russia"), end=text.index("Russia") + 6),
+                  cue=TextSpan("said", text.index("said"), text.index("said") + 4),
+                  content=TextSpan(text[:text.index(",")], 0, text.index(",")))
+    event = only(code(coder, text, places=[place], dates=[when], quotes=[quote]))
+    assert event.location is not None and event.location.name == "Baku"
+    assert text[event.location.start:event.location.end] == "Baku"
+    assert (event.date, event.date_precision, event.date_text) == ("2024-05-03", "day", "on Friday")
+    assert event.reported_by == "Q1"
+
+
+def test_no_pub_date_gives_no_date(coder: Coder) -> None:
+    event = only(code(coder, "Peru praised Bolivia.", pub_date=None))
+    assert event.date is None and event.date_precision is None
+
+
+def test_output_is_deterministic(coder: Coder) -> None:
+    text = "Peru imposed sanctions on Bolivia. Chile condemned Peru. Egypt held talks with Sudan."
+    first = [e.to_dict() for e in code(coder, text)]
+    second = [e.to_dict() for e in code(coder, text)]
+    assert first == second and [e["id"] for e in first] == ["t-E1", "t-E2", "t-E3"]
+
+
+# --- golden tests on the example story (whole pipeline) -------------------------------------
+
+
+def _find(record: CodedDocument, type_: set[str], sources: set[str], targets: set[str] = frozenset()) -> list[Event]:  # type: ignore[assignment]
+    out = []
+    for e in record.events:
+        codes_ = {r.code for r in e.source} | {r.code for r in e.target}
+        if e.event_type in type_ and sources <= {r.code for r in e.source} | (codes_ if not targets else set()) and targets <= {r.code for r in e.target}:
+            out.append(e)
+    return out
+
+
+def test_example_talks_with_trump(example_record: CodedDocument) -> None:
+    found = [e for e in _find(example_record, {"CONSULT"}, {"KAZ", "USA"}) if e.date == "2024-12"]
+    assert found, [(e.event_type, e.trigger.text, e.date) for e in example_record.events]
+
+
+def test_example_talks_with_putin(example_record: CodedDocument) -> None:
+    found = [e for e in _find(example_record, {"CONSULT"}, {"KAZ", "RUS"}) if e.date == "2024-11"]
+    assert found
+
+
+def test_example_call_for_peace_negotiations(example_record: CodedDocument) -> None:
+    found = [e for e in _find(example_record, {"AGREE", "REQUEST"}, {"KAZ"}, {"RUS", "UKR"})
+             if e.date == "2022-02"]
+    assert found and not found[0].in_title
+
+
+def test_example_negotiations_with_chinese_company_are_reported(example_record: CodedDocument) -> None:
+    quote_ids = {q.id for q in example_record.quotes}
+    found = [e for e in example_record.events if "negotiations" in e.trigger.text and e.reported_by in quote_ids]
+    assert any(e.event_type == "CONSULT" for e in found)
+
+
+def test_example_rosatom_role_is_hypothetical(example_record: CodedDocument) -> None:
+    rosatom = [e for e in example_record.events if any(r.text == "Rosatom" for r in e.source)]
+    assert rosatom and all(e.hypothetical for e in rosatom)
+
+
+def test_example_decision_to_send_black_boxes(example_record: CodedDocument) -> None:
+    text = example_record.text
+    decided = text.index("decided to send")
+    found = [e for e in example_record.events if decided <= e.trigger.start <= decided + 15]
+    assert found and all("KAZ" in {r.code for r in e.source} for e in found)
+
+
+def test_example_spans_are_exact(example_record: CodedDocument) -> None:
+    assert example_record.events
+    for e in example_record.events:
+        base = example_record.title if e.in_title else example_record.text
+        assert base is not None
+        assert base[e.trigger.start:e.trigger.end] == e.trigger.text
+        for ref in e.source + e.target:
+            assert example_record.text[ref.start:ref.end] == ref.text or (
+                example_record.title or "")[ref.start:ref.end] == ref.text
+        assert e.id.startswith(example_record.id + "-E")
