@@ -12,7 +12,9 @@ Value = tuple[str, str]
 
 #: How a relative expression leans when its year or week is not written:
 #: ``past`` (on or before publication), ``future`` (after it) or ``nearest``.
-PAST, FUTURE, NEAREST = "past", "future", "nearest"
+#: ``present`` is what the tense reader says for a present-tense verb; resolvers
+#: treat it as ``nearest``.
+PAST, FUTURE, NEAREST, PRESENT = "past", "future", "nearest", "present"
 
 
 def day(d: date) -> Value:
@@ -46,8 +48,13 @@ def weekday_near(pub: date, weekday: int, lean: str, *, strict: bool = False) ->
 
     ``past``: the most recent one on or before ``pub`` (strictly before when
     ``strict``); ``future``: the next one on or after ``pub`` (strictly after when
-    ``strict``).
+    ``strict``); ``nearest``: whichever of the two (past non-strict, future
+    strict) is closer, the past one on a tie.
     """
+    if lean == NEAREST:
+        before = weekday_near(pub, weekday, PAST)
+        after = weekday_near(pub, weekday, FUTURE, strict=True)
+        return before if (pub - before) <= (after - pub) else after
     if lean == FUTURE:
         ahead = (weekday - pub.weekday()) % 7
         if ahead == 0 and strict:
@@ -64,8 +71,15 @@ def month_near(pub: date, mon: int, lean: str, *, strict: bool = False) -> tuple
 
     ``past``: the most recent on or before publication's month (strictly before
     when ``strict``, as in "last November"); ``future``: the next on or after it
-    (strictly after when ``strict``, "next November").
+    (strictly after when ``strict``, "next November"); ``nearest``: the closer
+    of the two, the past one on a tie.
     """
+    if lean == NEAREST:
+        py, pm = month_near(pub, mon, PAST)
+        fy, fm = month_near(pub, mon, FUTURE, strict=True)
+        back = (pub.year - py) * 12 + pub.month - pm
+        ahead = (fy - pub.year) * 12 + fm - pub.month
+        return (py, pm) if back <= ahead else (fy, fm)
     if lean == FUTURE:
         y = pub.year if (mon > pub.month or (mon == pub.month and not strict)) else pub.year + 1
         return y, mon

@@ -20,6 +20,7 @@ from .calendar import (
     FUTURE,
     NEAREST,
     PAST,
+    PRESENT,
     Value,
     day,
     day_near,
@@ -82,7 +83,8 @@ class _Context:
     def lean(self, start: int, end: int) -> str | None:
         if self.doc is None:
             return None
-        return lean_of_span(self.doc, start, end, self.lex)
+        body_start = self.doc.user_data.get("body_start", 0) or 0
+        return lean_of_span(self.doc, start, end, self.lex, body_start=body_start)
 
 
 _PREV_WORD = re.compile(r"([A-Za-z]+)[^\S\n]+\Z")
@@ -166,7 +168,7 @@ def _day_month(m: _Match, ctx: _Context) -> _Keep | None:
         return None
     if ctx.pub is None:
         return _Keep(None)
-    lean = ctx.lean(m.start(), m.end()) or NEAREST
+    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else NEAREST
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 
@@ -193,7 +195,8 @@ def _bare_month(m: _Match, ctx: _Context) -> _Keep | None:
         return None
     if ctx.pub is None:
         return _Keep(None)
-    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else PAST
+    lean = ctx.lean(m.start(), m.end())
+    lean = {PRESENT: NEAREST, FUTURE: FUTURE}.get(lean or PAST, PAST)
     return _Keep(month(*month_near(ctx.pub, ctx.lex.month_of(m.req("mon")), lean)))
 
 
@@ -206,11 +209,13 @@ def _weekday(m: _Match, ctx: _Context) -> _Keep | None:
         return _Keep(day(weekday_near(ctx.pub, wd, PAST, strict=True)))
     if rel == "next":
         return _Keep(day(weekday_near(ctx.pub, wd, FUTURE, strict=True)))
-    lean = ctx.lean(m.start("wd"), m.end("wd"))
+    lean = ctx.lean(m.start(), m.end())
     if rel == "this":
         return _Keep(day(weekday_near(ctx.pub, wd, PAST if lean == PAST else FUTURE)))
     if lean == FUTURE:
         return _Keep(day(weekday_near(ctx.pub, wd, FUTURE, strict=True)))
+    if lean == PRESENT:
+        return _Keep(day(weekday_near(ctx.pub, wd, NEAREST)))
     return _Keep(day(weekday_near(ctx.pub, wd, PAST)))
 
 
@@ -277,7 +282,7 @@ def _holiday(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     mon, dom = ctx.lex.holidays[name]
-    lean = ctx.lean(m.start(), m.end()) or NEAREST
+    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else NEAREST
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 

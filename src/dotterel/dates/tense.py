@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .calendar import FUTURE, PAST
+from .calendar import FUTURE, PAST, PRESENT
 from .lexicon import DateLexicon
 
 if TYPE_CHECKING:
@@ -35,13 +35,34 @@ def clause_verb(token: Token, *, limit: int = 12) -> Token | None:
     return None
 
 
-def lean_of_span(doc: Doc, start: int, end: int, lexicon: DateLexicon) -> str | None:
-    """``"future"``, ``"past"`` or ``None`` for the characters ``start:end`` of ``doc``."""
+def lean_of_span(
+    doc: Doc, start: int, end: int, lexicon: DateLexicon, *, body_start: int = 0
+) -> str | None:
+    """``"future"``, ``"past"``, ``"present"`` or ``None`` for the characters ``start:end`` of ``doc``.
+
+    "since ..." is past. A weekday right after a past-tense verb ("said Sunday ...") is past whatever
+    the parse hangs it on. Headlines use the present for the past: a present
+    tense in the title (before ``body_start``) reads as past.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
+    before = span.start - 1
+    if before >= 0 and doc[before].lower_ == "since":
+        return PAST
+    if before >= 0 and doc[before].lower_ == "on":
+        before -= 1
+    if before >= 0 and doc[before].tag_ == "VBD":
+        return PAST
+    if span.root.dep_ == "compound":
+        return PAST  # a date naming an event: "the December revolution", "the February 8 vote"
     verb = clause_verb(span.root)
-    return None if verb is None else verb_tense(verb, lexicon)
+    if verb is None:
+        return None
+    tense = verb_tense(verb, lexicon)
+    if tense == PRESENT and start < body_start:
+        return PAST
+    return tense
 
 
 def _past_form(verb: Token, auxes: list[Token]) -> bool:
@@ -50,17 +71,41 @@ def _past_form(verb: Token, auxes: list[Token]) -> bool:
     return verb.tag_ == "VBN" and any(a.lemma_.lower() == "have" for a in auxes)
 
 
+def _nonfinite(verb: Token) -> bool:
+    return verb.tag_ in ("VB", "VBG", "VBN") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") and c.lower_ != "to" for c in verb.children
+    )
+
+
+def _plain_tense(verb: Token) -> str | None:
+    auxes = [c for c in verb.children if c.dep_ in _AUX_DEPS]
+    if any(a.lower_ == "would" for a in auxes):
+        return PRESENT  # future in the past: "said tariffs would take effect Wednesday"
+    if _past_form(verb, auxes) or (verb.tag_ == "VBN" and not auxes):
+        return PAST  # "the summit held in February"
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+        return PRESENT
+    return None
+
+
 def verb_tense(verb: Token, lexicon: DateLexicon) -> str | None:
     """The time a clause verb points to: future auxiliaries and plan-verbs, else past forms.
 
     Future: an auxiliary "will"/"shall"/"'ll" on the verb or on the verbs it is
     an xcomp/conj of ("will meet", "plans to meet"), "is scheduled for", and a
     headline infinitive ("Leaders to meet Friday"). Past: a past-tense or
-    perfect verb. Otherwise ``None``.
+    perfect verb, or a bare past participle ("the summit held in February").
+    Present: a present-tense verb or auxiliary, and "would" (the future seen
+    from the past). A non-finite verb ("starting in July", "to deliver ... until
+    August") takes the tense of the verb it hangs from. Otherwise ``None``.
     """
     chain = [verb]
     tok = verb
-    while tok.dep_ in ("xcomp", "conj") and tok.head.i != tok.i and len(chain) < 4:
+    while (
+        tok.head.i != tok.i
+        and len(chain) < 5
+        and (tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and _nonfinite(tok)))
+    ):
         tok = tok.head
         chain.append(tok)
     for i, v in enumerate(chain):
@@ -79,6 +124,8 @@ def verb_tense(verb: Token, lexicon: DateLexicon) -> str | None:
             return FUTURE
         if i == 0 and v.dep_ == "ROOT" and v.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
             return FUTURE
-    if _past_form(verb, [c for c in verb.children if c.dep_ in _AUX_DEPS]):
-        return PAST
+    for v in chain:
+        tense = _plain_tense(v)
+        if tense is not None or not _nonfinite(v):
+            return tense
     return None
