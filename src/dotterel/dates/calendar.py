@@ -15,6 +15,8 @@ Value = tuple[str, str]
 #: ``present`` is what the tense reader says for a present-tense verb; resolvers
 #: treat it as ``nearest``.
 PAST, FUTURE, NEAREST, PRESENT = "past", "future", "nearest", "present"
+#: ``nearest`` leaning to the past (see :func:`day_near`).
+RECENT = "recent"
 
 
 def day(d: date) -> Value:
@@ -90,20 +92,23 @@ def month_near(pub: date, mon: int, lean: str, *, strict: bool = False) -> tuple
 def day_near(pub: date, mon: int, dom: int, lean: str) -> date | None:
     """Month ``mon``, day ``dom`` in the year that fits ``pub`` and ``lean``.
 
-    ``nearest`` takes the candidate (previous, same or next year) closest to the
-    publication date; ``past`` the latest on or before it; ``future`` the first
-    on or after it. ``None`` when the day does not exist (February 30).
+    ``past``: the latest on or before the publication date; ``future``: the first
+    on or after it; ``nearest``: the closer of the two; ``recent``: the past one
+    unless the future one is less than half as far (news mostly reports what
+    happened: "Dec. 12" in a January story is last December, "April 2" in a
+    March story is next month). ``None`` when the day does not exist (February 30).
     """
     candidates = [c for c in (valid_day(pub.year + k, mon, dom) for k in (-1, 0, 1)) if c]
-    if not candidates:
-        return None
+    before = max((c for c in candidates if c <= pub), default=None)
+    after = min((c for c in candidates if c > pub), default=None)
     if lean == PAST:
-        before = [c for c in candidates if c <= pub]
-        return max(before) if before else None
+        return before
     if lean == FUTURE:
-        after = [c for c in candidates if c >= pub]
-        return min(after) if after else None
-    return min(candidates, key=lambda c: (abs((c - pub).days), c))
+        return pub if pub in candidates else after
+    if before is None or after is None:
+        return before or after
+    factor = 2 if lean == RECENT else 1
+    return after if factor * (after - pub).days < (pub - before).days else before
 
 
 def week_value(any_day: date) -> Value:

@@ -21,6 +21,7 @@ from .calendar import (
     NEAREST,
     PAST,
     PRESENT,
+    RECENT,
     Value,
     day,
     day_near,
@@ -162,13 +163,17 @@ def _unresolved(m: _Match, ctx: _Context) -> _Keep | None:
 # --- resolvers: relative to the publication date ----------------------------
 
 
+#: How a day without a year ("March 5", "Christmas") leans, by the tense around it.
+_DAY_LEAN = {FUTURE: FUTURE, PRESENT: NEAREST}
+
+
 def _day_month(m: _Match, ctx: _Context) -> _Keep | None:
     mon, dom = ctx.lex.month_of(m.req("mon")), int(m.req("d"))
     if valid_day(2000, mon, dom) is None:  # 2000 is a leap year: Feb 29 exists
         return None
     if ctx.pub is None:
         return _Keep(None)
-    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else NEAREST
+    lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 
@@ -282,7 +287,7 @@ def _holiday(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     mon, dom = ctx.lex.holidays[name]
-    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else NEAREST
+    lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 
