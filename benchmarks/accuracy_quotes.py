@@ -316,9 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": f"{platform.processor() or platform.machine()}, {platform.system()}, Python {platform.python_version()}",
         "scores": scores,
     }
+    print(_table(scores))
     if args.voa_limit and args.voa.exists():
         result["quote_extractor_speed"] = quote_timing(args.voa, args.voa_limit)
-    print(_table(scores))
     print(json.dumps({k: v for k, v in result.items() if k != "scores"}, indent=2))
     if args.output:
         args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Quote, Speaker, TextSpan
+from ..nlp import combined_text
 from .lexicon import QuoteLexicon, load_lexicon
 from .marks import Quoted, find_quoted
 from .reported import Attribution, Range, colon_cue, find_attributions
@@ -79,9 +80,10 @@ def _trim(text: str, start: int, end: int) -> Range:
 class _Finder:
     """The state of one story's quote search (combined-string offsets throughout)."""
 
-    def __init__(self, doc: Doc, lex: QuoteLexicon, quoted: list[Quoted], attributions: list[Attribution]):
+    def __init__(self, doc: Doc, text: str, lex: QuoteLexicon, quoted: list[Quoted],
+                 attributions: list[Attribution]):
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.lex = lex
         self.quoted = quoted
         self.attributions = attributions
@@ -100,8 +102,7 @@ class _Finder:
         for a in self.attributions:
             if id(a) in self.used or not a.content:
                 continue
-            lo, hi = a.content[0][0], a.content[-1][1]
-            if lo < q.end and q.start < hi and (
+            if self._shares(a, q) and (
                 best is None or abs(a.cue[0] - q.start) < abs(best.cue[0] - q.start)
             ):
                 best = a
@@ -151,7 +152,8 @@ class _Finder:
         records: list[_Record] = []
         last_direct: tuple[int, Attribution | None] | None = None
         speech = [q for q in self.quoted if not self.is_scare(q) and q.end > q.start]
-        self.attributions = [a for a in self.attributions if not self.inside_quote(a.cue[0], speech)]
+        long_quotes = [q for q in speech if len(_words(self.text[q.start : q.end])) >= MIN_QUOTE_WORDS]
+        self.attributions = [a for a in self.attributions if not self.inside_quote(a.cue[0], long_quotes)]
         for q in speech:
             words = _words(self.text[q.start : q.end])
             if not words:
@@ -213,8 +215,8 @@ class _Finder:
         return _trim(self.text, start, end)
 
     def inside_quote(self, offset: int, quoted: list[Quoted]) -> bool:
-        return any(q.start <= offset < q.end and len(_words(self.text[q.start : q.end])) >= MIN_QUOTE_WORDS
-                   for q in quoted)
+        """Is ``offset`` inside one of ``quoted`` long enough to be speech (not a scare quote)?"""
+        return any(q.start <= offset < q.end for q in quoted)
 
 
 def _actor_id(actors: ActorTable, head: Token | None, rng: Range) -> str | None:
@@ -233,8 +235,11 @@ def _span(story: Story, text: str, rng: Range) -> TextSpan:
 def extract_quotes(story: Story, actors: ActorTable) -> list[Quote]:
     """Direct quotes and reported speech of ``story``, ids ``Q1``... in text order (title first)."""
     lex = load_lexicon()
-    text = story.doc.text
-    finder = _Finder(story.doc, lex, find_quoted(text, lex.marks), find_attributions(story.doc, lex))
+    text = combined_text(story.document)[0]  # story.doc.text, without rebuilding it from the tokens
+    doc = story.doc
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+        text = doc.text
+    finder = _Finder(story.doc, text, lex, find_quoted(text, lex.marks), find_attributions(story.doc, lex))
     quotes: list[Quote] = []
     for record in finder.run():
         start, end = record.content

@@ -254,15 +254,49 @@ def colon_cue(doc: Doc, offset: int) -> Attribution | None:
     return Attribution((root.idx, root.idx + len(root.text)), root, "speech", speaker_range(subject), subject, [])
 
 
+_HASHES: dict[int, tuple[list[int], list[int], list[int]]] = {}
+
+
+def _hashes(lex: QuoteLexicon) -> tuple[list[int], list[int], list[int]]:
+    """spaCy string ids of the cue verbs, cue nouns and first words of cue phrases (cached per lexicon)."""
+    from spacy.strings import get_string_id
+
+    cached = _HASHES.get(id(lex))
+    if cached is not None:
+        return cached
+    _HASHES[id(lex)] = ([get_string_id(v) for v in sorted(lex.verbs)], [get_string_id(n) for n in sorted(lex.nouns)],
+            [get_string_id(w) for w in sorted({p[0] for p in lex.phrases})])
+    return _HASHES[id(lex)]
+
+
+def _candidates(doc: Doc, lex: QuoteLexicon) -> list[int]:
+    """Indexes of tokens that may be cues, found on the doc's arrays without making Token objects."""
+    import numpy as np
+    from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS
+    from spacy.symbols import AUX, NOUN, VERB, ccomp
+
+    if len(doc) == 0:
+        return []
+    verbs, nouns, first_words = _hashes(lex)
+    lemma, pos, lower, dep = doc.to_array([LEMMA, POS, LOWER, DEP]).T
+    head_offset = doc.to_array([HEAD]).astype("int64")
+    verbish = (pos == VERB) | (pos == AUX)
+    hit = (np.isin(lemma, verbs) & verbish) | (np.isin(lemma, nouns) & (pos == NOUN)) | np.isin(lower, first_words)
+    clauses = np.nonzero(dep == ccomp)[0]
+    clause_heads = clauses + head_offset[clauses]
+    hit[clause_heads[(clause_heads >= 0) & (clause_heads < len(doc))]] = True
+    return [int(i) for i in np.nonzero(hit)[0]]
+
+
 def find_attributions(doc: Doc, lex: QuoteLexicon) -> list[Attribution]:
     """Every cue in ``doc`` with its source and content as far as the parse shows them, in text order."""
     found: list[Attribution] = []
     first_words = {p[0] for p in lex.phrases}
-    for token in doc:
-        lower = token.lower_
+    for i in _candidates(doc, lex):
+        token = doc[i]
         attribution = None
-        if lower in first_words:
-            attribution = _phrase_cue(doc, token.i, lex)
+        if token.lower_ in first_words:
+            attribution = _phrase_cue(doc, i, lex)
         if attribution is None:
             attribution = _verb_cue(token, lex) or _noun_cue(token, lex)
         if attribution is not None:
