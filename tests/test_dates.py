@@ -152,6 +152,34 @@ def test_future_tense_moves_friday_forward_when_published_on_a_friday(coder: Cod
     ]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "pub", "text", "expected"),
+    [
+        # present tense in the body: the nearer of last and next Wednesday
+        ("There is another meeting in Paris Wednesday.", "2025-03-11", "Wednesday", "2025-03-12"),
+        ("Protesters march in the capital Thursday.", "2019-11-29", "Thursday", "2019-11-28"),
+        # a weekday right after a past-tense verb is past, whatever follows
+        ("Netanyahu said Sunday Israel will continue its operations.", "2021-05-10", "Sunday", "2021-05-09"),
+        # "would": the future seen from the past
+        ("He said the tariffs would take effect Wednesday morning.", "2025-03-11", "Wednesday morning", "2025-03-12"),
+        # present tense in a headline reads as past
+        ("Officials meet Friday", "2025-01-08", "Friday", "2025-01-03"),
+        # a day without a year: the recent past unless the next one is much closer
+        ("The tariffs were paused until April 2.", "2025-03-09", "until April 2", "2025-04-02"),
+        ("The agreement was signed on 17 September.", "2021-04-13", "on 17 September", "2020-09-17"),
+        # months: "since" is past, a month naming an event is past, the future tense is future
+        ("Tests have been held since May.", "2019-12-18", "since May", "2019-05"),
+        ("He praised the December revolution.", "2019-11-29", "December", "2018-12"),
+        ("Lawyers are set to deliver closing statements until August.", "2025-03-13", "until August", "2025-08"),
+    ],
+)
+def test_tense_and_context_decide_the_side(coder: Coder, sentence: str, pub: str, text: str, expected: str) -> None:
+    title = sentence if pub == "2025-01-08" else None
+    story = make_story(coder, "Body." if title else sentence, pub, title)
+    got = [(d.text, d.date) for d in extract_dates(story)]
+    assert (text, expected) in got
+
+
 def test_without_pub_date_absolute_resolve_and_relative_stay_null(coder: Coder) -> None:
     got = resolved(
         coder,
