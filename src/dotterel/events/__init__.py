@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..model import ActorRef, Event, Place, Quote, TimeExpr
+from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles
@@ -43,14 +43,15 @@ def extract_events(
     confidence in [0, 1] meant for ranking.
     """
     lex = load_lexicon()
-    finder = ActorFinder(actors)
+    finder = ActorFinder(actors, lex.cue("undergo"))
     by_id = {a.id: a for a in getattr(actors, "actors", [])}
     doc_id = story.document.doc_id
+    text = story.doc.text  # Doc.text is rebuilt on every access: read it once
     events: list[Event] = []
     for sent in story.sentences:
         for cand in _dedupe(_sentence_events(story, sent, lex, finder, by_id, quotes)):
             c, roles, extra = cand
-            events.append(_build(story, sent, c, roles, extra, lex, places, dates,
+            events.append(_build(story, text, sent, c, roles, extra, lex, places, dates,
                                  f"{doc_id}-E{len(events) + 1}"))
     return events
 
@@ -70,9 +71,13 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
         if quote is not None and quote.speaker is not None:
             actor = by_id.get(quote.speaker.actor or "")
             speaker = None if actor is None else Filler(actor, _speaker_token(story, quote) or cand.anchor)
-            if speaker is not None and not roles.sources and roles.targets:
-                roles.sources = [speaker]
-                speaker_source = True
+            pronoun = _pronoun_subject(cand.anchor)
+            if pronoun is not None and pronoun.lower_ not in ("i", "we") and not _said_by(story, cand.anchor, quote):
+                pronoun = None
+            if speaker is not None and not roles.sources and pronoun is not None:
+                # "X said it would ...": an unresolved pronoun subject in X's statement is X.
+                roles.sources = [Filler(speaker.actor, pronoun)]
+                roles.targets = [t for t in roles.targets if t.actor.id != speaker.actor.id]
             elif speaker is not None and roles.partner_only and all(
                     f.actor.id != speaker.actor.id for f in roles.sources):
                 roles.sources = [speaker, *roles.sources]
@@ -85,6 +90,29 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
                 cand.type, cand.mode = "COOPERATE", None
         out.append((cand, roles, {"mod": mod, "quote": quote, "speaker_source": speaker_source}))
     return out
+
+
+PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+def _pronoun_subject(tok: Token) -> Token | None:
+    """A personal-pronoun subject of the trigger or of the verbs it hangs from (xcomp, conj)."""
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in PERSONAL_PRONOUNS:
+                return child if child.dep_ == "nsubj" else None
+        if tok.dep_ not in ("xcomp", "conj", "acomp") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
+
+
+def _said_by(story: Story, anchor: Token, quote: Quote) -> bool:
+    """Whether the quote's cue verb governs the trigger ("Syria says it is willing to ...")."""
+    if quote.cue is None:
+        return False
+    start = quote.cue.start if quote.in_title else quote.cue.start + story.body_start
+    return any(start <= a.idx < start + len(quote.cue.text) for a in anchor.ancestors)
 
 
 def _speaker_token(story: Story, quote: Quote) -> Token | None:
@@ -147,7 +175,12 @@ def _clause_depth(tok: Token, lex: Lexicon) -> int:
     return min(depth, 3)
 
 
-def _ref(story: Story, filler: Filler) -> ActorRef:
+def _span(story: Story, text: str, start: int, end: int) -> TextSpan:
+    s, e, _ = story.locate(start, end)
+    return TextSpan(text=text[start:start + (e - s)], start=s, end=e)
+
+
+def _ref(story: Story, text: str, filler: Filler) -> ActorRef:
     tok = filler.token
     s, _e, in_title = story.locate(tok.idx, tok.idx + len(tok))
     actor = filler.actor
@@ -155,12 +188,12 @@ def _ref(story: Story, filler: Filler) -> ActorRef:
         if m.in_title == in_title and m.start <= s < m.end:
             return ActorRef(actor=actor.id, text=m.text, code=actor.code, sector=actor.sector,
                             start=m.start, end=m.end)
-    span = story.mention(tok.idx, tok.idx + len(tok))
+    span = _span(story, text, tok.idx, tok.idx + len(tok))
     return ActorRef(actor=actor.id, text=span.text, code=actor.code, sector=actor.sector,
                     start=span.start, end=span.end)
 
 
-def _build(story: Story, sent: Any, cand: Candidate, roles: Roles, extra: dict[str, Any],
+def _build(story: Story, text: str, sent: Any, cand: Candidate, roles: Roles, extra: dict[str, Any],
            lex: Lexicon, places: Sequence[Place], dates: Sequence[TimeExpr], ident: str) -> Event:
     date, precision, date_text = find_date(story, cand, dates)
     role_tokens = {f.token.i for f in roles.sources + roles.targets}
@@ -173,9 +206,9 @@ def _build(story: Story, sent: Any, cand: Candidate, roles: Roles, extra: dict[s
         context=[],
         cameo=lex.cameo(cand.type, cand.mode),
         quad=lex.types[cand.type].quad,
-        source=[_ref(story, f) for f in roles.sources],
-        target=[_ref(story, f) for f in roles.targets],
-        trigger=story.span(cand.start, cand.end),
+        source=[_ref(story, text, f) for f in roles.sources],
+        target=[_ref(story, text, f) for f in roles.targets],
+        trigger=_span(story, text, cand.start, cand.end),
         sentence=story.sentence_ref(sent),
         in_title=story.in_title(cand.start),
         date=date,

@@ -27,7 +27,7 @@ TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards"
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
-SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "PROTEST", "AID", "COOPERATE"})
+SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
 
 
 @dataclass
@@ -49,7 +49,8 @@ class Roles:
 class ActorFinder:
     """Finds the actors named by a token or inside a noun phrase, via the story's actor table."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, undergo: frozenset[str] = frozenset()) -> None:
+        self.undergo = undergo
         self._by_token = getattr(table, "actor_for_token", None)
         self._at = getattr(table, "actor_at", None)
         self._cache: dict[int, Actor | None] = {}
@@ -143,7 +144,7 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
                 if found:
                     return found, True
             return [], True
-    if hops <= 0 or tok.head.i == tok.i:
+    if hops <= 0 or tok.head.i == tok.i or passive or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
         return [], False
     head = tok.head
     if tok.dep_ == "xcomp" and not passive:
@@ -288,9 +289,21 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     tok = cand.anchor
     roles = Roles()
     recip = "recip" in cand.flags
-    sources = _noun_possessor(tok, finder)
+    possessor = _noun_possessor(tok, finder)
+    patient_poss = "patient" in cand.flags
+    sources = [] if patient_poss else possessor
     if not sources:
         sources = _prep_targets(tok, finder, ("by",))
+    undergoes = tok.dep_ in ("dobj", "obj") and tok.head.lemma_.lower() in finder.undergo
+    if tok.dep_ == "pobj" and tok.head.lower_ == "under" and tok.head.head.lemma_.lower() == "come":
+        undergoes = True  # "came under attack from X"
+    if undergoes:
+        head = tok.head.head if tok.dep_ == "pobj" else tok.head
+        # "faces criticism from X", "suffered an attack by Y": the subject is the recipient.
+        roles.sources = _unique(sources or _prep_targets(tok, finder, ("from",)))
+        roles.targets = [t for t in subject(head, finder)[0] if t.actor.id not in {f.actor.id for f in roles.sources}]
+        roles.direct_source = bool(roles.sources)
+        return roles
     of_party = _prep_targets(tok, finder, ("of",))
     if not sources and cand.type in SOURCE_OF_TYPES:
         sources, of_party = of_party, []
@@ -304,9 +317,9 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         sources, partners = partners, []
     roles.direct_source = bool(sources)
     if not sources:
-        sources = _governing_subject(tok, finder)
+        sources = _governing_subject(tok, finder, consult=cand.type == "CONSULT")
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
-    targets = _prep_targets(tok, finder, preps) or of_party
+    targets = (possessor if patient_poss else []) or _prep_targets(tok, finder, preps) or of_party
     if not targets and cand.content is not None:
         targets = _content_targets(cand.content, finder)
     sources = _unique(sources + partners)
@@ -316,13 +329,18 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     return roles
 
 
-def _governing_subject(tok: Token, finder: ActorFinder) -> list[Filler]:
-    """For an event noun without its own actor: the subject of the verb it depends on."""
-    head = tok.head
-    if tok.dep_ == "pobj":
-        head = head.head
-    if (tok.dep_ in ("dobj", "pobj", "attr", "conj") or tok.head.dep_ == "prep") and head.pos_ in ("VERB", "AUX"):
-        return subject(head, finder)[0]
+def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False) -> list[Filler]:
+    """For an event noun without its own actor: the subject of the verb it is "in"
+    ("forces were engaged in ethnic cleansing", "took part in talks")."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.head.pos_ != "VERB":
+        return []
+    if prep.lower_ in ("in", "into") or (prep.lower_ == "for" and consult):
+        verb = prep.head
+        for subj in verb.children:
+            if subj.dep_ in ("nsubj", "nsubjpass"):
+                return finder.in_phrase(subj)
+        return subject(verb, finder)[0]
     return []
 
 

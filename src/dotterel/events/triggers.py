@@ -137,6 +137,26 @@ def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     return lex.trigger(lemma, "V")
 
 
+def _about_comment(tok: Token, lex: Lexicon) -> bool:
+    """Newsroom phrases that are no political event: "a request for comment"."""
+    media = lex.cue("media_object")
+    return any(c.dep_ == "prep" and any(g.dep_ == "pobj" and _lemma(g) in media for g in c.children)
+               for c in tok.children)
+
+
+def _event_part(obj: Token, nouns: dict[int, Trigger]) -> list[Token]:
+    """The event noun an object stands for: itself, its compound ("a mediation effort") or its
+    "of" complement ("ten days of war games")."""
+    if obj.i in nouns:
+        return [obj]
+    for child in obj.children:
+        if child.dep_ == "compound" and child.i in nouns:
+            return [child]
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return [g for g in child.children if g.dep_ == "pobj" and g.i in nouns][:1]
+    return []
+
+
 def _span_of(a: Token, b: Token) -> tuple[int, int]:
     first, last = (a, b) if a.i <= b.i else (b, a)
     return first.idx, last.idx + len(last)
@@ -158,6 +178,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     for tok in sent:
         if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")):
             hit = _noun_trigger(tok, lex)
+            if hit is not None and _about_comment(tok, lex):
+                continue
             if hit is not None and not (tok.pos_ == "PROPN" and tok.ent_type_):
                 nouns[tok.i] = hit
     found: dict[int, Candidate] = {}
@@ -174,9 +196,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 pat, obj = match
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
                 trig = _verb_trigger(tok, lex)
-                flags = trig.flags - {"polar", "order"} if trig is not None else frozenset()
-                if pat.type not in FRAME_TYPES:
-                    flags = flags - {"frame"}
+                flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
+                if pat.type in FRAME_TYPES and trig is not None and "frame" in trig.flags:
+                    flags = flags | {"frame"}
                 found[tok.i] = Candidate(tok, start, end, pat.type, pat.mode, pat.weight, flags,
                                          noun=False, neg_type=pat.neg_type)
                 if obj is not None:
@@ -184,10 +206,11 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     found[tok.i].event_noun = obj
                 continue
             if lemma in light:
-                event_objs = [o for o in objects(tok) if o.i in nouns]
+                event_objs = [(o, e) for o in objects(tok) for e in _event_part(o, nouns)]
                 if event_objs:
-                    obj = event_objs[0]
-                    hit = nouns[obj.i]
+                    obj, noun = event_objs[0]
+                    hit = nouns[noun.i]
+                    consumed.add(noun.i)
                     start, end = _span_of(tok, obj) if obj.i - tok.i <= 4 else _tok_span(obj)
                     found[tok.i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight + 0.05,
                                              hit.flags, noun=False)
@@ -219,21 +242,27 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
 
 def _add_deontic(sent: Span, lex: Lexicon, found: dict[int, Candidate]) -> None:
     """'X said (that) Y must Z' is a REQUEST by X of Y (CAMEO demand)."""
-    speech, deontic = lex.cue("speech"), lex.cue("deontic")
+    speech, deontic, speech_nouns = lex.cue("speech"), lex.cue("deontic"), lex.cue("speech_noun")
     for tok in sent:
-        if not _is_verb(tok) or _lemma(tok) not in speech or tok.i in found:
+        if tok.i in found:
+            continue
+        if _is_verb(tok) and _lemma(tok) in speech:
+            anchor = tok
+        elif tok.pos_ == "NOUN" and _lemma(tok) in speech_nouns and tok.head.pos_ == "VERB" and tok.head.i not in found:
+            anchor = tok.head
+        else:
             continue
         for comp in tok.children:
-            if comp.dep_ != "ccomp":
+            if comp.dep_ not in ("ccomp", "acl"):
                 continue
             modal = next((c for c in comp.children if c.dep_ == "aux" and c.lower_ in deontic), None)
             if modal is None:
                 continue
-            cand = Candidate(tok, *_tok_span(modal), "REQUEST", None, 0.7, frozenset({"frame"}),
+            cand = Candidate(anchor, *_tok_span(modal), "REQUEST", None, 0.7, frozenset({"frame"}),
                              noun=False)
             cand.content = comp
             cand.deontic = modal
-            found[tok.i] = cand
+            found[anchor.i] = cand
 
 
 def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
