@@ -59,13 +59,20 @@ def _subtree_range(token: Token) -> Range | None:
 
 
 def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
-    """``head``'s subtree, ending before a coordinated cue verb ("... and said that ...")."""
+    """``head``'s subtree, ending before a coordinated attribution of its own.
+
+    That is a conjoined cue verb with its own subject ("..., and most voters said ..."),
+    or the cue repeated ("He said A and said B", "... and added that ...").
+    """
     doc = head.doc
+    cue_lemma = head.head.lemma_.lower()
     last = head.right_edge.i
     for child in head.children:
         if child.dep_ == "conj" and child.i > head.i and child.pos_ == "VERB":
             verb = lex.verbs.get(child.lemma_.lower())
-            if verb is not None and verb.kind != "none" and not any(c.dep_ in _SUBJECTS for c in child.children):
+            own_subject = any(c.dep_ in _SUBJECTS for c in child.children)
+            repeated = verb is not None and verb.lemma in (cue_lemma, "add")
+            if verb is not None and verb.kind != "none" and (own_subject or repeated):
                 last = child.left_edge.i - 1
                 while last > head.i and (doc[last].dep_ in ("cc", "punct") or doc[last].is_space):
                     last -= 1
