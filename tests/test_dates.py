@@ -70,6 +70,13 @@ def test_example_story_golden(example_story: Story) -> None:
     ]
 
 
+def test_example_record_through_the_coder_carries_the_same_dates(example_record, example_story: Story) -> None:  # type: ignore[no-untyped-def]
+    assert [d.to_dict() for d in example_record.dates] == [d.to_dict() for d in extract_dates(example_story)]
+    assert example_record.to_dict()["dates"][0] == {
+        "text": "on Friday", "start": 44, "end": 53, "in_title": False, "date": "2025-01-03", "precision": "day",
+    }
+
+
 def test_example_story_spans_are_exact(example_story: Story) -> None:
     dates = extract_dates(example_story)
     assert dates
