@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
+from ..nlp import combined_text
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles
@@ -46,7 +47,7 @@ def extract_events(
     finder = ActorFinder(actors, lex.cue("undergo"))
     by_id = {a.id: a for a in getattr(actors, "actors", [])}
     doc_id = story.document.doc_id
-    text = story.doc.text  # Doc.text is rebuilt on every access: read it once
+    text = combined_text(story.document)[0]  # the string story.doc was parsed from (cheaper than Doc.text)
     events: list[Event] = []
     for sent in story.sentences:
         for cand in _dedupe(_sentence_events(story, sent, lex, finder, by_id, quotes)):

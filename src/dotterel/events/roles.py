@@ -26,6 +26,7 @@ TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards"
                 "over", "for", "between")
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
+LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
 
@@ -207,6 +208,11 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         if not targets:
             inner = _content_targets(content, finder)
             targets = inner
+    if not targets and cand.type in LOCATED_TARGET_TYPES:
+        # last resort for attacks and threats: "attacks in Israel" target Israel
+        targets = _prep_targets(tok, finder, ("in",))
+        if not targets and cand.content is not None:
+            targets = _prep_targets(cand.content, finder, ("in",))
     if recip:
         partners = _prep_targets(tok, finder, ("with", "between"))
         if not partners and not passive and cand.content is None:

@@ -174,8 +174,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """All triggers of one sentence, typed, frames resolved, content and nested duplicates removed."""
     light = lex.cue("light")
     transparent = lex.cue("transparent")
+    toks = list(sent)
     nouns: dict[int, Trigger] = {}
-    for tok in sent:
+    for tok in toks:
         if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")):
             hit = _noun_trigger(tok, lex)
             if hit is not None and _about_comment(tok, lex):
@@ -184,7 +185,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 nouns[tok.i] = hit
     found: dict[int, Candidate] = {}
     consumed: set[int] = set()
-    for tok in sent:
+    for tok in toks:
         if tok.i in nouns and not _is_verb(tok):
             continue
         lemma = _lemma(tok)
@@ -235,15 +236,16 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
                     start = child.idx
             found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True)
-    _add_deontic(sent, lex, found)
+    _add_deontic(toks, lex, found)
     _resolve_frames(found, lex)
+    _protest_purposes(found)
     return [found[i] for i in sorted(found)]
 
 
-def _add_deontic(sent: Span, lex: Lexicon, found: dict[int, Candidate]) -> None:
+def _add_deontic(toks: list[Token], lex: Lexicon, found: dict[int, Candidate]) -> None:
     """'X said (that) Y must Z' is a REQUEST by X of Y (CAMEO demand)."""
     speech, deontic, speech_nouns = lex.cue("speech"), lex.cue("deontic"), lex.cue("speech_noun")
-    for tok in sent:
+    for tok in toks:
         if tok.i in found:
             continue
         if _is_verb(tok) and _lemma(tok) in speech:
@@ -263,6 +265,21 @@ def _add_deontic(sent: Span, lex: Lexicon, found: dict[int, Candidate]) -> None:
             cand.content = comp
             cand.deontic = modal
             found[anchor.i] = cand
+
+
+def _protest_purposes(found: dict[int, Candidate]) -> None:
+    """A protest's demand is no separate REQUEST (plover.md §1.1): "marched to demand X" is one
+    PROTEST whose purpose clause names the target."""
+    for i in sorted(found):
+        cand = found.get(i)
+        if cand is None or cand.type != "PROTEST" or cand.noun:
+            continue
+        for child in cand.anchor.children:
+            if child.dep_ in ("advcl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+                cand.content = child
+                for d in child.subtree:
+                    if d.i in found and d.i != i and found[d.i].type == "REQUEST":
+                        del found[d.i]
 
 
 def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
