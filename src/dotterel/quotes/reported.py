@@ -27,7 +27,7 @@ _INHERIT_SUBJECT = frozenset({"conj", "advcl", "xcomp"})
 #: How a cue verb can hang off the clause it reports.
 _CUE_ON_CONTENT = frozenset({"parataxis", "advcl", "ccomp", "conj"})
 _SUBJECTS = ("nsubj", "csubj")
-_COMPLEMENT_DEPS = {"ccomp": "clause", "dobj": "object", "xcomp": "to", "parataxis": "clause"}
+_COMPLEMENT_DEPS = {"ccomp": "clause", "dobj": "object", "nsubjpass": "object", "xcomp": "to", "parataxis": "clause"}
 _TRIM = set(",;:—–-()[]") | {"\u2014", "\u2013"}
 
 
@@ -72,7 +72,7 @@ def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
             verb = lex.verbs.get(child.lemma_.lower())
             own_subject = any(c.dep_ in _SUBJECTS for c in child.children)
             repeated = verb is not None and verb.lemma in (cue_lemma, "add")
-            if verb is not None and verb.kind != "none" and (own_subject or repeated):
+            if verb is not None and verb.kind != "none" and (own_subject or repeated or verb.kind == "speech"):
                 last = child.left_edge.i - 1
                 while last > head.i and (doc[last].dep_ in ("cc", "punct") or doc[last].is_space):
                     last -= 1
@@ -153,6 +153,36 @@ def _prep_object(prep: Token) -> Token | None:
     return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
 
 
+#: Which complement is the content when a verb has several (lower first).
+_PRIORITY = {"ccomp": 0, "parataxis": 1, "xcomp": 2, "dobj": 3, "prep": 4, "nsubjpass": 5}
+
+
+def _complement(token: Token, takes: frozenset[str]) -> Token | None:
+    """The child of cue verb ``token`` that holds the content, as its ``takes`` allow."""
+    best: tuple[int, Token] | None = None
+    for child in token.children:
+        dep = child.dep_
+        if dep == "prep":
+            if f"prep:{child.lower_}" not in takes:
+                continue
+            target = _prep_object(child)
+            if target is None:
+                continue
+        else:
+            need = _COMPLEMENT_DEPS.get(dep)
+            if need is None or (dep == "parataxis" and child.i < token.i):
+                continue
+            if need == "to" and child.tag_ == "VBG" and child.i > token.i:
+                need = "clause"  # "said legalizing it could ...": a clause the parser called xcomp
+            if not (need in takes or (need == "clause" and "quote" in takes)):
+                continue
+            target = child
+        rank = _PRIORITY[dep]
+        if best is None or rank < best[0]:
+            best = (rank, target)
+    return None if best is None else best[1]
+
+
 def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     if token.pos_ not in ("VERB", "AUX"):
         return None
@@ -163,23 +193,11 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         return None
     subject = _subject(token, lex)
     content: list[Range] = []
-    for child in token.children:
-        need = _COMPLEMENT_DEPS.get(child.dep_)
-        if child.dep_ == "prep" and f"prep:{child.lower_}" in verb.takes:
-            target = _prep_object(child)
-            piece = _subtree_range(target) if target is not None else None
-            if piece is not None:
-                content.append(piece)
-                break
-        if need is None:
-            continue
-        if child.dep_ == "parataxis" and child.i < token.i:
-            continue
-        if need in verb.takes or (need == "clause" and "quote" in verb.takes):
-            piece = _clause_range(child, lex)
-            if piece is not None:
-                content.append(piece)
-                break
+    complement = _complement(token, verb.takes)
+    if complement is not None:
+        piece = _clause_range(complement, lex) if complement.dep_ != "pobj" else _subtree_range(complement)
+        if piece is not None:
+            content.append(piece)
     if not content and token.dep_ in _CUE_ON_CONTENT and token.head != token and verb.kind == "speech":
         head = token.head
         before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
