@@ -42,22 +42,29 @@ if TYPE_CHECKING:
 
 STRONG_LABELS = frozenset({"GPE", "LOC", "FAC"})
 WEAK_LABELS = frozenset({"PERSON", "ORG"})
-#: Below this population a city needs its country in the story.
+#: Entity labels whose words are never read as a missed place name ("in March").
+NOT_PLACE_LABELS = frozenset(
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP", "LANGUAGE", "EVENT", "LAW"}
+)
+#: Below this population a city needs its country or its admin1 region in the same sentence.
 SMALL_TOWN = 15_000
+#: Below this population a city needs its country in the story, and "X, Y" with no X inside Y drops X.
+MID_TOWN = 100_000
 #: From this population a city needs no locative cue when weakly labelled.
 BIG_CITY = 1_000_000
 
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:\s*['’]s?|[\s,;:!?\"“”)]+)$")
 _SEPARATOR = re.compile(r"[-–/]")
-_COMMA = re.compile(r",\s*")
+_COMMA = re.compile(r",\s*|\s+in\s+")  # "Paris, Texas", "Hyderabad in Pakistan's Sindh"
 
 # score weights: a country named elsewhere is a mild hint (the US is named in most
 # stories); a region named ("Texas"), or a sibling region ("Kansas, Nebraska"), a strong one.
 _ALIAS = 4.0
+_EXACT = 2.0  # the record's own name, not one of its alternate names ("New Delhi")
 _IN_STORY = 1.0
 _IN_SENTENCE = 0.5
-_IN_ADMIN = 3.0
+_IN_ADMIN = 2.0
 _SIBLING_ADMIN = 2.0
 
 
@@ -73,8 +80,9 @@ class _Candidate:
     admin_only: bool = False
     city_only: bool = False
     within: list[Entry] = field(default_factory=list)
-    outside: bool = False  # "X, Y" where no X of the gazetteer is inside Y
     container: bool = False  # the Y of "X, Y"
+    outside: bool = False  # the X of "X, Y" where no X of the gazetteer is inside Y
+    key: str = ""
 
 
 def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> list[Place]:
@@ -93,7 +101,7 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
     places: dict[str, Place] = {}
     for cand in candidates:
         entry = _choose(cand, in_story, in_sentence, admins)
-        if entry is None or not _accept(cand, entry, text, in_story, person_words):
+        if entry is None or not _accept(cand, entry, in_story, in_sentence, admins, person_words):
             continue
         place = places.get(entry.ident)
         if place is None:
@@ -117,43 +125,90 @@ def _mention(story: Story, text: str, start: int, end: int) -> Mention:
 
 
 # -- spans ----------------------------------------------------------------------------
+#: A span to read: start, end (combined string), strong label, first token, locative cue.
+_Span = tuple[int, int, bool, int, bool]
+
+
 def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[_Candidate]:
     doc = story.doc
-    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS]
-    spans: list[tuple[int, int, bool, int]] = []  # start, end, strong, first token
-    i = 0
-    while i < len(ents):
-        ent = ents[i]
-        start, end, strong, first = ent.start_char, ent.end_char, ent.label_ in STRONG_LABELS, ent.start
-        if i + 1 < len(ents):
-            nxt = ents[i + 1]
-            if nxt.start_char == end + 1 and text[end] == " " and gaz.is_known(text[start:nxt.end_char]):
-                end, strong = nxt.end_char, strong or nxt.label_ in STRONG_LABELS
-                i += 1
-        last = doc[ent.end - 1].i if ent.end > ent.start else ent.start
-        while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].is_title \
-                and doc[last + 2].idx == end + 1 and gaz.is_known(text[start:doc[last + 2].idx + len(doc[last + 2])]):
-            end = doc[last + 2].idx + len(doc[last + 2])  # "Guinea" + "-Bissau"
-            last += 2
-        spans.append((start, end, strong, first))
-        i += 1
-    covered = {t.i for e in ents for t in e}
-    place_nouns = gaz.cues["place_noun"]
-    for tok in doc:
-        if tok.lower_ == "of" and tok.i > 0 and doc[tok.i - 1].lower_ in place_nouns:
-            j = tok.i + 1
-            while j < len(doc) and doc[j].is_title and j not in covered:
-                j += 1
-            if j > tok.i + 1:
-                spans.append((doc[tok.i + 1].idx, doc[j - 1].idx + len(doc[j - 1]), True, tok.i + 1))
+    locative, place_nouns = gaz.cues["locative"], gaz.cues["place_noun"]
+    spans, covered = _entity_spans(doc, text, gaz)
+    spans.extend(_missed_spans(doc, covered, locative, place_nouns))
     spans.sort()
     out: list[_Candidate] = []
-    for start, end, strong, first in spans:
-        cue = _has_cue(doc, first, gaz.cues["locative"], place_nouns)
+    for start, end, strong, first, cue in spans:
+        cue = cue or _has_cue(doc, first, locative, place_nouns)
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
         out.extend(_read_span(gaz, text, start, end, strong, cue, sent, initial))
     return out
+
+
+def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set[int]]:
+    """spaCy's place-like entities, merged and extended where the gazetteer says so."""
+    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS]
+    spans: list[_Span] = []
+    covered: set[int] = set()
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        start, end, strong, last = ent.start_char, ent.end_char, ent.label_ in STRONG_LABELS, ent.end - 1
+        if i + 1 < len(ents):  # "Republika" + "Srpska"
+            nxt = ents[i + 1]
+            if nxt.start_char == end + 1 and text[end] == " " and gaz.is_known(text[start:nxt.end_char]):
+                end, strong, last = nxt.end_char, strong or nxt.label_ in STRONG_LABELS, nxt.end - 1
+                i += 1
+        while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].idx == end + 1 \
+                and gaz.is_known(text[start : doc[last + 2].idx + len(doc[last + 2])]):
+            end, last = doc[last + 2].idx + len(doc[last + 2]), last + 2  # "Guinea" + "-Bissau"
+        if strong and last + 1 < len(doc) and doc[last + 1].lower_ in gaz.admin_words \
+                and doc[last + 1].idx == end + 1 \
+                and not any(m.entry.kind == COUNTRY for m in gaz.lookup(text[start:end])):
+            end, last = doc[last + 1].idx + len(doc[last + 1]), last + 1  # "Kharkiv" + " region"
+        spans.append((start, end, strong, ent.start, False))
+        covered.update(range(ent.start, last + 1))
+        i += 1
+    return spans, covered
+
+
+def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
+                  place_nouns: frozenset[str]) -> list[_Span]:
+    """Proper names spaCy did not tag, where the words around say they are places.
+
+    "the city of X" (strong); "in X", "near X", "X, Pakistan", "X in Pakistan" and the
+    "Ukraine" of "Russia-Ukraine" (weak, with a cue: they still need the story's
+    context to be accepted).
+    """
+    from spacy.attrs import IS_TITLE
+
+    spans: list[_Span] = []
+    n = len(doc)
+    titled = {int(i) for i in doc.to_array([IS_TITLE]).nonzero()[0]}  # cheap: most tokens are not
+    done = -1
+    for i in sorted(titled):
+        if i == 0 or i <= done or i in covered:
+            continue
+        tok, prev = doc[i], doc[i - 1]
+        if tok.ent_type_ in NOT_PLACE_LABELS:  # "in March"
+            continue
+        after_of = prev.lower_ == "of" and i > 1 and doc[i - 2].lower_ in place_nouns
+        after_cue = prev.lower_ in locative and tok.pos_ == "PROPN"
+        after_hyphen = (prev.text in ("-", "/") and i - 2 in covered and tok.pos_ == "PROPN"
+                        and prev.idx == doc[i - 2].idx + len(doc[i - 2]) and tok.idx == prev.idx + 1)
+        j = i
+        while j < n and j in titled and j not in covered \
+                and doc[j].ent_type_ not in NOT_PLACE_LABELS and (after_of or doc[j].pos_ == "PROPN"):
+            j += 1
+        # "Hyderabad, Pakistan" / "Hyderabad in Pakistan's Sindh": a name before a tagged place
+        before_place = j > i and j + 1 < n and j + 1 in covered and doc[j].lower_ in (",", "in")
+        if not (after_of or after_cue or after_hyphen or before_place):
+            continue
+        if j == i:
+            continue
+        spans.append((tok.idx, doc[j - 1].idx + len(doc[j - 1]), after_of, i, True))
+        covered.update(range(i, j))
+        done = j - 1
+    return spans
 
 
 def _has_cue(doc: Doc, first: int, locative: frozenset[str], place_nouns: frozenset[str]) -> bool:
@@ -190,7 +245,8 @@ def _read_span(
 
     def make(s: int, e: int, matches: list[Match], *, admin_only: bool = False,
              city_only: bool = False) -> _Candidate:
-        return _Candidate(s, e, strong, cue, sent, initial, matches, admin_only, city_only)
+        return _Candidate(s, e, strong, cue, sent, initial, matches, admin_only, city_only,
+                          key=name_key(text[s:e]))
 
     matches = gaz.lookup(name)
     if matches:
@@ -204,14 +260,18 @@ def _read_span(
             found = [m for m in gaz.lookup(core) if m.entry.kind == CITY]
             return [make(start, end, found, city_only=True)] if found else []
         admins = [Match(a) for a in gaz.admins_named(core)]
+        core_matches = gaz.lookup(core)
         if not admins:  # "Kharkiv region": the admin1 region of the city Kharkiv
             seen: set[str] = set()
-            for m in gaz.lookup(core):
+            for m in core_matches:
                 code = m.entry.admin_code
                 if m.entry.kind == CITY and code in gaz.admins and code not in seen:
                     seen.add(code)
                     admins.append(Match(gaz.admins[code]))
-        return [make(start, end, admins, admin_only=True)] if admins else []
+        if admins:
+            return [make(start, end, admins, admin_only=True)]
+        others = [m for m in core_matches if m.entry.kind in (COUNTRY, OTHER)]  # "the Darfur region"
+        return [make(start, end, others)] if others else []
     if _SEPARATOR.search(name):
         parts: list[_Candidate] = []
         for part in re.finditer(r"[^-–/]+", name):
@@ -232,11 +292,10 @@ def _link_within(text: str, candidates: list[_Candidate]) -> None:
         containers = [m.entry for m in b.matches if m.entry.kind in (COUNTRY, ADMIN)]
         if not containers or any(m.entry.kind in (COUNTRY, OTHER) for m in a.matches):
             continue  # "Canada, Britain, France" is a list, not a place in a country
-        b.container = True
         inside = [m for m in a.matches if m.entry.kind in (CITY, ADMIN) and _contained(m.entry, containers)]
         if inside:
-            a.matches, a.within = inside, containers
-        else:
+            a.matches, a.within, b.container = inside, containers, True
+        else:  # a place missing from the gazetteer, or a list of places ("Beijing, New York")
             a.outside = True
 
 
@@ -288,6 +347,8 @@ def _score(match: Match, cand: _Candidate, in_story: Counter[str],
            in_sentence: dict[int, set[str]], admins: set[str]) -> float:
     entry = match.entry
     score = entry.prior + (_ALIAS if match.preferred else 0.0)
+    if name_key(entry.name) == cand.key:
+        score += _EXACT
     if entry.country and entry.kind != OTHER:
         if in_story[entry.country]:
             score += _IN_STORY
@@ -328,16 +389,24 @@ def _choose(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set
     return best.entry
 
 
-def _accept(cand: _Candidate, entry: Entry, text: str, in_story: Counter[str],
-            person_words: frozenset[str]) -> bool:
-    if cand.outside:
-        return False
-    key = name_key(text[cand.start:cand.end])
+def _accept(cand: _Candidate, entry: Entry, in_story: Counter[str], in_sentence: dict[int, set[str]],
+            admins: set[str], person_words: frozenset[str]) -> bool:
+    key = cand.key
     known_country = bool(entry.country and in_story[entry.country]) or bool(cand.within)
     if entry.kind in (CITY, ADMIN) and key in person_words:
         return False
+    if entry.kind == ADMIN and entry.country != "USA" and not known_country \
+            and name_key(entry.name) != key:
+        return False  # "Manus" is not Manus Province without Papua New Guinea in the story
     if entry.kind == CITY:
-        if entry.population < SMALL_TOWN and not known_country:
+        if cand.outside and entry.population < MID_TOWN:
+            return False  # "Charlevoix, Quebec" is not Charlevoix, Michigan
+        if entry.population < MID_TOWN and not known_country:
+            return False  # a town abroad that nothing else in the story points to ("Korea", Ivory Coast)
+        if entry.population < SMALL_TOWN and not (
+            cand.within or entry.admin_code in admins
+            or entry.country in in_sentence.get(cand.sent, ())
+        ):
             return False
         if cand.sent_initial and " " not in key and not known_country:
             return False

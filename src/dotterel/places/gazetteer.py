@@ -29,6 +29,8 @@ COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
 
 
 _SPACES = re.compile(r"\s+")
+#: "EU", "U.N.": an acronym names a country or an alias, never a town ("Eu", France).
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,5}$")
 _DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
 
 
@@ -86,7 +88,7 @@ class Entry:
         if self.kind in (COUNTRY, OTHER):
             return 8.0
         if self.kind == ADMIN:
-            return 6.0
+            return 6.5
         return min(7.5, max(3.0, math.log10(self.population + 1)))
 
 
@@ -246,9 +248,12 @@ class Gazetteer:
         """
         key = name_key(text)
         found = list(self.names.get(key, ()))
-        if key in self.not_places:
-            return [m for m in found if m.preferred or m.entry.kind == OTHER]
-        if any(m.entry.kind in (COUNTRY, OTHER) for m in found):
+        if key in self.not_places or _ACRONYM.match(text):
+            return [m for m in found if m.preferred or m.entry.kind in (COUNTRY, OTHER)]
+        countries = {m.entry.country for m in found if m.entry.kind == COUNTRY}
+        if countries:  # "Guatemala" is the country, not its department; "Georgia" may be the US state
+            return [m for m in found if m.entry.kind != ADMIN or m.entry.country not in countries]
+        if any(m.entry.kind == OTHER for m in found):
             return found
         found.extend(Match(self._city_entry(i)) for i in self._city_index.get(key, ()))
         return found
