@@ -19,15 +19,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Actor
-from .describe import HONORIFICS, Descriptor, describe, of_complement, window_start
-from .knowledge import ActorKnowledge, Agent, Term, Title, squash
+from ..model import Actor, Mention
+from ..nlp import combined_text
+from .describe import HONORIFICS, Descriptor, Tokens, describe, of_complement, window_start
+from .knowledge import ActorKnowledge, Agent, Term, squash
 from .pronouns import resolve_pronouns
 from .table import ActorTable, MentionSpan
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
     from ..nlp import Story
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
@@ -103,25 +102,22 @@ class Cluster:
         return min(m[0] for m in self.mentions)
 
 
-def match_terms(doc: Doc, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
+def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
     """Known terms in the story: first token → (end token, term), longest match, left to right."""
     found: dict[int, tuple[int, Term]] = {}
     prefixes, terms = kb.prefixes, kb.terms
-    n = len(doc)
+    texts, pos = toks.text, toks.pos
+    n = len(texts)
     i = 0
     while i < n:
-        text = doc[i].text
-        if text not in prefixes:
+        if texts[i] not in prefixes:
             i += 1
             continue
         best: tuple[int, Term] | None = None
         acc = ""
         j = i
-        while j < n and j - i < 12:
-            tok = doc[j]
-            if tok.is_space:
-                break
-            acc += tok.text
+        while j < n and j - i < 12 and pos[j] != "SPACE":
+            acc += texts[j]
             if acc not in prefixes:
                 break
             term = terms.get(acc)
@@ -137,20 +133,20 @@ def match_terms(doc: Doc, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
 
 
 def _strip_name(
-    doc: Doc, kb: ActorKnowledge, s: int, e: int, matches: dict[int, tuple[int, Term]]
+    toks: Tokens, kb: ActorKnowledge, s: int, e: int, matches: dict[int, tuple[int, Term]]
 ) -> int:
     """Skip determiners, honorifics and titles (with known terms before them) at the front of an entity.
 
-    "Kazakh President Kassym-Jomart Tokayev" → "Kassym-Jomart Tokayev", but a known term
-    not followed by a title stays part of the name ("Azerbaijan Airlines").
+    "Kazakh President Kassym-Jomart Tokayev" → "Kassym-Jomart Tokayev", "VOA's Kurdish
+    Service" → "Kurdish Service", but a known term not followed by a title or a possessive
+    stays part of the name ("Azerbaijan Airlines").
     """
     settled = s
     while s < e:
-        tok = doc[s]
-        low = tok.lower_
-        if tok.dep_ == "det" or low == "the" or low in HONORIFICS or tok.text in ("'s", "’s", "-"):
+        low = toks.lower[s]
+        if low == "the" or low in HONORIFICS or toks.text[s] in ("'s", "’s", "-"):
             s += 1
-            if low in HONORIFICS or tok.dep_ == "det" or low == "the":
+            if low != "-":
                 settled = s
             continue
         m = matches.get(s)
@@ -158,8 +154,7 @@ def _strip_name(
             s = m[0]
             continue
         for width in range(min(kb.title_words + 2, e - s - 1), 0, -1):
-            phrase = " ".join(doc[s : s + width].text.lower().split())
-            if phrase in kb.titles:
+            if toks.phrase(s, s + width) in kb.titles:
                 s += width
                 settled = s
                 break
@@ -175,7 +170,8 @@ class _Builder:
         self.story, self.doc, self.kb = story, story.doc, kb
         self.clusters: dict[tuple[str, ...], Cluster] = {}
         self.claimed: set[int] = set()  # tokens inside a mention or a descriptor
-        self.matches = match_terms(self.doc, kb)
+        self.toks = Tokens(story.doc)
+        self.matches = match_terms(self.toks, kb)
 
     def cluster(self, key: tuple[str, ...], kind: str) -> Cluster:
         found = self.clusters.get(key)
@@ -206,7 +202,7 @@ class _Builder:
                 or ent.root.tag_ not in ("NNS", "NNPS")
             ):
                 continue  # "Western allies": an adjective, not a people
-            s = _strip_name(doc, kb, ent.start, ent.end, matches)
+            s = _strip_name(self.toks, kb, ent.start, ent.end, matches)
             e = ent.end
             while e > s and doc[e - 1].text in ("'s", "’s", "'", "’"):
                 e -= 1
@@ -227,8 +223,8 @@ class _Builder:
             cores.append((s, e, ent.label_))
         stop = {t for s, e, _ in cores for t in range(s, e)}
         for s, e, label in cores:
-            lo = window_start(doc, s, matches, stop)
-            out.append((s, e, label, describe(doc, kb, lo, s, matches)))
+            lo = window_start(self.toks, s, stop)
+            out.append((s, e, label, describe(self.toks, kb, lo, s, matches)))
         return out
 
     def build_names(self) -> None:
@@ -333,13 +329,15 @@ class _Builder:
 
     def _appositive(self, cl: Cluster, head: int) -> None:
         """ "Vladimir Putin, Russia's president," — a title in apposition describes the name."""
+        if head + 2 >= len(self.toks.text) or self.toks.text[head + 1] != ",":
+            return
         for child in self.doc[head].rights:
             if child.dep_ != "appos" or child.i - head > 8:
                 continue
             lo = child.left_edge.i
             while lo < child.i and self.doc[lo].dep_ in ("det", "punct"):
                 lo += 1
-            desc = describe(self.doc, self.kb, lo, child.i + 1, self.matches)
+            desc = describe(self.toks, self.kb, lo, child.i + 1, self.matches)
             if desc.title is not None:
                 self._apply_descriptor(cl, desc, child.i + 1)
                 self.add(cl, lo, child.i + 1, "nominal")
@@ -387,9 +385,9 @@ class _Builder:
                 cl.display = term.name
                 self.add(cl, start, end, "name")
                 cl.names.append((start, end))
-                lo = window_start(doc, start, self.matches, self.claimed)
+                lo = window_start(self.toks, start, self.claimed)
                 if lo < start:
-                    desc = describe(doc, self.kb, lo, start, self.matches)
+                    desc = describe(self.toks, self.kb, lo, start, self.matches)
                     if desc.title is not None or desc.agent is not None:
                         self._apply_descriptor(cl, desc, start)
 
@@ -404,21 +402,20 @@ class _Builder:
     # -- titles and agent nouns -------------------------------------------------------------
     def build_nominals(self) -> list[tuple[Cluster, bool, bool]]:
         """Title nouns join persons; agent nouns become clusters. Returns agents for the country pass."""
-        doc, kb = self.doc, self.kb
+        doc, kb, toks = self.doc, self.kb, self.toks
         agents: list[tuple[Cluster, bool, bool]] = []
-        for tok in doc:
-            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in self.claimed:
+        for i, pos in enumerate(toks.pos):
+            if pos not in ("NOUN", "PROPN") or i in self.claimed:
                 continue
-            low, lemma = tok.lower_, tok.lemma_.lower()
-            if low not in kb.heads and lemma not in kb.heads:
+            if toks.lower[i] not in kb.heads and toks.lemma(i) not in kb.heads:
                 continue
+            tok = doc[i]
             if tok.dep_ == "compound" and tok.head.i > tok.i:
                 continue  # "police chief", "government commission": the head decides
-            lo = window_start(doc, tok.i, self.matches, set())
-            lo = max(lo, max((t + 1 for t in range(lo, tok.i) if t in self.claimed), default=lo))
-            while lo < tok.i and doc[lo].text in ("'s", "’s", "'", "’", "-"):
+            lo = window_start(toks, tok.i, self.claimed)
+            while lo < tok.i and toks.text[lo] in ("'s", "’s", "'", "’", "-"):
                 lo += 1
-            desc = describe(doc, kb, lo, tok.i + 1, self.matches)
+            desc = describe(toks, kb, lo, tok.i + 1, self.matches)
             of = of_complement(doc, tok.i, self.matches)
             if of is not None:
                 if of.type == "actor":
@@ -521,7 +518,7 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     b.build_terms()
     agents = b.build_nominals()
     named = list(b.clusters.values())
-    resolve_pronouns(story.doc, named, b.claimed)
+    resolve_pronouns(b.toks, named, b.claimed)
     home = dominant_country(named)
     pron_owner = {first: cl for cl in named for first, _, kind in cl.mentions if kind == "pronoun"}
     merged: dict[tuple[str, ...], Cluster] = {}
@@ -559,11 +556,17 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
         if not akey[2] and not akey[3] and len(same) == 1:  # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
     everything = named + list(merged.values())
-    return _table(story, everything)
+    return _table(story, b.toks, everything)
 
 
-def _table(story: Story, clusters: list[Cluster]) -> ActorTable:
-    doc = story.doc
+def _mention(story: Story, text: str, start: int, end: int) -> Mention:
+    """``story.mention(start, end)`` without rebuilding ``doc.text`` (slow) on every call."""
+    s, e, in_title = story.locate(start, end)
+    return Mention(start=s, end=e, text=text[start:end][: e - s], in_title=in_title)
+
+
+def _table(story: Story, toks: Tokens, clusters: list[Cluster]) -> ActorTable:
+    text = combined_text(story.document)[0]  # == doc.text, without walking the tokens
     live = [c for c in clusters if c.mentions]
     live.sort(key=lambda c: (c.first, c.key))
     table = ActorTable()
@@ -572,11 +575,11 @@ def _table(story: Story, clusters: list[Cluster]) -> ActorTable:
         seen: set[tuple[int, int]] = set()
         mentions = []
         for first, last, kind in sorted(cl.mentions):
-            start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1].text)
+            start, end = toks.idx[first], toks.end_char(last - 1)
             if (start, end) in seen:
                 continue
             seen.add((start, end))
-            mentions.append(story.mention(start, end))
+            mentions.append(_mention(story, text, start, end))
             table.spans.append(MentionSpan(start, end, first, last, index, kind))
             span_index = len(table.spans) - 1
             for t in range(first, last):
@@ -588,7 +591,7 @@ def _table(story: Story, clusters: list[Cluster]) -> ActorTable:
         table.actors.append(
             Actor(
                 id=f"A{index + 1}",
-                name=_name(doc, cl),
+                name=_name(toks, cl),
                 kind=cl.kind,
                 code=cl.code,
                 country=cl.country,
@@ -600,7 +603,7 @@ def _table(story: Story, clusters: list[Cluster]) -> ActorTable:
     return table
 
 
-def _name(doc: Doc, cl: Cluster) -> str:
+def _name(toks: Tokens, cl: Cluster) -> str:
     """The fullest form of the actor in the story."""
     if cl.display:
         return cl.display
@@ -609,9 +612,10 @@ def _name(doc: Doc, cl: Cluster) -> str:
         or [(f, la) for f, la, k in cl.mentions if k != "pronoun"]
         or [(f, la) for f, la, _ in cl.mentions]
     )
-    first, last = max(spans, key=lambda s: (s[1] - s[0], len(doc[s[0] : s[1]].text), -s[0]))
-    text = doc[first:last].text
-    return " ".join(text.split())
+    first, last = max(
+        spans, key=lambda s: (s[1] - s[0], toks.end_char(s[1] - 1) - toks.idx[s[0]], -s[0])
+    )
+    return " ".join(toks.span_text(first, last).split())
 
 
-__all__ = ["Cluster", "Title", "dominant_country", "extract_actors", "match_terms"]
+__all__ = ["Cluster", "dominant_country", "extract_actors", "match_terms"]

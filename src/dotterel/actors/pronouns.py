@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Span, Token
 
+    from .describe import Tokens
     from .extract import Cluster
 
 _PERSON = {
@@ -156,48 +157,49 @@ def _look_back(
     return []
 
 
-def resolve_pronouns(doc: Doc, clusters: list[Cluster], claimed: set[int]) -> None:
+def resolve_pronouns(toks: Tokens, clusters: list[Cluster], claimed: set[int]) -> None:
     """Add a mention to the actor each clear pronoun refers to (in place)."""
     owner: dict[int, Cluster] = {}
     for cl in clusters:
         for first, last, _ in cl.mentions:
             for t in range(first, last):
                 owner.setdefault(t, cl)
-    sentences = list(doc.sents)
-    for index, sent in enumerate(sentences):
-        for tok in sent:
-            low = tok.lower_
-            if (
-                tok.pos_ != "PRON"
-                or tok.i in claimed
-                or not (low in _PERSON or low in _THING or low in _PLURAL)
-            ):
-                continue
-            if (
-                low == "it"
-                and tok.i + 2 < len(doc)
-                and doc[tok.i + 1].lemma_ == "be"
-                and doc[tok.i + 2].lower_ in _EXPLETIVE_NEXT
-            ):
-                continue
-            if low in ("it", "itself", "them") and tok.dep_ not in _SUBJ:
-                continue  # an object "it" is usually a thing
-            found = _pick(_candidates_in_clause(tok, owner), low)
-            if found and low not in _PERSON:
-                recent = next(
-                    (
-                        owner[t]
-                        for t in range(tok.i - 1, sent.start - 1, -1)
-                        if t in owner and _compatible(owner[t], low)
-                    ),
-                    None,
-                )
-                if recent is not found[0]:
-                    found = []  # "it"/"they" only when the subject is also the nearest candidate
-            if not found and low in _PERSON:
-                found = _look_back(sentences, index, tok, owner, low)
-            if found:
-                cl = found[0]
-                cl.mentions.append((tok.i, tok.i + 1, "pronoun"))
-                owner[tok.i] = cl
-                claimed.add(tok.i)
+    doc, lower = toks.doc, toks.lower
+    sentences = toks.sents
+    index = 0
+    for i, pos in enumerate(toks.pos):
+        low = lower[i]
+        if pos != "PRON" or i in claimed or not (low in _PERSON or low in _THING or low in _PLURAL):
+            continue
+        while sentences[index].end <= i:
+            index += 1
+        tok = doc[i]
+        if (
+            low == "it"
+            and i + 2 < len(lower)
+            and lower[i + 2] in _EXPLETIVE_NEXT
+            and doc[i + 1].lemma_ == "be"
+        ):
+            continue
+        if low in ("it", "itself", "them") and tok.dep_ not in _SUBJ:
+            continue  # an object "it" is usually a thing
+        found = _pick(_candidates_in_clause(tok, owner), low)
+        if found and low not in _PERSON:
+            start = sentences[index].start
+            recent = next(
+                (
+                    owner[t]
+                    for t in range(i - 1, start - 1, -1)
+                    if t in owner and _compatible(owner[t], low)
+                ),
+                None,
+            )
+            if recent is not found[0]:
+                found = []  # "it"/"they" only when the subject is also the nearest candidate
+        if not found and low in _PERSON:
+            found = _look_back(sentences, index, tok, owner, low)
+        if found:
+            cl = found[0]
+            cl.mentions.append((i, i + 1, "pronoun"))
+            owner[i] = cl
+            claimed.add(i)
