@@ -300,3 +300,31 @@ def test_example_spans_are_exact(example_record: CodedDocument) -> None:
             assert example_record.text[ref.start:ref.end] == ref.text or (
                 example_record.title or "")[ref.start:ref.end] == ref.text
         assert e.id.startswith(example_record.id + "-E")
+
+
+def test_question_is_not_a_request(coder: Coder) -> None:
+    events = code(coder, "Peru asked Bolivia whether the border was open.")
+    assert [e.event_type for e in events if e.event_type == "REQUEST"] == []
+
+
+def test_came_under_attack_from(coder: Coder) -> None:
+    event = top(code(coder, "Kenyan villagers came under attack from Somali militants."))
+    assert event.event_type == "ASSAULT"
+    assert codes(event.source) == ["SOM"] and codes(event.target) == ["KEN"]
+
+
+def test_possessor_of_an_arrest_is_the_target(coder: Coder) -> None:
+    event = top(code(coder, "Chile condemned Peru's arrest of Bolivian diplomats."))
+    assert event.event_type == "ACCUSE" and codes(event.source) == ["CHL"]
+    arrests = [e for e in code(coder, "Bolivia's arrest by Peru shocked Chile.") if e.event_type == "COERCE"]
+    assert arrests and codes(arrests[0].source) == ["PER"] and codes(arrests[0].target) == ["BOL"]
+
+
+def test_protest_demand_is_part_of_the_protest(coder: Coder) -> None:
+    events = code(coder, "Peruvian farmers marched to demand land reform from Bolivia.")
+    assert [e.event_type for e in events] == ["PROTEST"]
+    assert codes(events[0].target) == ["BOL"]
+
+
+def test_newsroom_request_for_comment_is_no_event(coder: Coder) -> None:
+    assert code(coder, "Chile did not answer a request for comment from Peru.") == []

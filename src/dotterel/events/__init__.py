@@ -85,6 +85,10 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
                 speaker_source = True
         if not roles.sources or ("needs" in cand.flags and cand.content is None):
             continue
+        if cand.type == "REQUEST" and cand.content is not None and _is_question(cand.content, lex):
+            continue  # "asked who ...", "asked whether ...": a question, not a request
+        if cand.deontic is not None and not roles.targets:
+            continue  # "X says it should be done": no one is asked
         if "joint" in cand.flags:
             joint = len(roles.sources) > 1 or any(c.lower_ == "joint" for c in cand.anchor.children)
             if joint:
@@ -106,6 +110,13 @@ def _pronoun_subject(tok: Token) -> Token | None:
             return None
         tok = tok.head
     return None
+
+
+def _is_question(content: Token, lex: Lexicon) -> bool:
+    if content.dep_ not in ("ccomp", "xcomp"):
+        return False
+    words = lex.cue("question")
+    return any(c.lower_ in words and c.dep_ in ("mark", "nsubj", "advmod", "dobj", "attr") for c in content.children)
 
 
 def _said_by(story: Story, anchor: Token, quote: Quote) -> bool:

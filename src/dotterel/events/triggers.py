@@ -185,8 +185,11 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 nouns[tok.i] = hit
     found: dict[int, Candidate] = {}
     consumed: set[int] = set()
+    fixed = lex.cue("fixed")
     for tok in toks:
         if tok.i in nouns and not _is_verb(tok):
+            continue
+        if tok.i > 0 and f"{tok.nbor(-1).lower_}_{tok.lower_}" in fixed:
             continue
         lemma = _lemma(tok)
         if _is_verb(tok):
