@@ -178,6 +178,13 @@ def test_future_tense_moves_friday_forward_when_published_on_a_friday(coder: Cod
         ("Tests have been held since May.", "2019-12-18", "since May", "2019-05"),
         ("He praised the December revolution.", "2019-11-29", "December", "2018-12"),
         ("Lawyers are set to deliver closing statements until August.", "2025-03-13", "until August", "2025-08"),
+        # "since" is past; a far future day is not "recent"
+        ("There have been thousands of shootings since January 1.", "2016-09-29", "since January 1", "2016-01-01"),
+        ("The victims were counted between January 1 and September 26.", "2016-09-29", "January 1", "2016-01-01"),
+        # a possessive weekday in the present tense is the past one
+        ("He complains about problems during Monday's debate.", "2016-09-30", "Monday", "2016-09-26"),
+        # "later Friday" with a future verb in a Friday story is that day
+        ("She will respond to the comments later Friday.", "2016-09-30", "later Friday", "2016-09-30"),
     ],
 )
 def test_tense_and_context_decide_the_side(coder: Coder, sentence: str, pub: str, text: str, expected: str) -> None:
@@ -210,6 +217,7 @@ def test_without_pub_date_absolute_resolve_and_relative_stay_null(coder: Coder) 
         "The 8-year-old girl and 2,019 others were evacuated.",
         "The government may act soon and the troops march north.",
         "Theresa May met 40 delegates.",
+        "A reporter for USA Today spotted her.",
     ],
 )
 def test_durations_ages_and_numbers_are_not_dates(coder: Coder, sentence: str) -> None:

@@ -17,6 +17,8 @@ Value = tuple[str, str]
 PAST, FUTURE, NEAREST, PRESENT = "past", "future", "nearest", "present"
 #: ``nearest`` leaning to the past (see :func:`day_near`).
 RECENT = "recent"
+#: How far ahead a ``recent`` day may still be.
+RECENT_FUTURE_DAYS = 60
 
 
 def day(d: date) -> Value:
@@ -94,8 +96,9 @@ def day_near(pub: date, mon: int, dom: int, lean: str) -> date | None:
 
     ``past``: the latest on or before the publication date; ``future``: the first
     on or after it; ``nearest``: the closer of the two; ``recent``: the past one
-    unless the future one is less than half as far (news mostly reports what
-    happened: "Dec. 12" in a January story is last December, "April 2" in a
+    unless the future one is less than half as far and at most 60 days ahead
+    (news mostly reports what happened: "Dec. 12" in a January story is last
+    December, "January 1" in a September story is this January, "April 2" in a
     March story is next month). ``None`` when the day does not exist (February 30).
     """
     candidates = [c for c in (valid_day(pub.year + k, mon, dom) for k in (-1, 0, 1)) if c]
@@ -107,8 +110,10 @@ def day_near(pub: date, mon: int, dom: int, lean: str) -> date | None:
         return pub if pub in candidates else after
     if before is None or after is None:
         return before or after
-    factor = 2 if lean == RECENT else 1
-    return after if factor * (after - pub).days < (pub - before).days else before
+    ahead, back = (after - pub).days, (pub - before).days
+    if lean == RECENT:
+        return after if 2 * ahead < back and ahead <= RECENT_FUTURE_DAYS else before
+    return after if ahead < back else before
 
 
 def week_value(any_day: date) -> Value:

@@ -66,10 +66,22 @@ class _Context:
         self.doc = doc
         self.lex = lexicon
         self.entity_ranges: list[tuple[int, int]] = []
+        self.name_ranges: list[tuple[int, int]] = []
         if doc is not None:
+            self.name_ranges = [
+                (e.start_char, e.end_char) for e in doc.ents if e.label_ in _NAME_LABELS
+            ]
             self.entity_ranges = [
                 (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
             ]
+
+    def in_name(self, start: int, end: int) -> bool:
+        """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date."""
+        return any(s <= start and end <= e for s, e in self.name_ranges)
+
+    def after_since(self, start: int) -> bool:
+        m = _PREV_WORD.search(self.text, max(0, start - 24), start)
+        return m is not None and m.group(1).lower() == "since"
 
     def in_date_entity(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.entity_ranges)
@@ -88,6 +100,8 @@ class _Context:
         return lean_of_span(self.doc, start, end, self.lex, body_start=body_start)
 
 
+#: spaCy entity labels whose spans are names, not dates, even when they hold one.
+_NAME_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW", "PERSON"})
 _PREV_WORD = re.compile(r"([A-Za-z]+)[^\S\n]+\Z")
 
 
@@ -173,7 +187,10 @@ def _day_month(m: _Match, ctx: _Context) -> _Keep | None:
         return None
     if ctx.pub is None:
         return _Keep(None)
-    lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
+    if ctx.after_since(m.start()):
+        lean = PAST
+    else:
+        lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 
@@ -218,7 +235,10 @@ def _weekday(m: _Match, ctx: _Context) -> _Keep | None:
     if rel == "this":
         return _Keep(day(weekday_near(ctx.pub, wd, PAST if lean == PAST else FUTURE)))
     if lean == FUTURE:
-        return _Keep(day(weekday_near(ctx.pub, wd, FUTURE, strict=True)))
+        # "will meet on Friday" in a Friday story: next week's Friday; "later Friday": today
+        return _Keep(day(weekday_near(ctx.pub, wd, FUTURE, strict=rel != "later")))
+    if lean == PRESENT and _POSSESSIVE.match(ctx.text, m.end()):
+        lean = PAST  # "during Monday's debate": a named day is mostly a past one
     if lean == PRESENT:
         return _Keep(day(weekday_near(ctx.pub, wd, NEAREST)))
     return _Keep(day(weekday_near(ctx.pub, wd, PAST)))
@@ -287,7 +307,10 @@ def _holiday(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     mon, dom = ctx.lex.holidays[name]
-    lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
+    if ctx.after_since(m.start()):
+        lean = PAST
+    else:
+        lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
     d = day_near(ctx.pub, mon, dom, lean)
     return _Keep(day(d) if d else None)
 
@@ -344,7 +367,7 @@ def patterns() -> tuple[Pattern, ...]:
         (
             "weekday",
             rf"(?P<wd>{lex.weekday_re})(?:{WS}(?i:morning|afternoon|evening|night))?{e}",
-            rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this', 'early', 'late'])}){WS}\Z",
+            rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this', 'early', 'late', 'earlier', 'later'])}){WS}\Z",
             alnum,
             _weekday,
         ),
@@ -468,6 +491,8 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
                 left = pattern.left.search(text, max(0, start - 24), start)
                 if left is not None and left.start() and text[left.start() - 1].isalpha():
                     left = None
+            if ctx.in_name(start, core.end()):
+                continue
             kept = pattern.resolve(_Match(core, left), ctx)
             if kept is not None:
                 hits.append((start if left is None else left.start(), core.end(), rank, kept.value))
