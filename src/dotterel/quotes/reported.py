@@ -54,6 +54,14 @@ def token_range(doc: Doc, first: int, last: int) -> Range | None:
     return doc[first].idx, doc[last].idx + len(doc[last].text)
 
 
+def token_range_chars(doc: Doc, rng: Range) -> Range | None:
+    """``rng`` shrunk to whole tokens, boundary punctuation trimmed."""
+    span = doc.char_span(rng[0], rng[1], alignment_mode="contract")
+    if span is None or len(span) == 0:
+        return None
+    return token_range(doc, span.start, span.end - 1)
+
+
 def _subtree_range(token: Token) -> Range | None:
     return token_range(token.doc, token.left_edge.i, token.right_edge.i)
 
@@ -81,15 +89,19 @@ def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
 
 
 def speaker_range(head: Token) -> Range | None:
-    """The source's noun phrase: the subject's subtree, cut before a comma-led apposition or clause."""
+    """The source's noun phrase: the subject's whole subtree (appositions and relative clauses
+    included, as in PolNeAR), kept within the head's line (no timestamps or datelines before it)."""
     doc = head.doc
-    last = head.right_edge.i
-    for i in range(head.i + 1, head.right_edge.i + 1):
-        if doc[i].text in ",(—–" or (doc[i].dep_ in ("relcl", "acl") and doc[i].head == head):
+    first, last = head.left_edge.i, head.right_edge.i
+    for i in range(head.i - 1, first - 1, -1):
+        if "\n" in doc[i].text or doc[i].text in ("—", "–"):
+            first = i + 1
+            break
+    for i in range(head.i + 1, last + 1):
+        if "\n" in doc[i].text:
             last = i - 1
             break
-    first = head.left_edge.i
-    return token_range(doc, first, max(last, head.i))
+    return token_range(doc, first, last)
 
 
 def _subject(verb: Token, lex: QuoteLexicon) -> Token | None:
@@ -100,9 +112,10 @@ def _subject(verb: Token, lex: QuoteLexicon) -> Token | None:
     """
     current = verb
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in _SUBJECTS:
-                return child
+        subjects = [c for c in current.children if c.dep_ in _SUBJECTS]
+        if subjects:  # the one nearest the verb ("LONDON (AP) — Trump said": Trump)
+            before = [c for c in subjects if c.i < current.i]
+            return before[-1] if before else subjects[0]
         for child in current.children:
             if child.dep_ == "agent":
                 for pobj in child.children:
@@ -209,8 +222,13 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         subject = _inverted_subject(token)
     cue = (token.idx, token.idx + len(token.text))
     speaker = speaker_range(subject) if subject is not None else None
-    if speaker is not None and any(lo < speaker[1] and speaker[0] < hi for lo, hi in content):
-        return None  # a misparse: the source inside its own content
+    if speaker is not None and subject is not None:
+        if any(lo <= subject.idx < hi for lo, hi in content):
+            return None  # a misparse: the source inside its own content
+        for lo, hi in content:
+            if lo < speaker[1] and speaker[0] < hi:  # keep the source's span clear of the content
+                speaker = (speaker[0], lo) if speaker[0] < lo else (hi, speaker[1])
+        speaker = token_range_chars(token.doc, speaker)
     return Attribution(cue, token, verb.kind, speaker, subject, content)
 
 
