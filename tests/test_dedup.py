@@ -63,6 +63,6 @@ def test_wire_copies_are_linked_and_counted(tmp_path: Path) -> None:
     assert set(assault.num_articles) == {3} and set(assault.num_sources) == {2}
     accuse = ev[ev.event_type == "ACCUSE"]
     assert list(accuse.num_articles) == [1]
-    agg = s.aggregate(by="type", per=None)
+    agg = s.aggregate(by="type", per=None, distinct=True)
     row = agg[agg.event_type == "ASSAULT"].iloc[0]
     assert (row.events, row.distinct_events, row.stories) == (3, 1, 1)

@@ -213,3 +213,13 @@ def test_default_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monke
 def test_opening_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="dotterel code"):
         dotterel.open(tmp_path / "nothing.duckdb")
+
+
+def test_limited_query_matches_the_full_query(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    ingest(db, docs(9))
+    store = dotterel.open(db)
+    full = store.events(include_negated=True).head(7).reset_index(drop=True)
+    top = store.events(include_negated=True, limit=7).reset_index(drop=True)
+    assert list(top.columns) == list(full.columns)
+    assert top.astype(str).equals(full.astype(str))

@@ -98,6 +98,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         by: Annotated[list[str] | None, typer.Option("--by", help="Group by dyad, type, quad, source or target; repeatable.")] = None,
         per: Annotated[str, typer.Option("--per", help="Period: day, week, month, year or none.")] = "month",
+        distinct: Annotated[bool, typer.Option("--distinct", help="Add distinct_events and stories (near-duplicate stories counted once).")] = False,
         source: SourceOpt = None, target: TargetOpt = None, actor: ActorOpt = None,
         sector: SectorOpt = None, type: TypeOpt = None, quad: QuadOpt = None, mode: ModeOpt = None,
         since: SinceOpt = None, until: UntilOpt = None, text: TextOpt = None,
@@ -110,7 +111,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             frame = open_store(db).aggregate(
-                by=by or ["dyad"], per=None if per == "none" else per, **_filters(
+                by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, **_filters(
                     source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
                     mode=mode, since=since, until=until, text=text,
                     include_hypothetical=include_hypothetical, include_negated=include_negated))

@@ -104,10 +104,7 @@ def _write_text(st: Store, flt: EventFilter, fmt: str, stream: IO[str]) -> int:
 def _rows(st: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
     where, params = flt.where("e")
     sql = f"{_EXPORT_SQL} WHERE {where} ORDER BY e.eid"
-    from .store.schema import connect
-
-    con = connect(st.path, read_only=True, timeout=st.timeout)
-    try:
+    with st.reader.session() as con:
         cursor = con.execute(sql, params)
         names = [c[0] for c in cursor.description]
         while True:
@@ -116,8 +113,6 @@ def _rows(st: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
                 break
             for values in page:
                 yield dict(zip(names, values, strict=True))
-    finally:
-        con.close()
 
 
 def _tsv(value: Any, none: str = "None") -> str:

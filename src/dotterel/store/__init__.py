@@ -4,9 +4,10 @@
 >>> store.events(source="RUS", type="ASSAULT", since="2025-01-01")   # doctest: +SKIP
 >>> store.aggregate(by=["dyad"], per="month")                    # doctest: +SKIP
 
-Reading methods open the file read-only for the length of one query and close
-it again, so they never keep a running ``dotterel code --db`` from writing (and
-wait, retrying, while it commits a batch). Schema: ``docs/store.md``.
+Reading methods attach the file read-only for the length of one query and
+detach it again (see :class:`~dotterel.store.schema.Reader`), so they never keep
+a running ``dotterel code --db`` from writing, and wait, retrying, while it
+commits a batch. Schema: ``docs/store.md``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from .ingest import StoreRunSummary, code_into_store, recode, stored_documents
-from .queries import AGGREGATE_BY, PERIODS, EventFilter, aggregate_sql, events_sql
-from .schema import SCHEMA_VERSION, connect, default_db_path, migrate, scalar, schema_version
+from .queries import (
+    AGGREGATE_BY,
+    PERIODS,
+    EventFilter,
+    aggregate_sql,
+    events_sql,
+    top_events_sql,
+)
+from .schema import (
+    SCHEMA_VERSION,
+    Reader,
+    connect,
+    default_db_path,
+    migrate,
+    scalar,
+    schema_version,
+)
 from .writer import StoreWriter
 
 __all__ = [
@@ -25,6 +41,7 @@ __all__ = [
     "PERIODS",
     "SCHEMA_VERSION",
     "EventFilter",
+    "Reader",
     "Store",
     "StoreRunSummary",
     "StoreWriter",
@@ -45,11 +62,9 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0) -> None:
         self.path = default_db_path(path)
         self.timeout = timeout
-        con = connect(self.path, read_only=True, timeout=timeout)
-        try:
+        self.reader = Reader(self.path, timeout=timeout)
+        with self.reader.session() as con:
             version = schema_version(con)
-        finally:
-            con.close()
         if version < SCHEMA_VERSION:
             writer = StoreWriter(self.path, lock_timeout=timeout)  # upgrades the schema
             del writer
@@ -59,33 +74,44 @@ class Store:
 
     def sql(self, query: str, params: Sequence[Any] | None = None) -> Any:
         """Run any read-only SQL on the store; a pandas DataFrame."""
-        con = connect(self.path, read_only=True, timeout=self.timeout)
-        try:
+        with self.reader.session() as con:
             return con.execute(query, list(params or [])).df()
-        finally:
-            con.close()
 
     def arrow(self, query: str, params: Sequence[Any] | None = None) -> Any:
         """Like :meth:`sql` but a pyarrow Table."""
-        con = connect(self.path, read_only=True, timeout=self.timeout)
-        try:
+        with self.reader.session() as con:
             relation = con.sql(query, params=list(params or []))
             if hasattr(relation, "to_arrow_table"):  # DuckDB 2.x; 1.x calls it arrow()
                 return relation.to_arrow_table()
             return relation.arrow()
-        finally:
-            con.close()
 
     def events(self, *, limit: int | None = None, **filters: Any) -> Any:
-        """Events matching the filters (see :class:`EventFilter`), newest first."""
-        sql, params = events_sql(EventFilter.of(**filters), limit=limit)
-        return self.sql(sql, params)
+        """Events matching the filters (see :class:`EventFilter`), newest first.
+
+        With a ``limit``, the newest events are picked from the events table
+        alone and only their documents are read (much faster on big stores).
+        """
+        flt = EventFilter.of(**filters)
+        if limit is None:
+            sql, params = events_sql(flt)
+            return self.sql(sql, params)
+        sql, params = top_events_sql(flt, limit)
+        with self.reader.session() as con:
+            frame = con.execute(sql, params).df()
+            ids = sorted(set(frame["doc_id"]))
+            docs = con.execute(
+                "SELECT doc_id, pub_date, url, source AS outlet, title, text FROM documents "
+                "WHERE doc_id IN (SELECT unnest(?))", [ids]).df()
+        return _with_documents(frame, docs)
 
     def aggregate(self, *, by: Sequence[str] | str = ("dyad",), per: str | None = "month",
-                  **filters: Any) -> Any:
-        """Event counts and PLOVER-score sums by dyad/type/quad/source/target per day/week/month/year."""
+                  distinct: bool = False, **filters: Any) -> Any:
+        """Event counts and PLOVER-score sums by dyad/type/quad/source/target per day/week/month/year.
+
+        ``distinct`` adds ``distinct_events`` and ``stories`` (near-duplicate stories counted once).
+        """
         groups = [by] if isinstance(by, str) else list(by)
-        sql, params = aggregate_sql(EventFilter.of(**filters), by=groups, per=per)
+        sql, params = aggregate_sql(EventFilter.of(**filters), by=groups, per=per, distinct=distinct)
         return self.sql(sql, params)
 
     def documents(self, *, limit: int | None = None) -> Any:
@@ -104,15 +130,32 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Row counts per table."""
-        con = connect(self.path, read_only=True, timeout=self.timeout)
-        try:
+        with self.reader.session() as con:
             out = {}
             for table in ("documents", "actors", "events", "event_actors", "quotes", "places",
                           "dates", "runs"):
                 out[table] = int(scalar(con, f"SELECT count(*) FROM {table}"))
             return out
-        finally:
-            con.close()
+
+    def close(self) -> None:
+        """Release the in-memory connection (the file itself is only held during queries)."""
+        self.reader.close()
+
+
+def _with_documents(frame: Any, docs: Any) -> Any:
+    """Add the document columns and the sentence text to a frame of events (same columns as SQL)."""
+    by_id = docs.set_index("doc_id")
+    merged = frame.join(by_id, on="doc_id")
+    sentences = []
+    for in_title, start, end, title, text in zip(
+        merged["in_title"], merged["sentence_start"], merged["sentence_end"], merged["title"],
+        merged["text"], strict=True,
+    ):
+        source = title if in_title else text
+        ok = isinstance(source, str) and start == start and end == end  # NaN-safe
+        sentences.append(source[int(start):int(end)] if ok else None)
+    merged["sentence"] = sentences
+    return merged.drop(columns=["in_title", "sentence_start", "sentence_end", "text"])
 
 
 def open(path: str | Path | None = None, *, timeout: float = 30.0) -> Store:

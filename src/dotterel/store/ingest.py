@@ -20,7 +20,7 @@ from ..model import CodedDocument, Document, normalize_pub_date
 from ..read import ReadDocument, Skipped
 from ..runner import RunSummary
 from .rows import text_hash
-from .schema import connect, default_db_path
+from .schema import Reader, default_db_path
 from .writer import StoreWriter
 
 #: Documents per chunk: looked up, coded and committed together.
@@ -121,11 +121,10 @@ def stored_documents(db: str | Path | None = None, *, outdated_only: bool = Fals
     The store is opened read-only for each page and closed in between, so the
     writer of a ``recode`` can commit while this iterates.
     """
-    path = default_db_path(db)
+    reader = Reader(default_db_path(db))
     after = ""
     while True:
-        con = connect(path, read_only=True)
-        try:
+        with reader.session() as con:
             where = "doc_id > ?"
             params: list[Any] = [after]
             if outdated_only:
@@ -135,9 +134,8 @@ def stored_documents(db: str | Path | None = None, *, outdated_only: bool = Fals
                 "SELECT doc_id, text, title, strftime(pub_date, '%Y-%m-%d'), url, source, language "
                 f"FROM documents WHERE {where} ORDER BY doc_id LIMIT {int(page)}", params,
             ).fetchall()
-        finally:
-            con.close()
         if not rows:
+            reader.close()
             return
         for doc_id, text, title, pub, url, source, language in rows:
             yield ReadDocument(Document(text=text, id=doc_id, title=title, pub_date=pub, url=url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -53,25 +54,27 @@ class EventFilter:
         """SQL condition on ``events AS alias`` (joined to ``documents AS d`` for ``text``)."""
         conds: list[str] = []
         params: list[Any] = []
-        for value, column in ((self.source, "source_codes"), (self.target, "target_codes")):
+        # codes and sectors are matched on the events table's list columns (a copy of
+        # event_actors kept for speed: a scan beats a semi-join for frequent codes)
+        for value, columns in ((self.source, ("source_codes",)), (self.target, ("target_codes",)),
+                               (self.actor, ("source_codes", "target_codes")),
+                               (self.sector, ("source_sectors", "target_sectors"))):
             if value:
-                conds.append(f"list_has_any({alias}.{column}, ?)")
-                params.append(_codes(value))
-        if self.actor:
-            conds.append(f"(list_has_any({alias}.source_codes, ?) OR list_has_any({alias}.target_codes, ?))")
-            params += [_codes(self.actor), _codes(self.actor)]
-        if self.sector:
-            conds.append(f"(list_has_any({alias}.source_sectors, ?) OR list_has_any({alias}.target_sectors, ?))")
-            params += [_codes(self.sector), _codes(self.sector)]
+                codes = _codes(value)
+                conds.append("(" + " OR ".join(
+                    f"list_contains({alias}.{column}, ?)" for column in columns for _ in codes) + ")")
+                params += [code for _ in columns for code in codes]
         if self.type:
-            conds.append(f"{alias}.event_type IN (SELECT unnest(?))")
-            params.append(_codes(self.type))
+            codes = _codes(self.type)
+            conds.append(f"{alias}.event_type IN ({', '.join('?' for _ in codes)})")
+            params += codes
         if self.quad is not None and self.quad != "":
             conds.append(f"{alias}.quad_class = ?")
             params.append(quad_class(self.quad))
         if self.mode:
-            conds.append(f"{alias}.mode IN (SELECT unnest(?))")
-            params.append([m.strip() for m in self.mode.split(",") if m.strip()])
+            modes = [m.strip() for m in self.mode.split(",") if m.strip()]
+            conds.append(f"{alias}.mode IN ({', '.join('?' for _ in modes)})")
+            params += modes
         if self.since:
             conds.append(f"{alias}.event_date >= CAST(? AS DATE)")
             params.append(_date(self.since, "since"))
@@ -133,25 +136,48 @@ EVENT_SELECT = """
 """
 
 
-def events_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, list[Any]]:
-    """The SELECT behind ``query``: one row per event, newest first."""
+#: The event-table part of :data:`EVENT_SELECT` (for the two-step limited query).
+EVENT_ONLY_SELECT = """
+    e.doc_id, e.event_id, e.event_date, e.date, e.date_precision, e.event_type, e.mode,
+    e.quad, e.quad_class, e.score, e.cameo,
+    array_to_string(e.source_codes, ';') AS source, array_to_string(e.target_codes, ';') AS target,
+    array_to_string(e.source_sectors, ';') AS source_sector,
+    array_to_string(e.target_sectors, ';') AS target_sector,
+    e.trigger_text AS trigger, e.location_name AS location, e.location_country,
+    e.location_lat, e.location_lon, e.negated, e.hypothetical, e.confidence,
+    e.num_articles, e.num_sources, e.in_title, e.sentence_start, e.sentence_end
+"""
+
+
+def top_events_sql(flt: EventFilter, limit: int) -> tuple[str, list[Any]]:
+    """The newest ``limit`` matching events, event columns only (documents are added after)."""
     where, params = flt.where("e")
-    sql = (
-        f"SELECT {EVENT_SELECT} FROM events e JOIN documents d USING (doc_id) WHERE {where} "
-        "ORDER BY e.event_date DESC NULLS LAST, e.doc_id, e.eid"
-    )
+    columns = sorted({m.group(1) for m in re.finditer(r"\be\.(\w+)", EVENT_ONLY_SELECT)} | {"eid"})
+    inner = (f"SELECT {', '.join('e.' + c for c in columns)} FROM events e WHERE {where} "
+             f"ORDER BY e.event_date DESC NULLS LAST, e.eid LIMIT {int(limit)}")
+    return (f"SELECT {EVENT_ONLY_SELECT} FROM ({inner}) e "
+            "ORDER BY e.event_date DESC NULLS LAST, e.eid"), params
+
+
+def events_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, list[Any]]:
+    """The SELECT behind ``query`` and the exports: one row per event, newest first."""
+    where, params = flt.where("e")
+    sql = (f"SELECT {EVENT_SELECT} FROM events e JOIN documents d USING (doc_id) WHERE {where} "
+           "ORDER BY e.event_date DESC NULLS LAST, e.eid")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return sql, params
 
 
 def aggregate_sql(flt: EventFilter, *, by: Sequence[str] = ("dyad",), per: str | None = "month",
-                  ) -> tuple[str, list[Any]]:
+                  distinct: bool = False) -> tuple[str, list[Any]]:
     """Counts and PLOVER-score sums grouped by ``by`` (dyad, type, quad, source, target) per period.
 
     A compound actor counts once for each of its codes, so an event of
-    ``USA;GBR → IRQ`` adds to both the USA→IRQ and the GBR→IRQ dyads.
-    ``distinct_events`` counts each event of a near-duplicate story group once.
+    ``USA;GBR → IRQ`` adds to both the USA→IRQ and the GBR→IRQ dyads; an event
+    without a target has target NULL. With ``distinct``, two more columns:
+    ``distinct_events`` counts the same event reported by near-duplicate
+    stories once, ``stories`` counts distinct stories (near-duplicate groups).
     """
     bad = [b for b in by if b not in AGGREGATE_BY]
     if bad:
@@ -160,39 +186,40 @@ def aggregate_sql(flt: EventFilter, *, by: Sequence[str] = ("dyad",), per: str |
         raise UsageError(f"period {per!r}: use {', '.join(PERIODS)}")
     where, params = flt.where("e")
     keys: list[str] = []
-    inner = ["e.eid", "e.score", "e.event_type", "e.quad", "e.event_key", "d.cluster_id"]
-    unnest_source = "dyad" in by or "source" in by
-    unnest_target = "dyad" in by or "target" in by
+    columns = ["e.score", "e.event_key", "e.cluster_id"]
     if per is not None:
-        inner.append(f"date_trunc('{per}', e.event_date)::DATE AS period")
+        columns.append(f"date_trunc('{per}', e.event_date)::DATE AS period")
         keys.append("period")
-    if unnest_source:
-        inner.append("unnest(CASE WHEN len(e.source_codes) = 0 THEN [NULL] ELSE e.source_codes END) AS source")
-    if unnest_target:
-        inner.append("e.target_codes")
-    for b in by:
-        if b in ("dyad", "source") and "source" not in keys:
-            keys.append("source")
-        if b in ("dyad", "target") and "target" not in keys:
-            keys.append("target")
-        if b == "type":
-            keys.append("event_type")
-        if b == "quad":
-            keys.append("quad")
-    base = f"SELECT {', '.join(inner)} FROM events e JOIN documents d USING (doc_id) WHERE {where}"
-    if unnest_target:
-        base = (
-            "SELECT * EXCLUDE (target_codes), unnest(CASE WHEN len(target_codes) = 0 THEN [NULL] "
-            f"ELSE target_codes END) AS target FROM ({base})"
-        )
+    sides = [side for side in ("source", "target")
+             if "dyad" in by or side in by]
+    keys += sides
+    if "type" in by:
+        columns.append("e.event_type")
+        keys.append("event_type")
+    if "quad" in by:
+        columns.append("e.quad")
+        keys.append("quad")
+    if sides:
+        # single-code sides (most events) read the first list element; compound ones are unnested
+        simple = " AND ".join(f"len(e.{side}_codes) <= 1" for side in sides)
+        first = [f"e.{side}_codes[1] AS {side}" for side in sides]
+        base = f"SELECT {', '.join(columns + first)} FROM events e WHERE ({where}) AND {simple}"
+        inner = f"SELECT {', '.join(columns + [f'e.{s}_codes' for s in sides])} FROM events e " \
+                f"WHERE ({where}) AND NOT ({simple})"
+        for side in sides:
+            inner = (f"SELECT * EXCLUDE ({side}_codes), unnest(CASE WHEN len({side}_codes) = 0 "
+                     f"THEN [NULL] ELSE {side}_codes END) AS {side} FROM ({inner}) e")
+        base = f"{base} UNION ALL BY NAME {inner}"
+        params = params + params
+    else:
+        base = f"SELECT {', '.join(columns)} FROM events e WHERE {where}"
     group = ", ".join(keys)
-    sql = (
-        f"SELECT {group + ', ' if group else ''}count(DISTINCT eid) AS events, "
-        "count(DISTINCT cluster_id || '|' || event_key) AS distinct_events, "
-        "count(DISTINCT cluster_id) AS stories, "
-        "round(sum(score), 2) AS score_sum, round(avg(score), 3) AS score_mean "
-        f"FROM ({base}) "
-    )
+    measures = ["count(*) AS events"]
+    if distinct:
+        measures += ["count(DISTINCT hash(cluster_id, event_key)) AS distinct_events",
+                     "count(DISTINCT cluster_id) AS stories"]
+    measures += ["round(sum(score), 2) AS score_sum", "round(avg(score), 3) AS score_mean"]
+    sql = f"SELECT {group + ', ' if group else ''}{', '.join(measures)} FROM ({base}) "
     if group:
         sql += f"GROUP BY {group} ORDER BY {group}"
     return sql, params

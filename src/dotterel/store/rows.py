@@ -117,8 +117,8 @@ EVENT_COLUMNS = (
     "trigger_start", "trigger_end", "sentence_index", "sentence_start", "sentence_end", "in_title",
     "date", "date_precision", "date_text", "event_date", "location_name", "location_country",
     "location_geonames_id", "location_lat", "location_lon", "location_start", "location_end",
-    "negated", "hypothetical", "reported_by", "confidence", "event_key", "num_articles",
-    "num_sources",
+    "negated", "hypothetical", "reported_by", "confidence", "cluster_id", "event_key",
+    "num_articles", "num_sources",
 )
 EVENT_ACTOR_COLUMNS = (
     "eid", "doc_id", "role", "position", "actor_id", "text", "code", "sector", "start_offset",
@@ -175,7 +175,7 @@ class Batch:
                             country=a.country, sector=a.sector, role=a.role,
                             mentions=_mentions_json(a.mentions))
         for event in record.events:
-            self._add_event(d, event, next_eid)
+            self._add_event(d, cluster_id, event, next_eid)
             next_eid += 1
         for q in record.quotes:
             sp, cue = q.speaker, q.cue
@@ -196,7 +196,7 @@ class Batch:
                            end_offset=t.end, in_title=t.in_title, date=t.date, precision=t.precision)
         return next_eid
 
-    def _add_event(self, doc_id: str, e: Event, eid: int) -> None:
+    def _add_event(self, doc_id: str, cluster_id: str, e: Event, eid: int) -> None:
         sources, targets = _codes(e.source, "code"), _codes(e.target, "code")
         loc = e.location
         self.events.add(
@@ -213,7 +213,7 @@ class Batch:
             location_lat=loc.lat if loc else None, location_lon=loc.lon if loc else None,
             location_start=loc.start if loc else None, location_end=loc.end if loc else None,
             negated=e.negated, hypothetical=e.hypothetical, reported_by=e.reported_by,
-            confidence=round(e.confidence, 4), event_key=event_key(e.event_type, sources, targets, e.date),
+            confidence=round(e.confidence, 4), cluster_id=cluster_id, event_key=event_key(e.event_type, sources, targets, e.date),
             num_articles=1, num_sources=1,
         )
         for role, refs in (("source", e.source), ("target", e.target)):

@@ -15,7 +15,10 @@ file is locked (:func:`connect`), so queries work while a long run is writing.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +103,8 @@ _V2 = [
     # near-duplicate stories (dedup.py) and per-event source counts
     "ALTER TABLE documents ADD COLUMN cluster_id VARCHAR",
     "UPDATE documents SET cluster_id = doc_id",
+    "ALTER TABLE events ADD COLUMN cluster_id VARCHAR",
+    "UPDATE events SET cluster_id = doc_id",
     "ALTER TABLE events ADD COLUMN event_key VARCHAR",
     "ALTER TABLE events ADD COLUMN num_articles INTEGER DEFAULT 1",
     "ALTER TABLE events ADD COLUMN num_sources INTEGER DEFAULT 1",
@@ -162,6 +167,65 @@ def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
                 ) from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+
+
+class Reader:
+    """Read-only access that holds the store file only while a query runs.
+
+    Opening a DuckDB database costs tens of milliseconds; attaching a file to
+    an already open in-memory database costs about two. So a reader keeps one
+    in-memory connection and, for each query, ATTACHes the store READ_ONLY,
+    runs the query and DETACHes it again, which releases the file lock for the
+    writer. While a writer holds the file, the ATTACH is retried with backoff.
+    """
+
+    ALIAS = "dotterel_store"
+
+    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._con: Any = None
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        """A connection on which the store's tables are the default schema (read-only)."""
+        duckdb = duckdb_module()
+        if not self.path.exists():
+            raise UsageError(
+                f"no store at {str(self.path)!r}: create it with  dotterel code INPUT --db {self.path}"
+            )
+        with self._lock:
+            if self._con is None:
+                self._con = duckdb.connect()
+            con = self._con
+            path = str(self.path).replace("'", "''")
+            deadline = time.monotonic() + self.timeout
+            delay = 0.01
+            while True:
+                try:
+                    con.execute(f"ATTACH '{path}' AS {self.ALIAS} (READ_ONLY)").fetchall()
+                    break
+                except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                    if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                        raise UsageError(
+                            f"could not open the store {str(self.path)!r}: {exc} "
+                            "(another dotterel process may be holding it; try again)"
+                        ) from exc
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.25)
+            try:
+                con.execute(f"USE {self.ALIAS}").fetchall()
+                yield con
+            finally:
+                con.execute("USE memory").fetchall()
+                con.execute(f"DETACH {self.ALIAS}").fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
 
 def scalar(con: Any, sql: str, params: list[Any] | None = None) -> Any:

@@ -203,14 +203,13 @@ def update_event_counts(con: Any, clusters: Sequence[str]) -> None:
     con.execute(
         """UPDATE events SET num_articles = c.na, num_sources = c.ns
         FROM (
-            SELECT d.cluster_id, e.event_key, count(DISTINCT e.doc_id) AS na,
+            SELECT e.cluster_id, e.event_key, count(DISTINCT e.doc_id) AS na,
                    count(DISTINCT coalesce(d.source, d.doc_id)) AS ns
             FROM events e JOIN documents d USING (doc_id)
-            WHERE d.cluster_id IN (SELECT unnest(?))
-            GROUP BY d.cluster_id, e.event_key
-        ) AS c, documents AS d2
-        WHERE events.doc_id = d2.doc_id AND d2.cluster_id = c.cluster_id
-          AND events.event_key = c.event_key""",
+            WHERE e.cluster_id IN (SELECT unnest(?))
+            GROUP BY e.cluster_id, e.event_key
+        ) AS c
+        WHERE events.cluster_id = c.cluster_id AND events.event_key = c.event_key""",
         [list(clusters)],
     ).fetchall()
 
