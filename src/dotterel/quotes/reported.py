@@ -27,6 +27,7 @@ _INHERIT_SUBJECT = frozenset({"conj", "advcl", "xcomp"})
 #: How a cue verb can hang off the clause it reports.
 _CUE_ON_CONTENT = frozenset({"parataxis", "advcl", "ccomp", "conj"})
 _SUBJECTS = ("nsubj", "csubj")
+_CUE_PREFIX = frozenset({"aux", "auxpass", "neg", "advmod"})
 _COMPLEMENT_DEPS = {"ccomp": "clause", "dobj": "object", "nsubjpass": "object", "xcomp": "to", "parataxis": "clause"}
 _TRIM = set(",;:—–-()[]") | {"\u2014", "\u2013"}
 
@@ -196,6 +197,15 @@ def _complement(token: Token, takes: frozenset[str]) -> Token | None:
     return None if best is None else best[1]
 
 
+def _cue_range(verb: Token) -> Range:
+    """The cue verb with the auxiliaries, negation and adverbs right before it ("has also said")."""
+    doc = verb.doc
+    first = verb.i
+    while first > 0 and doc[first - 1].head == verb and doc[first - 1].dep_ in _CUE_PREFIX:
+        first -= 1
+    return doc[first].idx, verb.idx + len(verb.text)
+
+
 def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     if token.pos_ not in ("VERB", "AUX"):
         return None
@@ -220,7 +230,7 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
             content = _minus(head, token)
     if subject is None:
         subject = _inverted_subject(token)
-    cue = (token.idx, token.idx + len(token.text))
+    cue = _cue_range(token)
     speaker = speaker_range(subject) if subject is not None else None
     if speaker is not None and subject is not None:
         if any(lo <= subject.idx < hi for lo, hi in content):
