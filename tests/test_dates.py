@@ -91,6 +91,8 @@ CASES = [
     ("Officials said Thursday the border was closed.", "Thursday", "2024-03-14", "day"),
     ("Rebels attacked the town on Monday night.", "on Monday night", "2024-03-11", "day"),
     ("The ministers will meet on Friday.", "on Friday", "2024-03-15", "day"),
+    ("They will meet on Thursday.", "on Thursday", "2024-03-14", "day"),
+    ("Talks were held this past weekend.", "this past weekend", "2024-03", "month"),
     ("The summit is scheduled for Tuesday.", "Tuesday", "2024-03-19", "day"),
     ("She resigned last Thursday.", "last Thursday", "2024-03-07", "day"),
     ("The vote is next Monday.", "next Monday", "2024-03-18", "day"),
@@ -150,13 +152,14 @@ def test_week_that_straddles_two_months_goes_to_the_month_of_its_thursday(coder:
     assert ("this week", "2024-10", "month") in got
 
 
-def test_future_tense_moves_friday_forward_when_published_on_a_friday(coder: Coder) -> None:
-    assert resolved(coder, "The leaders will meet on Friday.", "2025-01-03") == [
-        ("on Friday", "2025-01-10", "day")
-    ]
-    assert resolved(coder, "The leaders met on Friday.", "2025-01-03") == [
-        ("on Friday", "2025-01-03", "day")
-    ]
+def test_future_tense_looks_forward_and_a_friday_story_means_that_friday(coder: Coder) -> None:
+    # published Wednesday 2025-01-01: past tense looks back, future tense forward
+    assert resolved(coder, "The leaders met on Friday.", "2025-01-01") == [("on Friday", "2024-12-27", "day")]
+    assert resolved(coder, "The leaders will meet on Friday.", "2025-01-01") == [("on Friday", "2025-01-03", "day")]
+    # published on a Friday, either tense means that day (wire copy says "next Friday" for a week on)
+    assert resolved(coder, "The leaders met on Friday.", "2025-01-03") == [("on Friday", "2025-01-03", "day")]
+    assert resolved(coder, "The leaders will meet on Friday.", "2025-01-03") == [("on Friday", "2025-01-03", "day")]
+    assert resolved(coder, "The leaders will meet next Friday.", "2025-01-03") == [("next Friday", "2025-01-10", "day")]
 
 
 @pytest.mark.parametrize(
@@ -218,6 +221,7 @@ def test_without_pub_date_absolute_resolve_and_relative_stay_null(coder: Coder) 
         "The government may act soon and the troops march north.",
         "Theresa May met 40 delegates.",
         "A reporter for USA Today spotted her.",
+        "He appeared on Russia Today and The Tonight Show.",
     ],
 )
 def test_durations_ages_and_numbers_are_not_dates(coder: Coder, sentence: str) -> None:

@@ -235,8 +235,8 @@ def _weekday(m: _Match, ctx: _Context) -> _Keep | None:
     if rel == "this":
         return _Keep(day(weekday_near(ctx.pub, wd, PAST if lean == PAST else FUTURE)))
     if lean == FUTURE:
-        # "will meet on Friday" in a Friday story: next week's Friday; "later Friday": today
-        return _Keep(day(weekday_near(ctx.pub, wd, FUTURE, strict=rel != "later")))
+        # on or after: in wire copy "will announce plans Friday" in a Friday story is that day
+        return _Keep(day(weekday_near(ctx.pub, wd, FUTURE)))
     if lean == PRESENT and _POSSESSIVE.match(ctx.text, m.end()):
         lean = PAST  # "during Monday's debate": a named day is mostly a past one
     if lean == PRESENT:
@@ -258,7 +258,15 @@ _DAY_WORDS = {
 }
 
 
+_CAPITALIZED_BEFORE = re.compile(r"[A-Z][A-Za-z.]*[^\S\n]+\Z")
+
+
 def _day_word(m: _Match, ctx: _Context) -> _Keep | None:
+    start = m.start()
+    if m.group(0)[0].isupper() and _CAPITALIZED_BEFORE.search(ctx.text, max(0, start - 30), start):
+        before = ctx.text[max(0, start - 30) : start].rstrip()
+        if before and before[-1].isalpha():
+            return None  # a name: "USA Today", "Russia Today", "The Tonight Show"
     if ctx.pub is None:
         return _Keep(None)
     shift = _DAY_WORDS[" ".join(m.group(0).lower().split())]
@@ -288,8 +296,13 @@ def _rel_unit(m: _Match, ctx: _Context) -> _Keep | None:
     if ctx.pub is None:
         return _Keep(None)
     pub = ctx.pub
-    shift = {"last": -1, "this": 0, "next": 1}[m.req("rel").lower()]
+    rel = " ".join(m.req("rel").lower().split())
     unit = m.req("unit").lower()
+    if rel == "this past":
+        if unit != "weekend":
+            return _Keep(None)  # "this past week/month/year": the span up to now
+        return _Keep(weekend_value(weekday_near(pub, 5, PAST, strict=True)))
+    shift = {"last": -1, "this": 0, "next": 1}[rel]
     if unit == "week":
         return _Keep(week_value(pub + timedelta(days=7 * shift)))
     if unit == "weekend":
@@ -397,7 +410,7 @@ def patterns() -> tuple[Pattern, ...]:
         ),
         (
             "rel_unit",
-            rf"(?P<rel>{_cased(['last', 'this', 'next'])}){WS}(?P<unit>(?i:week|weekend|month|year)){e}",
+            rf"(?P<rel>{_cased(['last', 'this past', 'this', 'next'])}){WS}(?P<unit>(?i:week|weekend|month|year)){e}",
             rf"(?:{_cased(['earlier', 'later', 'early', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])}{WS}|{_cased(['mid'])}-)\Z",
             alnum,
             _rel_unit,
