@@ -170,6 +170,8 @@ def _confidence(cand: Candidate, roles: Roles, extra: dict[str, Any], lex: Lexic
     mod = extra["mod"]
     if mod.hypothetical:
         score -= 0.1
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in cand.anchor.children):
+        score -= 0.1  # the condition of another event, not the event reported
     if mod.negated:
         score -= 0.05
     if extra["speaker_source"]:

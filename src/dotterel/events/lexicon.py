@@ -73,6 +73,18 @@ class Lexicon:
     triggers: dict[tuple[str, str], Trigger]
     patterns: dict[tuple[str, str], list[Pattern]]
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    _verb_lemmas: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def verb_lemmas(self) -> frozenset[str]:
+        """Every verb lemma the lexicon knows (triggers, pattern heads, light/transparent/speech)."""
+        if self._verb_lemmas is None:
+            words = {t.lemma.split()[0] for t in self.triggers.values() if t.pos == "V"}
+            words |= {head for head, pos in self.patterns if pos == "V"}
+            for name in ("light", "transparent", "speech", "hyp_verb", "neg_verb", "undergo"):
+                words |= self.cue(name)
+            self._verb_lemmas = frozenset(words)
+        return self._verb_lemmas
 
     def trigger(self, lemma: str, pos: str) -> Trigger | None:
         """The trigger entry for ``lemma`` ("call for", "hunger strike") as ``pos`` (V/N/A)."""

@@ -91,7 +91,7 @@ class ActorFinder:
                 for conj in child.conjuncts:
                     if conj.i > child.i:
                         found.extend(self._one(conj, depth - 1))
-        preps = ("of", "by", "from", "in") if actor is not None else ("of", "by", "from")
+        preps = ("of", "by", "from", "in", "throughout", "across") if actor is not None else ("of", "by", "from")
         if not any(f.actor.code for f in found):
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in preps:

@@ -116,14 +116,39 @@ def _noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     lemma = _lemma(tok)
     for child in tok.children:
         if child.dep_ in ("compound", "amod") and child.i < tok.i:
+            if f"{_lemma(child)}_{lemma}" in lex.cue("non_event_noun"):
+                return None
             hit = lex.trigger(f"{_lemma(child)} {lemma}", "N")
             if hit is not None:
                 return hit
     return lex.trigger(lemma, "N")
 
 
-def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+def verb_lemma(tok: Token, lex: Lexicon) -> str:
+    """The verb's lemma, repaired when the tagger's lemma is unknown to the lexicon but a plain
+    English inflection gives a known one ("staged" lemmatised as "stag" → "stage")."""
     lemma = _lemma(tok)
+    known = lex.verb_lemmas
+    if lemma in known:
+        return lemma
+    low = tok.lower_
+    guesses: list[str] = []
+    if low.endswith("ed"):
+        guesses = [low[:-1], low[:-2], low[:-3]]
+    elif low.endswith("ing"):
+        guesses = [low[:-3] + "e", low[:-3], low[:-4]]
+    elif low.endswith("es"):
+        guesses = [low[:-1], low[:-2]]
+    elif low.endswith("s"):
+        guesses = [low[:-1]]
+    for guess in guesses:
+        if guess in known:
+            return guess
+    return lemma
+
+
+def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
+    lemma = verb_lemma(tok, lex)
     for child in tok.children:
         if child.dep_ == "prt":
             hit = lex.trigger(f"{lemma} {child.lower_}", "V")
@@ -191,7 +216,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             continue
         if tok.i > 0 and f"{tok.nbor(-1).lower_}_{tok.lower_}" in fixed:
             continue
-        lemma = _lemma(tok)
+        lemma = verb_lemma(tok, lex) if _is_verb(tok) else _lemma(tok)
         if _is_verb(tok):
             if lemma in transparent and _has_xcomp(tok):
                 continue
@@ -277,8 +302,9 @@ def _protest_purposes(found: dict[int, Candidate]) -> None:
         cand = found.get(i)
         if cand is None or cand.type != "PROTEST" or cand.noun:
             continue
-        for child in cand.anchor.children:
-            if child.dep_ in ("advcl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+        heads = [cand.anchor] if cand.event_noun is None else [cand.anchor, cand.event_noun]
+        for child in (c for h in heads for c in h.children):
+            if child.dep_ in ("advcl", "xcomp", "acl") and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
                 cand.content = child
                 for d in child.subtree:
                     if d.i in found and d.i != i and found[d.i].type == "REQUEST":
