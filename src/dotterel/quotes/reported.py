@@ -70,8 +70,8 @@ def _subtree_range(token: Token) -> Range | None:
 def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
     """``head``'s subtree, ending before a coordinated attribution of its own.
 
-    That is a conjoined cue verb with its own subject ("..., and most voters said ..."),
-    or the cue repeated ("He said A and said B", "... and added that ...").
+    That is a conjoined speech verb ("..., and most voters said ...") or the cue
+    repeated ("He said A and said B", "... and believes that ...").
     """
     doc = head.doc
     cue_lemma = head.head.lemma_.lower()
@@ -79,9 +79,8 @@ def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
     for child in head.children:
         if child.dep_ == "conj" and child.i > head.i and child.pos_ == "VERB":
             verb = lex.verbs.get(child.lemma_.lower())
-            own_subject = any(c.dep_ in _SUBJECTS for c in child.children)
             repeated = verb is not None and verb.lemma in (cue_lemma, "add")
-            if verb is not None and verb.kind != "none" and (own_subject or repeated or verb.kind == "speech"):
+            if verb is not None and (repeated or verb.kind == "speech"):
                 last = child.left_edge.i - 1
                 while last > head.i and (doc[last].dep_ in ("cc", "punct") or doc[last].is_space):
                     last -= 1
@@ -197,6 +196,26 @@ def _complement(token: Token, takes: frozenset[str]) -> Token | None:
     return None if best is None else best[1]
 
 
+def _extend_right(verb: Token, complement: Token, piece: Range) -> Range:
+    """An object's content runs on through the verb's later modifiers ("accused X *of lying*",
+    "wants Y *to resign unless ...*"), up to a comma, a conjunction or the end of the clause."""
+    doc = verb.doc
+    if complement.dep_ not in ("dobj", "pobj", "xcomp") or complement.i < verb.i:
+        return piece
+    anchor = complement if complement.dep_ != "pobj" else complement.head
+    last = None
+    for child in verb.rights:
+        if child.i <= anchor.i:
+            continue
+        if child.dep_ in ("conj", "cc", "punct", "parataxis", "ccomp") or doc[child.left_edge.i - 1].text in ",;:—–(":
+            break
+        last = child.right_edge.i
+    if last is None:
+        return piece
+    extended = token_range(doc, complement.left_edge.i, last)
+    return piece if extended is None else (piece[0], max(piece[1], extended[1]))
+
+
 def _cue_range(verb: Token) -> Range:
     """The cue verb with the auxiliaries, negation and adverbs right before it ("has also said")."""
     doc = verb.doc
@@ -220,7 +239,7 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     if complement is not None:
         piece = _clause_range(complement, lex) if complement.dep_ != "pobj" else _subtree_range(complement)
         if piece is not None:
-            content.append(piece)
+            content.append(_extend_right(token, complement, piece))
     if not content and token.dep_ in _CUE_ON_CONTENT and token.head != token and verb.kind == "speech":
         head = token.head
         before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
