@@ -263,7 +263,8 @@ _CAPITALIZED_BEFORE = re.compile(r"[A-Z][A-Za-z.]*[^\S\n]+\Z")
 
 def _day_word(m: _Match, ctx: _Context) -> _Keep | None:
     start = m.start()
-    if m.group(0)[0].isupper() and _CAPITALIZED_BEFORE.search(ctx.text, max(0, start - 30), start):
+    in_title = ctx.doc is not None and start < (ctx.doc.user_data.get("body_start", 0) or 0)
+    if not in_title and m.group(0)[0].isupper() and _CAPITALIZED_BEFORE.search(ctx.text, max(0, start - 30), start):
         before = ctx.text[max(0, start - 30) : start].rstrip()
         if before and before[-1].isalpha():
             return None  # a name: "USA Today", "Russia Today", "The Tonight Show"
