@@ -239,7 +239,12 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     if complement is not None:
         piece = _clause_range(complement, lex) if complement.dep_ != "pobj" else _subtree_range(complement)
         if piece is not None:
-            content.append(_extend_right(token, complement, piece))
+            piece = _extend_right(token, complement, piece)
+            if complement.dep_ == "xcomp":  # "urged *the candidates* to act": the object belongs to it
+                obj = next((c for c in token.children if c.dep_ == "dobj" and token.i < c.i < complement.i), None)
+                if obj is not None:
+                    piece = (obj.left_edge.idx, piece[1])
+            content.append(piece)
     if not content and token.dep_ in _CUE_ON_CONTENT and token.head != token and verb.kind == "speech":
         head = token.head
         before = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
