@@ -15,6 +15,7 @@ single mentions, so labels are votes, not verdicts):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -132,6 +133,11 @@ def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]
     return found
 
 
+def _words(text: str) -> list[str]:
+    """Lower-cased words of a name for matching its shorter forms ("Al-Sharaa" ~ "al-Sharaa")."""
+    return [w for w in re.split(r"[\s\-‐–]+", text.lower().replace("’", "'")) if w]
+
+
 def _strip_name(
     toks: Tokens, kb: ActorKnowledge, s: int, e: int, matches: dict[int, tuple[int, Term]]
 ) -> int:
@@ -171,6 +177,7 @@ class _Builder:
         self.clusters: dict[tuple[str, ...], Cluster] = {}
         self.claimed: set[int] = set()  # tokens inside a mention or a descriptor
         self.toks = Tokens(story.doc)
+        self.person_terms: dict[int, Term] = {}
         self.matches = match_terms(self.toks, kb)
 
     def cluster(self, key: tuple[str, ...], kind: str) -> Cluster:
@@ -203,24 +210,45 @@ class _Builder:
             ):
                 continue  # "Western allies": an adjective, not a people
             s = _strip_name(self.toks, kb, ent.start, ent.end, matches)
+            while s < ent.end and self.toks.pos[s] == "PUNCT":
+                s += 1
             e = ent.end
             while e > s and doc[e - 1].text in ("'s", "’s", "'", "’"):
                 e -= 1
-            if s >= e:
+            if s >= e or squash(self.toks.span_text(s, e)) in kb.not_actors:
                 continue
+            if (
+                s >= 2
+                and self.toks.lower[s - 1] == "of"
+                and self.toks.phrase(s - 2, e) in kb.titles
+            ):
+                continue  # "State" in "Secretary of State"
             inner = sorted({covered[t] for t in range(s, e) if t in covered})
             if inner:
                 if len(inner) == 1 and inner[0] == s and matches[s][0] == e:
                     continue  # exactly a known term
                 if any(st < s or matches[st][0] > e for st in inner):
                     continue  # a known term reaches outside: trust the term
+                actor_terms = [st for st in inner if matches[st][1].type == "actor"]
                 if ent.label_ in _PLACE_LABELS:
-                    continue  # "West Bank", "Azerbaijan region": leave known terms alone
+                    for st in actor_terms:  # "West Bank" is a place, not "the West"
+                        del matches[st]
+                    continue  # "Azerbaijan region": leave country terms alone
+                if actor_terms:
+                    continue  # "Islamist Hayat Tahrir al-Sham": the known actor wins
                 for st in inner:  # "Michael Jordan", "Azerbaijan Airlines": the name wins
                     del matches[st]
             elif ent.label_ in _PLACE_LABELS:
                 continue  # unknown places are the gazetteer's business
             cores.append((s, e, ent.label_))
+        for start in sorted(matches):  # known persons (user files) join the name clustering
+            end, term = matches[start]
+            if term.kind == "person" and not any(s <= start < e for s, e, _ in cores):
+                cores.append((start, end, "PERSON"))
+                self.person_terms[start] = term
+        for start in self.person_terms:
+            del matches[start]
+        cores.sort()
         stop = {t for s, e, _ in cores for t in range(s, e)}
         for s, e, label in cores:
             lo = window_start(self.toks, s, stop)
@@ -233,7 +261,9 @@ class _Builder:
         entries = self.names()
         groups: dict[str, list[tuple[int, int, str, Descriptor]]] = {}
         for item in entries:
-            groups.setdefault(squash(doc[item[0] : item[1]].text), []).append(item)
+            term = self.person_terms.get(item[0])
+            key = squash(term.name) if term else squash(self.toks.span_text(item[0], item[1]))
+            groups.setdefault(key, []).append(item)
         votes: dict[str, Counter[str]] = {}
         for key in sorted(groups):
             c: Counter[str] = Counter()
@@ -252,27 +282,29 @@ class _Builder:
                 if doc[e - 1].lower_ in kb.name_words:
                     c["organization"] += 3
             votes[key] = c
-        # link shorter person forms ("Tokayev", "Jomart Tokayev") to a fuller one
+        # link shorter forms ("Tokayev", "Jomart Tokayev", "Central Command") to a fuller one
         words = {
-            key: [t.text for t in doc[groups[key][0][0] : groups[key][0][1]] if not t.is_punct]
-            for key in groups
+            key: _words(self.toks.span_text(groups[key][0][0], groups[key][0][1])) for key in groups
         }
         target: dict[str, str] = {}
         order = sorted(groups, key=lambda k: (-len(words[k]), groups[k][0][0]))
         for key in order:
-            if len(words[key]) < 1 or votes[key]["organization"] > votes[key]["person"] + 2:
-                continue
+            v = votes[key]
+            is_org = v["organization"] > v["person"] + 2
             for longer in order:
-                if len(words[longer]) <= len(words[key]):
-                    break
-                person = (
-                    votes[longer]["person"] + votes[key]["person"] > votes[longer]["organization"]
-                )
-                if (
-                    words[longer][-len(words[key]) :] == words[key]
-                    and longer not in target
-                    and person
-                ):
+                n = len(words[key])
+                if len(words[longer]) < n or longer == key or longer in target:
+                    continue
+                if words[longer][-n:] != words[key]:
+                    continue
+                extra = words[longer][:-n]
+                if is_org:  # "U.S. Central Command" / "Central Command"
+                    ok = bool(extra) and all(
+                        kb.country_of(w.upper()) or kb.country_of(w.title()) for w in extra
+                    )
+                else:
+                    ok = votes[longer]["person"] + v["person"] > votes[longer]["organization"]
+                if ok:
                     target[key] = longer
                     break
         for key in sorted(groups):
@@ -283,6 +315,12 @@ class _Builder:
                 self.add(cl, s, e, "name")
                 cl.names.append((s, e))
                 self._apply_descriptor(cl, desc, s)
+                term = self.person_terms.get(s)
+                if term is not None:  # what the text says first, then the actor file
+                    cl.votes["person"] += 10
+                    cl.fill(
+                        code=term.code, country=term.country, sector=term.sector, role=term.role
+                    )
                 if desc.honorific:
                     cl.gender = cl.gender or desc.honorific
                 self._appositive(cl, e - 1)
@@ -293,8 +331,11 @@ class _Builder:
                     ("person", "organization", "group"), key=lambda k: (v[k], k == "person")
                 )
                 if cl.kind == "organization" and not cl.country:
-                    s, e = cl.names[0]
-                    inner = [self.kb.country_of(t.text) for t in doc[s:e]]
+                    inner = [
+                        self.kb.country_of(self.toks.text[t])
+                        for s, e in cl.names
+                        for t in range(s, e)
+                    ]
                     cl.country = next((c for c in inner if c), None)
                     cl.code = cl.code or cl.country
                 if cl.kind == "organization" and not cl.sector:
@@ -446,6 +487,8 @@ class _Builder:
             agent = Agent(desc.title.sector or "GOV", "group", True)
             phrase = desc.title.role.lower()
         org = desc.org
+        if agent.needs_modifier and desc.country is None and org is None:
+            return  # "both sides", "world leaders": no actor without a country
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
         cl.fill(
             code=org.code if org and org.code else desc.country,

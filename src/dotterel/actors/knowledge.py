@@ -6,7 +6,8 @@ The bundled files live in ``dotterel/data/actors/`` (format in ``docs/actors.md`
 - ``actors.tsv``      named actors (IGOs, well-known bodies, media, metonyms like "Kremlin");
 - ``titles.tsv``      titles and offices → sector and role ("foreign minister" → GOV);
 - ``agents.tsv``      generic agent nouns → sector ("police" → COP, "protesters" → CVL);
-- ``name_words.tsv``  words that mark a name as an organisation ("Airlines" → BUS).
+- ``name_words.tsv``  words that mark a name as an organisation ("Airlines" → BUS);
+- ``not_actors.tsv``  names spaCy tags that never act ("Islam", "Ramadan").
 
 User files (``dotterel code --actors FILE``) have the columns of ``actors.tsv``; their rows
 take precedence over every bundled entry with the same surface form.
@@ -92,11 +93,13 @@ class Title:
 
 @dataclass(frozen=True, slots=True)
 class Agent:
-    """A generic agent noun ("police"): sector, kind, and whether a bare use takes the story's country."""
+    """A generic agent noun ("police"): sector, kind, whether a bare use takes the story's country,
+    and whether it is an actor only with a country or organisation modifier ("the Russian side")."""
 
     sector: str
     kind: str
     local: bool
+    needs_modifier: bool = False
 
 
 def squash(text: str) -> str:
@@ -129,7 +132,7 @@ def _bundled_lines(name: str) -> list[str]:
 
 def _plural(demonym: str) -> str | None:
     """The plural noun for a people ("Iraqi" → "Iraqis"), or None when it has none ("Swiss")."""
-    if demonym.endswith("man"):
+    if demonym.endswith("hman"):  # Frenchman, Irishman (but German → Germans)
         return demonym[:-3] + "men"
     if demonym.endswith(("s", "sh", "ch", "ese", "x", "z")) or "." in demonym:
         return None
@@ -158,6 +161,8 @@ class ActorKnowledge:
     title_words: int = 1
     #: last words of every title and agent key: the nouns that can head a nominal actor.
     heads: frozenset[str] = frozenset()
+    #: squashed names that are never actors ("Islam", "Ramadan").
+    not_actors: frozenset[str] = frozenset()
     agent_words: int = 1
 
     @classmethod
@@ -177,6 +182,9 @@ class ActorKnowledge:
         kb._load_agents(_bundled_lines("agents.tsv"), "agents.tsv")
         for _, row in _rows(_bundled_lines("name_words.tsv"), "name_words.tsv"):
             kb.name_words[row[0].lower()] = _opt(row[1]) if len(row) > 1 else None
+        kb.not_actors = frozenset(
+            squash(row[0]) for _, row in _rows(_bundled_lines("not_actors.tsv"), "not_actors.tsv")
+        )
         kb.heads = frozenset(key.split()[-1] for key in [*kb.titles, *kb.agents])
         kb.prefixes = frozenset(key[:n] for key in kb.terms for n in range(1, len(key) + 1))
         return kb
@@ -264,13 +272,13 @@ class ActorKnowledge:
                 len(row) < 4
                 or row[1] not in SECTORS
                 or row[2] not in KINDS
-                or row[3] not in ("yes", "no")
+                or row[3] not in ("yes", "no", "modified")
             ):
                 raise KnowledgeError(
-                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>organization|group<TAB>yes|no', got {row!r}"
+                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified', got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
-            self.agents[key] = Agent(row[1], row[2], row[3] == "yes")
+            self.agents[key] = Agent(row[1], row[2], row[3] == "yes", row[3] == "modified")
             self.agent_words = max(self.agent_words, len(key.split()))
 
     def country_of(self, form: str) -> str | None:
