@@ -33,8 +33,8 @@ def _chain(anchor: Token, lex: Lexicon) -> list[Token]:
     chain = [anchor]
     tok = anchor
     hyp_verbs, neg_verbs = lex.cue("hyp_verb"), lex.cue("neg_verb")
-    if anchor.pos_ in ("NOUN", "PROPN") and anchor.dep_ in ("dobj", "nsubjpass", "pobj"):
-        head = anchor.head.head if anchor.dep_ == "pobj" else anchor.head
+    if anchor.pos_ in ("NOUN", "PROPN") and anchor.dep_ in ("dobj", "nsubjpass"):
+        head = anchor.head
         if head.pos_ in VERBISH:
             chain.append(head)
             tok = head

@@ -341,12 +341,14 @@ def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False
     prep = tok.head
     if tok.dep_ != "pobj" or prep.head.pos_ != "VERB":
         return []
+    verb = prep.head
+    if verb.lemma_.lower() in finder.undergo:
+        return []  # "troops died in the attack": the subject is a victim
     if prep.lower_ in ("in", "into") or (prep.lower_ == "for" and consult):
-        verb = prep.head
         for subj in verb.children:
-            if subj.dep_ in ("nsubj", "nsubjpass"):
+            if subj.dep_ == "nsubj" or (subj.dep_ == "nsubjpass" and verb.lemma_.lower() in ("engage", "involve")):
                 return finder.in_phrase(subj)
-        return subject(verb, finder)[0]
+        return [] if _is_passive(verb) else subject(verb, finder)[0]
     return []
 
 
