@@ -122,6 +122,9 @@ CASES = [
     ("Prices rose earlier this month.", "earlier this month", "2024-03", "month"),
     ("The office opened on Dec. 12.", "on Dec. 12", "2023-12-12", "day"),
     ("Crowds gathered on Christmas Day.", "on Christmas Day", "2023-12-25", "day"),
+    ("Fighting flared over the weekend.", "over the weekend", "2024-03", "month"),
+    ("The harvest failed last summer.", "last summer", "2023", "year"),
+    ("Elections are due next spring.", "next spring", "2025", "year"),  # March is spring already
 ]
 
 

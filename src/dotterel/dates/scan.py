@@ -314,6 +314,34 @@ def _rel_unit(m: _Match, ctx: _Context) -> _Keep | None:
     return _Keep(year(pub.year + shift))
 
 
+def _the_weekend(m: _Match, ctx: _Context) -> _Keep | None:
+    if m["prep"] is None:
+        return None  # "the weekend" needs "over/during/at/on the weekend"
+    if ctx.pub is None:
+        return _Keep(None)
+    lean = FUTURE if ctx.lean(m.start(), m.end()) == FUTURE else PAST
+    return _Keep(weekend_value(weekday_near(ctx.pub, 5, lean)))
+
+
+#: Northern-hemisphere seasons: first and last month. Winter spans two years: left unresolved.
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11)}
+
+
+def _season(m: _Match, ctx: _Context) -> _Keep | None:
+    if ctx.pub is None:
+        return _Keep(None)
+    rel, season = m.req("rel").lower(), m.req("season").lower()
+    if season not in _SEASONS:
+        return _Keep(None)
+    first, last = _SEASONS[season]
+    pub = ctx.pub
+    if rel == "this":
+        return _Keep(year(pub.year))
+    if rel == "last":
+        return _Keep(year(pub.year if pub.month > last else pub.year - 1))
+    return _Keep(year(pub.year if pub.month < first else pub.year + 1))
+
+
 def _holiday(m: _Match, ctx: _Context) -> _Keep | None:
     name = m.req("hol")
     if not name.endswith(("Day", "Eve")) and not ctx.licensed(m.start(), m.end()):
@@ -415,6 +443,20 @@ def patterns() -> tuple[Pattern, ...]:
             rf"(?:{_cased(['earlier', 'later', 'early', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])}{WS}|{_cased(['mid'])}-)\Z",
             alnum,
             _rel_unit,
+        ),
+        (
+            "the_weekend",
+            rf"{_cased(['the'])}{WS}(?i:weekend){e}",
+            rf"(?P<prep>{_cased(['over', 'during', 'at', 'on', 'through'])}){WS}\Z",
+            alnum,
+            _the_weekend,
+        ),
+        (
+            "season",
+            rf"(?P<rel>{_cased(['last', 'this', 'next'])}){WS}(?P<season>(?i:spring|summer|fall|autumn|winter)){e}",
+            None,
+            alnum,
+            _season,
         ),
         (
             "vague",
