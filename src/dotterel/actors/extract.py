@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..model import Actor, Mention
 from ..nlp import combined_text
 from .describe import HONORIFICS, Descriptor, Tokens, describe, of_complement, window_start
-from .knowledge import ActorKnowledge, Agent, Term, squash
+from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, squash
 from .pronouns import resolve_pronouns
 from .table import ActorTable, MentionSpan
 
@@ -54,6 +54,8 @@ _LOCATIVE = frozenset(
         "between",
     }
 )
+#: Sectors of state office: a titled person with one of these and no country takes the story's.
+_STATE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 _DEFINITE = frozenset(
     {"the", "this", "that", "these", "those", "its", "their", "our", "his", "her"}
 )
@@ -212,11 +214,17 @@ class _Builder:
             s = _strip_name(self.toks, kb, ent.start, ent.end, matches)
             while s < ent.end and self.toks.pos[s] == "PUNCT":
                 s += 1
-            e = ent.end
+            e = next(
+                (t for t in range(s + 1, ent.end) if self.toks.lower[t] in ("in", "at")), ent.end
+            )
+            while e > s and self.toks.pos[e - 1] in ("ADP", "DET", "PUNCT", "CCONJ"):
+                e -= 1
             while e > s and doc[e - 1].text in ("'s", "’s", "'", "’"):
                 e -= 1
             if s >= e or squash(self.toks.span_text(s, e)) in kb.not_actors:
                 continue
+            if self.toks.text[s] in kb.not_actor_prefixes:
+                continue  # "Cyclone Jude"
             if (
                 s >= 2
                 and self.toks.lower[s - 1] == "of"
@@ -279,7 +287,9 @@ class _Builder:
                     c["person"] += 3
                 if desc.agent is not None:
                     c[desc.agent.kind if desc.agent.kind != "group" else "organization"] += 3
-                if doc[e - 1].lower_ in kb.name_words:
+                if self.toks.lower[e - 1] in kb.name_words or (
+                    e - _s > 2 and self.toks.lower[_s] in kb.name_words  # "University of X"
+                ):
                     c["organization"] += 3
             votes[key] = c
         # link shorter forms ("Tokayev", "Jomart Tokayev", "Central Command") to a fuller one
@@ -340,7 +350,10 @@ class _Builder:
                     cl.code = cl.code or cl.country
                 if cl.kind == "organization" and not cl.sector:
                     s, e = cl.names[0]
-                    cl.sector = self.kb.name_words.get(doc[e - 1].lower_)
+                    low = self.toks.lower
+                    cl.sector = self.kb.name_words.get(low[e - 1]) or (
+                        self.kb.name_words.get(low[s]) if e - s > 2 else None
+                    )
 
     def _apply_descriptor(self, cl: Cluster, desc: Descriptor, head: int) -> None:
         org = desc.org
@@ -394,6 +407,12 @@ class _Builder:
             last = doc[end - 1]
             if term.type == "demonym":
                 continue  # an adjective; it only colours the noun it modifies
+            if term.name.startswith("the ") and (
+                start == 0
+                or self.toks.lower[start - 1] != "the"
+                or (end < len(self.toks.text) and self.toks.text[end][:1].isupper())
+            ):
+                continue  # "the West", but not "West Africa" or "West African"
             if (
                 term.type in ("country", "capital")
                 and last.dep_ in ("compound", "amod", "poss")
@@ -430,7 +449,10 @@ class _Builder:
                 if lo < start:
                     desc = describe(self.toks, self.kb, lo, start, self.matches)
                     if desc.title is not None or desc.agent is not None:
-                        self._apply_descriptor(cl, desc, start)
+                        if term.code in NONSTATE_CODES:  # "the U.N. Security Council": no sector
+                            self.claimed.update(range(lo, start))
+                        else:
+                            self._apply_descriptor(cl, desc, start)
 
     def _modifies_agent(self, head: int) -> bool:
         tok = self.doc[head]
@@ -503,6 +525,8 @@ class _Builder:
         definite = det in _DEFINITE or (det == "" and (plural or agent.kind == "organization"))
         local_ok = agent.local and definite and not desc.foreign and det not in _INDEFINITE
         if agent.kind == "state":
+            if plural:
+                return  # "the two countries"
             local_ok = det == "the" and not desc.foreign
         agents.append((cl, local_ok or (desc.local and not desc.foreign), desc.foreign))
 
@@ -563,6 +587,10 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     named = list(b.clusters.values())
     resolve_pronouns(b.toks, named, b.claimed)
     home = dominant_country(named)
+    if home is not None:
+        for cl in named:  # "President Emmerson Mnangagwa" in a story about Zimbabwe
+            if cl.kind == "person" and cl.code is None and cl.role and cl.sector in _STATE_SECTORS:
+                cl.country = cl.code = home
     pron_owner = {first: cl for cl in named for first, _, kind in cl.mentions if kind == "pronoun"}
     merged: dict[tuple[str, ...], Cluster] = {}
     key: tuple[str, ...]

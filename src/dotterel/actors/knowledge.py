@@ -163,6 +163,8 @@ class ActorKnowledge:
     heads: frozenset[str] = frozenset()
     #: squashed names that are never actors ("Islam", "Ramadan").
     not_actors: frozenset[str] = frozenset()
+    #: first words of names that are never actors ("Cyclone Jude").
+    not_actor_prefixes: frozenset[str] = frozenset()
     agent_words: int = 1
 
     @classmethod
@@ -182,9 +184,9 @@ class ActorKnowledge:
         kb._load_agents(_bundled_lines("agents.tsv"), "agents.tsv")
         for _, row in _rows(_bundled_lines("name_words.tsv"), "name_words.tsv"):
             kb.name_words[row[0].lower()] = _opt(row[1]) if len(row) > 1 else None
-        kb.not_actors = frozenset(
-            squash(row[0]) for _, row in _rows(_bundled_lines("not_actors.tsv"), "not_actors.tsv")
-        )
+        banned = [row[0] for _, row in _rows(_bundled_lines("not_actors.tsv"), "not_actors.tsv")]
+        kb.not_actors = frozenset(squash(b) for b in banned if not b.endswith(" *"))
+        kb.not_actor_prefixes = frozenset(b[:-2].strip() for b in banned if b.endswith(" *"))
         kb.heads = frozenset(key.split()[-1] for key in [*kb.titles, *kb.agents])
         kb.prefixes = frozenset(key[:n] for key in kb.terms for n in range(1, len(key) + 1))
         return kb

@@ -200,6 +200,8 @@ def resolve_pronouns(toks: Tokens, clusters: list[Cluster], claimed: set[int]) -
             found = _look_back(sentences, index, tok, owner, low)
         if found:
             cl = found[0]
+            if low in _PERSON and not cl.gender:
+                cl.gender = _PERSON[low]  # later pronouns of the other gender go elsewhere
             cl.mentions.append((i, i + 1, "pronoun"))
             owner[i] = cl
             claimed.add(i)
