@@ -22,7 +22,8 @@ from dotterel.dates.calendar import (
     weekday_near,
 )
 from dotterel.dates.lexicon import load_lexicon
-from dotterel.dates.scan import find_dates, patterns
+from dotterel.dates.patterns import patterns
+from dotterel.dates.scan import find_dates
 from dotterel.model import Document, TimeExpr
 from dotterel.nlp import Story, make_doc
 from dotterel.read import read_txt_bytes
