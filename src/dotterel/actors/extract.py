@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..model import Actor, Mention
-from ..nlp import combined_text
+from .assemble import Cluster, dominant_country, make_table
 from .describe import HONORIFICS, Descriptor, Tokens, describe, of_complement, window_start
 from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, squash
 from .pronouns import resolve_pronouns
-from .table import ActorTable, MentionSpan
+from .table import ActorTable
 
 if TYPE_CHECKING:
     from ..nlp import Story
@@ -62,47 +60,6 @@ _DEFINITE = frozenset(
 _INDEFINITE = frozenset(
     {"a", "an", "another", "any", "some", "several", "many", "few", "each", "every", "no"}
 )
-
-
-@dataclass
-class Cluster:
-    """One actor being assembled: its mentions (token ranges) and what they say about it."""
-
-    key: tuple[str, ...]
-    kind: str
-    mentions: list[tuple[int, int, str]] = field(
-        default_factory=list
-    )  # (first, last, mention kind)
-    names: list[tuple[int, int]] = field(default_factory=list)
-    code: str | None = None
-    country: str | None = None
-    sector: str | None = None
-    role: str | None = None
-    display: str | None = None
-    gender: str = ""
-    descriptors: list[int] = field(default_factory=list)  # descriptor tokens (title words)
-    votes: Counter[str] = field(default_factory=Counter)
-    local: bool = False
-    agent_key: str | None = None
-    possessor: int | None = None  # "his government": the possessive pronoun's token
-
-    def fill(
-        self,
-        *,
-        code: str | None = None,
-        country: str | None = None,
-        sector: str | None = None,
-        role: str | None = None,
-    ) -> None:
-        """Set the attributes still unknown."""
-        self.code = self.code or code
-        self.country = self.country or country
-        self.sector = self.sector or sector
-        self.role = self.role or role
-
-    @property
-    def first(self) -> int:
-        return min(m[0] for m in self.mentions)
 
 
 def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
@@ -265,7 +222,7 @@ class _Builder:
 
     def build_names(self) -> None:
         """Cluster the named entities, linking surnames and shorter forms to fuller person names."""
-        doc, kb = self.doc, self.kb
+        kb = self.kb
         entries = self.names()
         groups: dict[str, list[tuple[int, int, str, Descriptor]]] = {}
         for item in entries:
@@ -559,20 +516,6 @@ class _Builder:
         self.add(cl, first, head + 1, "nominal")
 
 
-def dominant_country(clusters: list[Cluster]) -> str | None:
-    """The story's own country: clearly the most mentioned (≥ 3 mentions, ≥ 1.5× the next)."""
-    counts: Counter[str] = Counter()
-    for cl in clusters:
-        if cl.country and cl.code == cl.country:
-            counts[cl.country] += len(cl.mentions)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    if not ranked or ranked[0][1] < 3:
-        return None
-    if len(ranked) > 1 and ranked[0][1] < 1.5 * ranked[1][1]:
-        return None
-    return ranked[0][0]
-
-
 def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     """Find every person, organisation, state and group of ``story`` and merge their mentions.
 
@@ -627,66 +570,7 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
         if not akey[2] and not akey[3] and len(same) == 1:  # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
     everything = named + list(merged.values())
-    return _table(story, b.toks, everything)
+    return make_table(story, b.toks, everything)
 
 
-def _mention(story: Story, text: str, start: int, end: int) -> Mention:
-    """``story.mention(start, end)`` without rebuilding ``doc.text`` (slow) on every call."""
-    s, e, in_title = story.locate(start, end)
-    return Mention(start=s, end=e, text=text[start:end][: e - s], in_title=in_title)
-
-
-def _table(story: Story, toks: Tokens, clusters: list[Cluster]) -> ActorTable:
-    text = combined_text(story.document)[0]  # == doc.text, without walking the tokens
-    live = [c for c in clusters if c.mentions]
-    live.sort(key=lambda c: (c.first, c.key))
-    table = ActorTable()
-    tightness: dict[int, int] = {}
-    for index, cl in enumerate(live):
-        seen: set[tuple[int, int]] = set()
-        mentions = []
-        for first, last, kind in sorted(cl.mentions):
-            start, end = toks.idx[first], toks.end_char(last - 1)
-            if (start, end) in seen:
-                continue
-            seen.add((start, end))
-            mentions.append(_mention(story, text, start, end))
-            table.spans.append(MentionSpan(start, end, first, last, index, kind))
-            span_index = len(table.spans) - 1
-            for t in range(first, last):
-                if t not in tightness or tightness[t] > last - first:
-                    tightness[t] = last - first
-                    table.token_mention[t] = span_index
-        for t in cl.descriptors:
-            table.token_descriptor.setdefault(t, index)
-        table.actors.append(
-            Actor(
-                id=f"A{index + 1}",
-                name=_name(toks, cl),
-                kind=cl.kind,
-                code=cl.code,
-                country=cl.country,
-                sector=cl.sector,
-                role=cl.role,
-                mentions=mentions,
-            )
-        )
-    return table
-
-
-def _name(toks: Tokens, cl: Cluster) -> str:
-    """The fullest form of the actor in the story."""
-    if cl.display:
-        return cl.display
-    spans = (
-        cl.names
-        or [(f, la) for f, la, k in cl.mentions if k != "pronoun"]
-        or [(f, la) for f, la, _ in cl.mentions]
-    )
-    first, last = max(
-        spans, key=lambda s: (s[1] - s[0], toks.end_char(s[1] - 1) - toks.idx[s[0]], -s[0])
-    )
-    return " ".join(toks.span_text(first, last).split())
-
-
-__all__ = ["Cluster", "dominant_country", "extract_actors", "match_terms"]
+__all__ = ["extract_actors", "match_terms"]

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
+    from .assemble import Cluster
     from .describe import Tokens
-    from .extract import Cluster
 
 _PERSON = {
     "he": "m",
