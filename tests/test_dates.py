@@ -291,6 +291,18 @@ def test_governing_date_follows_nouns_down_to_the_date(coder: Coder) -> None:
     assert governing_date(story, dates, _token(story, "said")) is None
 
 
+def test_governing_date_shares_a_date_with_a_conjoined_verb_and_reaches_through_a_subject(coder: Coder) -> None:
+    story = make_story(coder, "The ministers met on Friday and signed a trade deal.")
+    dates = extract_dates(story)
+    signed = governing_date(story, dates, _token(story, "signed"))
+    assert signed is not None and signed.text == "on Friday"
+    story = make_story(coder, "He said the attack on Sunday killed five people.")
+    dates = extract_dates(story)
+    killed = governing_date(story, dates, _token(story, "killed"))
+    assert killed is not None and killed.text == "on Sunday"
+    assert governing_date(story, dates, _token(story, "said")) is None
+
+
 def test_governing_date_stays_in_the_sentence(coder: Coder) -> None:
     story = make_story(coder, "The talks ended on Friday. Protesters marched in the capital.")
     dates = extract_dates(story)
