@@ -137,20 +137,24 @@ def _core(m: Match, name: str) -> tuple[int, int]:
 
 
 def iso(m: Match, ctx: Context) -> Keep | None:
+    """"2024-03-05": that day."""
     d = valid_day(int(m.req("y")), int(m.req("mo")), int(m.req("d")))
     return Keep(day(d)) if d else None
 
 
 def full_day(m: Match, ctx: Context) -> Keep | None:
+    """"March 5, 2024", "5 March 2024": that day."""
     d = valid_day(int(m.req("y")), ctx.lex.month_of(m.req("mon")), int(m.req("d")))
     return Keep(day(d)) if d else None
 
 
 def month_year(m: Match, ctx: Context) -> Keep | None:
+    """"November 2024", "early March 2020": that month."""
     return Keep(month(int(m.req("y")), ctx.lex.month_of(m.req("mon"))))
 
 
 def bare_year(m: Match, ctx: Context) -> Keep | None:
+    """"2019" (licensed by a DATE entity, a cue word or "early"/"mid"/"late"): that year."""
     y = int(m.req("y"))
     if not 1000 <= y <= 2199:
         return None
@@ -160,6 +164,7 @@ def bare_year(m: Match, ctx: Context) -> Keep | None:
 
 
 def unresolved(m: Match, ctx: Context) -> Keep | None:
+    """Decades, centuries, vague spans ("recent weeks"): kept with no date."""
     return Keep(None)
 
 
@@ -171,6 +176,7 @@ _DAY_LEAN = {FUTURE: FUTURE, PRESENT: NEAREST}
 
 
 def day_month(m: Match, ctx: Context) -> Keep | None:
+    """"March 5", "5 March" without a year: the year that fits the tense (see ``day_near``)."""
     mon, dom = ctx.lex.month_of(m.req("mon")), int(m.req("d"))
     if valid_day(2000, mon, dom) is None:  # 2000 is a leap year: Feb 29 exists
         return None
@@ -185,6 +191,7 @@ def day_month(m: Match, ctx: Context) -> Keep | None:
 
 
 def month_rel_year(m: Match, ctx: Context) -> Keep | None:
+    """"December last year", "January of this year": that month."""
     if ctx.pub is None:
         return Keep(None)
     shift = {"last": -1, "this": 0, "next": 1}[m.req("rel").lower()]
@@ -192,6 +199,7 @@ def month_rel_year(m: Match, ctx: Context) -> Keep | None:
 
 
 def rel_month(m: Match, ctx: Context) -> Keep | None:
+    """"last November" / "next November" / "this November"."""
     if ctx.pub is None:
         return Keep(None)
     rel, mon = " ".join(m.req("rel").lower().split()), ctx.lex.month_of(m.req("mon"))
@@ -202,6 +210,7 @@ def rel_month(m: Match, ctx: Context) -> Keep | None:
 
 
 def bare_month(m: Match, ctx: Context) -> Keep | None:
+    """"in November", "mid-March": the side of publication the tense says."""
     if m["mod"] is None and not ctx.licensed(*_core(m, "mon")):
         return None
     if ctx.pub is None:
@@ -212,6 +221,7 @@ def bare_month(m: Match, ctx: Context) -> Keep | None:
 
 
 def weekday(m: Match, ctx: Context) -> Keep | None:
+    """"on Friday", "last Friday", "Monday night": a day by the tense (docs/dates.md)."""
     if ctx.pub is None:
         return Keep(None)
     wd = ctx.lex.weekdays[m.req("wd")]
@@ -251,6 +261,7 @@ _CAPITALIZED_BEFORE = re.compile(r"[A-Z][A-Za-z.]*[^\S\n]+\Z")
 
 
 def day_word(m: Match, ctx: Context) -> Keep | None:
+    """"yesterday", "today", "tomorrow", "last night"...: publication day plus or minus."""
     start = m.start()
     in_title = ctx.doc is not None and start < (ctx.doc.user_data.get("body_start", 0) or 0)
     if not in_title and m.group(0)[0].isupper() and _CAPITALIZED_BEFORE.search(ctx.text, max(0, start - 30), start):
@@ -264,6 +275,7 @@ def day_word(m: Match, ctx: Context) -> Keep | None:
 
 
 def ago(m: Match, ctx: Context) -> Keep | None:
+    """"three days ago", "two weeks ago", "5 years ago"."""
     n = ctx.lex.number(m.req("n"))
     if n is None:
         return None
@@ -283,6 +295,7 @@ def ago(m: Match, ctx: Context) -> Keep | None:
 
 
 def rel_unit(m: Match, ctx: Context) -> Keep | None:
+    """"last week", "this month", "next year", "this past weekend"."""
     if ctx.pub is None:
         return Keep(None)
     pub = ctx.pub
@@ -304,6 +317,7 @@ def rel_unit(m: Match, ctx: Context) -> Keep | None:
 
 
 def the_weekend(m: Match, ctx: Context) -> Keep | None:
+    """"over the weekend": the latest weekend (the coming one with a future verb)."""
     if m["prep"] is None:
         return None  # "the weekend" needs "over/during/at/on the weekend"
     if ctx.pub is None:
@@ -317,6 +331,7 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 1
 
 
 def season(m: Match, ctx: Context) -> Keep | None:
+    """"last summer", "next spring": the year of that season."""
     if ctx.pub is None:
         return Keep(None)
     rel, season = m.req("rel").lower(), m.req("season").lower()
@@ -332,6 +347,7 @@ def season(m: Match, ctx: Context) -> Keep | None:
 
 
 def holiday(m: Match, ctx: Context) -> Keep | None:
+    """"Christmas Day", "New Year's Eve": that day in the year the tense says."""
     name = m.req("hol")
     if not name.endswith(("Day", "Eve")) and not ctx.licensed(m.start(), m.end()):
         return None
