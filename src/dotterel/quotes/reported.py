@@ -260,9 +260,8 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
         if any(lo <= subject.idx < hi for lo, hi in content):
             return None  # a misparse: the source inside its own content
         for lo, hi in content:
-            if lo < speaker[1] and speaker[0] < hi:  # keep the source's span clear of the content
-                speaker = (speaker[0], lo) if speaker[0] < lo else (hi, speaker[1])
-        speaker = token_range_chars(token.doc, speaker)
+            if speaker is not None and lo < speaker[1] and speaker[0] < hi:  # keep it clear of the content
+                speaker = token_range_chars(token.doc, (speaker[0], lo) if speaker[0] < lo else (hi, speaker[1]))
     return Attribution(cue, token, verb.kind, speaker, subject, content)
 
 
@@ -285,7 +284,7 @@ def _that_clause_cue(token: Token) -> Attribution | None:
 def _phrase_cue(doc: Doc, i: int, lex: QuoteLexicon) -> Attribution | None:
     for phrase in lex.phrases:
         n = len(phrase)
-        if i + n > len(doc) or tuple(t.lower_ for t in doc[i : i + n]) != phrase:
+        if i + n > len(doc) or any(doc[i + k].lower_ != word for k, word in enumerate(phrase)):
             continue
         prep = doc[i + n - 1]
         source = next((c for c in prep.children if c.dep_ == "pobj"), None)
