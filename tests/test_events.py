@@ -328,3 +328,15 @@ def test_protest_demand_is_part_of_the_protest(coder: Coder) -> None:
 
 def test_newsroom_request_for_comment_is_no_event(coder: Coder) -> None:
     assert code(coder, "Chile did not answer a request for comment from Peru.") == []
+
+
+def test_push_for_clause_is_a_request(coder: Coder) -> None:
+    event = top(code(coder, "Peru is pushing hard for Bolivia to support its plan."))
+    assert event.event_type == "REQUEST"
+    assert codes(event.source) == ["PER"] and codes(event.target) == ["BOL"]
+
+
+def test_jailed_on_charges_is_also_an_accusation(coder: Coder) -> None:
+    events = code(coder, "Peru jailed Bolivian diplomats on charges of spying.")
+    assert {e.event_type for e in events} == {"COERCE", "ACCUSE"}
+    assert all(codes(e.source) == ["PER"] for e in events)

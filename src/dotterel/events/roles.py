@@ -203,8 +203,9 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         targets = _content_targets(cand.event_noun, finder)
     if not targets and cand.content is not None:
         content = cand.content
-        if content.dep_ == "ccomp" or cand.noun:
-            targets = subject(content, finder)[0] if content.pos_ in ("VERB", "AUX") else []
+        if content.dep_ in ("ccomp", "advcl") or cand.noun:
+            own, direct = subject(content, finder) if content.pos_ in ("VERB", "AUX") else ([], False)
+            targets = own if direct else []
         if not targets:
             inner = _content_targets(content, finder)
             targets = inner
@@ -323,7 +324,7 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         sources, partners = partners, []
     roles.direct_source = bool(sources)
     if not sources:
-        sources = _governing_subject(tok, finder, consult=cand.type == "CONSULT")
+        sources = _governing_subject(tok, finder, consult=cand.type == "CONSULT", accuse=cand.type == "ACCUSE")
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
     targets = (possessor if patient_poss else []) or _prep_targets(tok, finder, preps) or of_party
     if not targets and cand.content is not None:
@@ -335,7 +336,8 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     return roles
 
 
-def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False) -> list[Filler]:
+def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False,
+                       accuse: bool = False) -> list[Filler]:
     """For an event noun without its own actor: the subject of the verb it is "in"
     ("forces were engaged in ethnic cleansing", "took part in talks")."""
     prep = tok.head
@@ -344,7 +346,7 @@ def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False
     verb = prep.head
     if verb.lemma_.lower() in finder.undergo:
         return []  # "troops died in the attack": the subject is a victim
-    if prep.lower_ in ("in", "into") or (prep.lower_ == "for" and consult):
+    if prep.lower_ in ("in", "into") or (prep.lower_ == "for" and consult) or (prep.lower_ == "on" and accuse):
         for subj in verb.children:
             if subj.dep_ == "nsubj" or (subj.dep_ == "nsubjpass" and verb.lemma_.lower() in ("engage", "involve")):
                 return finder.in_phrase(subj)

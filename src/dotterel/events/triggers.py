@@ -159,7 +159,20 @@ def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
             hit = lex.trigger(f"{lemma} {_lemma(child)}", "V")
             if hit is not None:
                 return hit
+    mark = _for_clause(tok)
+    if mark is not None:
+        hit = lex.trigger(f"{lemma} for", "V")
+        if hit is not None:
+            return hit
     return lex.trigger(lemma, "V")
+
+
+def _for_clause(tok: Token) -> Token | None:
+    """The clause of "pushing for the US to support ...", "called for X to ..." (mark "for")."""
+    for child in tok.children:
+        if child.dep_ in ("advcl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
+            return child
+    return None
 
 
 def _about_comment(tok: Token, lex: Lexicon) -> bool:
@@ -318,6 +331,9 @@ def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
     for child in tok.children:
         if child.dep_ in CONTENT_DEPS or (cand.noun and child.dep_ == "acl"):
             return child
+    clause = _for_clause(tok)
+    if clause is not None:
+        return clause
     for child in tok.children:
         if child.dep_ in ("dobj", "obj", "nsubjpass") and child.i in found:
             return child
