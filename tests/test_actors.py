@@ -283,3 +283,48 @@ def test_deterministic(coder: Coder) -> None:
     text = "Iraqi police and U.S. troops met protesters in Baghdad. The UN said it was worried."
     first = [a.to_dict() for a in run(coder, text)[1].actors]
     assert first == [a.to_dict() for a in run(coder, text)[1].actors]
+
+
+def test_the_west_only_as_such(coder: Coder) -> None:
+    _, table = run(coder, "The West imposed sanctions. Fighting spread across West Africa.")
+    west = named(table.actors, "West")
+    assert (west.kind, west.code, west.country) == ("group", None, None)
+    assert len(west.mentions) == 1
+
+
+def test_names_used_as_places_and_storms_are_not_actors(coder: Coder) -> None:
+    _, table = run(
+        coder,
+        "Cyclone Jude hit Malawi. Militants attacked villages in Zorbania "
+        "and near Zorbania, officials said.",
+    )
+    texts = {m.text for a in table.actors for m in a.mentions}
+    assert "Cyclone Jude" not in texts and "Zorbania" not in texts
+    assert named(table.actors, "Malawi").code == "MWI"
+
+
+def test_his_country_and_the_country(coder: Coder) -> None:
+    text = (
+        "Kenyan President William Ruto said Kenya would act. Kenya's police and Kenyan "
+        "officials agreed. Ruto said his country was ready, and the country would vote."
+    )
+    _, table = run(coder, text)
+    kenya = named(table.actors, "Kenya")
+    country_mentions = [m for m in kenya.mentions if m.text == "country"]
+    assert len(country_mentions) == 2
+    assert all(a.name != "two countries" for a in table.actors)
+
+
+def test_titled_official_takes_the_story_country_unless_another_state_is_named(
+    coder: Coder,
+) -> None:
+    text = (
+        "Zimbabwe's police arrested a journalist in Harare. Zimbabwean officials defended "
+        "the arrest, and Zimbabwe's courts refused bail. President Tobias Ndlovu said "
+        "the law was followed."
+    )
+    _, table = run(coder, text)
+    assert named(table.actors, "Tobias Ndlovu").country == "ZWE"
+    text2 = text + " In Zambia, Minister Peter Banda disagreed."
+    _, table = run(coder, text2)
+    assert named(table.actors, "Peter Banda").country is None

@@ -52,6 +52,8 @@ _LOCATIVE = frozenset(
         "between",
     }
 )
+#: Prepositions after which a name is a place ("in Sahel"), unless a title says otherwise.
+_IN_PLACE = frozenset({"in", "near", "across", "throughout", "into", "inside", "outside", "around"})
 #: Sectors of state office: a titled person with one of these and no country takes the story's.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 _DEFINITE = frozenset(
@@ -77,7 +79,7 @@ def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]
         acc = ""
         j = i
         while j < n and j - i < 12 and pos[j] != "SPACE":
-            acc += texts[j]
+            acc += texts[j].replace("’", "'")
             if acc not in prefixes:
                 break
             term = terms.get(acc)
@@ -242,6 +244,12 @@ class _Builder:
                 ] += 1
                 if desc.title is not None or desc.honorific is not None:
                     c["person"] += 3
+                    c["evidence"] += 1
+                if desc.agent is not None or self.toks.lower[e - 1] in kb.name_words:
+                    c["evidence"] += 1
+                last = self.doc[e - 1]
+                if last.dep_ == "pobj" and last.head.lower_ in _IN_PLACE:
+                    c["place"] += 1  # "in Sahel", "near Beledweyne": a place spaCy took for a name
                 if desc.agent is not None:
                     c[desc.agent.kind if desc.agent.kind != "group" else "organization"] += 3
                 if self.toks.lower[e - 1] in kb.name_words or (
@@ -285,12 +293,17 @@ class _Builder:
                 term = self.person_terms.get(s)
                 if term is not None:  # what the text says first, then the actor file
                     cl.votes["person"] += 10
+                    cl.votes["evidence"] += 1
                     cl.fill(
                         code=term.code, country=term.country, sector=term.sector, role=term.role
                     )
                 if desc.honorific:
                     cl.gender = cl.gender or desc.honorific
                 self._appositive(cl, e - 1)
+        for ckey in sorted(self.clusters):
+            cl = self.clusters[ckey]
+            if ckey[0] == "name" and cl.votes["place"] and not cl.votes["evidence"]:
+                del self.clusters[ckey]
         for cl in self.clusters.values():
             if cl.key[0] == "name":
                 v = cl.votes
@@ -432,7 +445,7 @@ class _Builder:
             tok = doc[i]
             if tok.dep_ == "compound" and tok.head.i > tok.i:
                 continue  # "police chief", "government commission": the head decides
-            lo = window_start(toks, tok.i, self.claimed)
+            lo = max(window_start(toks, tok.i, self.claimed), tok.left_edge.i)
             while lo < tok.i and toks.text[lo] in ("'s", "’s", "'", "’", "-"):
                 lo += 1
             desc = describe(toks, kb, lo, tok.i + 1, self.matches)
@@ -529,10 +542,23 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     agents = b.build_nominals()
     named = list(b.clusters.values())
     resolve_pronouns(b.toks, named, b.claimed)
-    home = dominant_country(named)
+    home = dominant_country(named + [cl for cl, _, _ in agents if cl.country])
     if home is not None:
+        sent_of = b.toks.sent_start
+        foreign = {  # sentences naming another state: "President X" there may be its president
+            sent_of[first]
+            for cl in named
+            if cl.kind == "state" and cl.country != home
+            for first, _, _ in cl.mentions
+        }
         for cl in named:  # "President Emmerson Mnangagwa" in a story about Zimbabwe
-            if cl.kind == "person" and cl.code is None and cl.role and cl.sector in _STATE_SECTORS:
+            if (
+                cl.kind == "person"
+                and cl.code is None
+                and cl.role
+                and cl.sector in _STATE_SECTORS
+                and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
+            ):
                 cl.country = cl.code = home
     pron_owner = {first: cl for cl in named for first, _, kind in cl.mentions if kind == "pronoun"}
     merged: dict[tuple[str, ...], Cluster] = {}

@@ -103,8 +103,8 @@ class Agent:
 
 
 def squash(text: str) -> str:
-    """The key a named form is matched by: the text without whitespace."""
-    return "".join(text.split())
+    """The key a named form is matched by: the text without whitespace, apostrophes straightened."""
+    return "".join(text.split()).replace("’", "'")
 
 
 def _rows(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
