@@ -223,3 +223,4 @@ def test_limited_query_matches_the_full_query(tmp_path: Path) -> None:
     top = store.events(include_negated=True, limit=7).reset_index(drop=True)
     assert list(top.columns) == list(full.columns)
     assert top.astype(str).equals(full.astype(str))
+    assert store.query(include_negated=True, limit=7).astype(str).equals(top.astype(str))

@@ -104,6 +104,10 @@ class Store:
                 "WHERE doc_id IN (SELECT unnest(?))", [ids]).df()
         return _with_documents(frame, docs)
 
+    def query(self, *, limit: int | None = None, **filters: Any) -> Any:
+        """The same as :meth:`events` (named like ``dotterel query``)."""
+        return self.events(limit=limit, **filters)
+
     def aggregate(self, *, by: Sequence[str] | str = ("dyad",), per: str | None = "month",
                   distinct: bool = False, **filters: Any) -> Any:
         """Event counts and PLOVER-score sums by dyad/type/quad/source/target per day/week/month/year.
