@@ -178,6 +178,10 @@ def test_future_tense_looks_forward_and_a_friday_story_means_that_friday(coder: 
         ("He said the tariffs would take effect Wednesday morning.", "2025-03-11", "Wednesday morning", "2025-03-12"),
         # present tense in a headline reads as past
         ("Officials meet Friday", "2025-01-08", "Friday", "2025-01-03"),
+        # a bare participle of a plan-verb is future, of another verb past
+        ("A report set for release Friday finds emissions rising.", "2019-12-09", "Friday", "2019-12-13"),
+        ("The summit held in February ended early.", "2019-12-18", "in February", "2019-02"),
+        ("Elections set for February were delayed.", "2021-04-02", "February", "2021-02"),
         # a day without a year: the recent past unless the next one is much closer
         ("The tariffs were paused until April 2.", "2025-03-09", "until April 2", "2025-04-02"),
         ("The agreement was signed on 17 September.", "2021-04-13", "on 17 September", "2020-09-17"),

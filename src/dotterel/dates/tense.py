@@ -92,7 +92,8 @@ def verb_tense(verb: Token, lexicon: DateLexicon) -> str | None:
     """The time a clause verb points to: future auxiliaries and plan-verbs, else past forms.
 
     Future: an auxiliary "will"/"shall"/"'ll" on the verb or on the verbs it is
-    an xcomp/conj of ("will meet", "plans to meet"), "is scheduled for", and a
+    an xcomp/conj of ("will meet", "plans to meet"), "is scheduled for", "a
+    report set for release Friday", and a
     headline infinitive ("Leaders to meet Friday"). Past: a past-tense or
     perfect verb, or a bare past participle ("the summit held in February").
     Present: a present-tense verb or auxiliary, and "would" (the future seen
@@ -115,12 +116,14 @@ def verb_tense(verb: Token, lexicon: DateLexicon) -> str | None:
         planned = v.lemma_.lower() in lexicon.future_lemmas or v.lower_ in lexicon.future_lemmas
         if i > 0 and planned and not _past_form(v, auxes):
             return FUTURE
-        if (
-            i == 0
-            and planned
-            and v.tag_ == "VBN"
-            and any(a.tag_ in ("VBZ", "VBP") for a in auxes)
-        ):
+        if i == 0 and planned and v.tag_ == "VBN" and any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+            return FUTURE  # "is scheduled for Friday"
+        if i == 0 and planned and v.tag_ == "VBN" and not auxes:
+            # "a report set for release Friday finds": future; "elections set for
+            # February were delayed": planned in the past, so the nearer February
+            outer = clause_verb(v.head) if v.head.i != v.i else None
+            if outer is not None and _past_form(outer, [c for c in outer.children if c.dep_ in _AUX_DEPS]):
+                return PRESENT
             return FUTURE
         if i == 0 and v.dep_ == "ROOT" and v.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
             return FUTURE
