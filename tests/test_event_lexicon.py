@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dotterel.events.lexicon import PLOVER_TYPES, QUADS, load_lexicon
+from dotterel.events.lexicon import NO_EVENT, PLOVER_TYPES, QUADS, load_lexicon
 from dotterel.events.triggers import ASK_MODE, THREAT_MODE
 
 #: Cue classes the event coder reads (dotterel/events/*.py).
@@ -73,6 +73,9 @@ def test_patterns_and_cues() -> None:
     accept = [p for p in lex.patterns_for("accept", "V") if p.neg_type]
     assert accept and all(p.neg_type == "REJECT" for p in accept)
     assert "will" in lex.cue("future_aux") and "may" in lex.cue("hyp_aux")
+    # exceptions: head + argument that is no event
+    release = [p for p in lex.patterns_for("release", "V") if p.type == NO_EVENT]
+    assert release and release[0].matches("report") and not release[0].matches("prisoner")
 
 
 def test_trigger_lookup_by_pos() -> None:

@@ -340,3 +340,13 @@ def test_jailed_on_charges_is_also_an_accusation(coder: Coder) -> None:
     events = code(coder, "Peru jailed Bolivian diplomats on charges of spying.")
     assert {e.event_type for e in events} == {"COERCE", "ACCUSE"}
     assert all(codes(e.source) == ["PER"] for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Peru released a report on Bolivia.",
+    "Chile declined to comment on the report by Peru.",
+    '"The danger is real," agreed Peru.',
+    "Peru occupied a central position in the debate with Bolivia.",
+])
+def test_exceptions_are_no_events(coder: Coder, text: str) -> None:
+    assert code(coder, text) == []

@@ -19,6 +19,8 @@ PLOVER_TYPES = (
 QUADS = ("verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
 #: Flags a trigger line may carry (see triggers.tsv).
 TRIGGER_FLAGS = frozenset({"frame", "polar", "order", "recip", "inverse", "joint", "needs", "patient"})
+#: The pattern "type" that means: this head with this argument is no event ("released a report").
+NO_EVENT = "NONE"
 #: Parts of speech of trigger lines: verb, noun, adjective.
 TRIGGER_POS = frozenset({"V", "N", "A"})
 
@@ -163,10 +165,10 @@ def load_lexicon() -> Lexicon:
     _, pat_rows = _rows("patterns.tsv")
     patterns: dict[tuple[str, str], list[Pattern]] = {}
     for where, head, pos, relation, args, type_, mode, weight, neg in pat_rows:
-        _check(type_ in types, where, f"unknown type {type_!r}")
+        _check(type_ in types or type_ == NO_EVENT, where, f"unknown type {type_!r}")
         m = _opt(mode)
         _check(m is None or (type_, m) in modes, where, f"unknown mode {type_} {m!r}")
-        _check(relation == "obj" or relation.startswith(("prt:", "prep:")), where, "bad relation")
+        _check(relation in ("obj", "xcomp") or relation.startswith(("prt:", "prep:")), where, "bad relation")
         arguments = frozenset() if args == "*" else frozenset(args.split("|"))
         patterns.setdefault((head, pos), []).append(
             Pattern(head, pos, relation, arguments, type_, m, float(weight), _opt(neg))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .lexicon import Lexicon, Pattern, Trigger
+from .lexicon import NO_EVENT, Lexicon, Pattern, Trigger
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -105,6 +105,10 @@ def _match_pattern(tok: Token, pats: list[Pattern]) -> tuple[Pattern, Token | No
                 for obj in objs:
                     if pat.arguments & _arg_lemmas(obj):
                         return pat, obj
+        elif kind == "xcomp":
+            for comp in tok.children:
+                if comp.dep_ == "xcomp" and (not pat.arguments or _lemma(comp) in pat.arguments):
+                    return pat, None
         else:
             for obj in prep_objects(tok, word):
                 if not pat.arguments or pat.arguments & _arg_lemmas(obj):
@@ -175,6 +179,13 @@ def _for_clause(tok: Token) -> Token | None:
     return None
 
 
+def _reporting_inversion(tok: Token) -> bool:
+    """'"...," agreed Polat Sayim': a trigger verb used as a speech verb after a quote."""
+    subj_after = any(c.dep_ == "nsubj" and c.i > tok.i for c in tok.children)
+    quote_before = any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children)
+    return subj_after and quote_before
+
+
 def _about_comment(tok: Token, lex: Lexicon) -> bool:
     """Newsroom phrases that are no political event: "a request for comment"."""
     media = lex.cue("media_object")
@@ -233,9 +244,13 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
         if _is_verb(tok):
             if lemma in transparent and _has_xcomp(tok):
                 continue
+            if _reporting_inversion(tok):
+                continue
             match = _match_pattern(tok, lex.patterns_for(lemma, "V"))
             if match is not None:
                 pat, obj = match
+                if pat.type == NO_EVENT:
+                    continue
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
                 trig = _verb_trigger(tok, lex)
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
