@@ -182,6 +182,8 @@ def test_future_tense_looks_forward_and_a_friday_story_means_that_friday(coder: 
         ("A report set for release Friday finds emissions rising.", "2019-12-09", "Friday", "2019-12-13"),
         ("The summit held in February ended early.", "2019-12-18", "in February", "2019-02"),
         ("Elections set for February were delayed.", "2021-04-02", "February", "2021-02"),
+        # "to/until Friday": the nearer Friday
+        ("The vote was pushed from September 25 to Friday.", "2024-10-03", "Friday", "2024-10-04"),
         # a day without a year: the recent past unless the next one is much closer
         ("The tariffs were paused until April 2.", "2025-03-09", "until April 2", "2025-04-02"),
         ("The agreement was signed on 17 September.", "2021-04-13", "on 17 September", "2020-09-17"),

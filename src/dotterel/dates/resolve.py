@@ -67,9 +67,13 @@ class Context:
         """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date."""
         return any(s <= start and end <= e for s, e in self.name_ranges)
 
-    def after_since(self, start: int) -> bool:
+    def prev_word(self, start: int) -> str:
+        """The word right before ``start`` (lower case), or ""."""
         m = _PREV_WORD.search(self.text, max(0, start - 24), start)
-        return m is not None and m.group(1).lower() == "since"
+        return "" if m is None else m.group(1).lower()
+
+    def after_since(self, start: int) -> bool:
+        return self.prev_word(start) == "since"
 
     def in_date_entity(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.entity_ranges)
@@ -236,6 +240,8 @@ def weekday(m: Match, ctx: Context) -> Keep | None:
     if lean == FUTURE:
         # on or after: in wire copy "will announce plans Friday" in a Friday story is that day
         return Keep(day(weekday_near(ctx.pub, wd, FUTURE)))
+    if lean != FUTURE and ctx.prev_word(m.start()) in ("until", "till", "to"):
+        lean = PRESENT  # "pushed from September 25 to Friday": the nearer Friday
     if lean == PRESENT and POSSESSIVE.match(ctx.text, m.end()):
         lean = PAST  # "during Monday's debate": a named day is mostly a past one
     if lean == PRESENT:
