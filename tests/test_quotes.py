@@ -262,3 +262,22 @@ def test_all_spans_exact_on_development_stories(coder: Coder, voa_path: Path) ->
     assert sum(len(r.quotes) for r in records) > 0
     for record in records:
         check_spans(record)
+
+
+def test_headline_name_colon_quote(coder: Coder) -> None:
+    record = coder.code("Body text here.", title="Tokayev: ‘We Will Keep Talking to Everyone’")
+    q = only(record.quotes, "Keep Talking")
+    assert q.in_title and q.direct and q.content.text == "We Will Keep Talking to Everyone"
+    assert q.speaker is not None and q.speaker.text == "Tokayev"
+    assert q.cue is not None and q.cue.text == ":"
+
+
+def test_quoted_report_title_next_to_a_cue_is_not_a_quote(coder: Coder) -> None:
+    quotes = quotes_of(coder, "The figures come from the “Annual Steel Industry Report,” the ministry said.")
+    assert not any(q.direct for q in quotes)
+
+
+def test_speaker_stops_before_a_clause_reporting_speech(coder: Coder) -> None:
+    text = "Work will start soon, according to the mayor, who said that the funds were ready."
+    q = only(quotes_of(coder, text), "Work will start")
+    assert q.speaker is not None and q.speaker.text == "the mayor"

@@ -66,7 +66,9 @@ def _words(text: str) -> list[str]:
 
 
 def _title_like(words: list[str]) -> bool:
-    return bool(words) and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[0][0].isupper()
+    """Every word capitalized (or a digit, or a small word such as "of"): a name or title."""
+    return (bool(words) and (words[0][0].isupper() or words[0][0].isdigit())
+            and all(w[0].isupper() or w[0].isdigit() or w.lower() in _SMALL_WORDS for w in words))
 
 
 def _trim(text: str, start: int, end: int) -> Range:
@@ -91,6 +93,13 @@ class _Finder:
 
     def paragraph_of(self, offset: int) -> int:
         return self.text.count("\n\n", 0, offset) if "\n\n" in self.text else self.text.count("\n", 0, offset)
+
+    def title_case_line(self, q: Quoted) -> bool:
+        """Is ``q`` on a headline written in title case (where every quote looks like a title)?"""
+        start = self.text.rfind("\n", 0, q.open) + 1
+        end = self.text.find("\n", q.close)
+        line = self.text[start : end if end >= 0 else len(self.text)]
+        return _title_like(_words(line))
 
     def is_scare(self, q: Quoted) -> bool:
         before = self.text[max(0, q.open - 20) : q.open].lower().rstrip()
@@ -158,6 +167,9 @@ class _Finder:
             words = _words(self.text[q.start : q.end])
             if not words:
                 continue
+            if (len(words) >= 2 and _title_like(words) and self.text[q.end - 1] not in ",.?!"
+                    and not self.title_case_line(q)):
+                continue  # a title: "the 2024 Industry Report", “War and Peace”
             para = self.paragraph_of(q.open)
             attribution, whole = self.overlapping(q)
             if attribution is not None and not whole:

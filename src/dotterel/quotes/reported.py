@@ -93,6 +93,9 @@ def speaker_range(head: Token) -> Range | None:
     included, as in PolNeAR), kept within the head's line (no timestamps or datelines before it)."""
     doc = head.doc
     first, last = head.left_edge.i, head.right_edge.i
+    for child in head.rights:  # "X, who said that ...": a clause reporting speech is not part of X
+        if child.dep_ in ("relcl", "acl") and any(t.dep_ == "ccomp" for t in child.subtree):
+            last = min(last, child.left_edge.i - 1)
     for i in range(head.i - 1, first - 1, -1):
         if "\n" in doc[i].text or doc[i].text in ("—", "–"):
             first = i + 1
@@ -189,6 +192,8 @@ def _complement(token: Token, takes: frozenset[str]) -> Token | None:
                 need = "clause"  # "said legalizing it could ...": a clause the parser called xcomp
             if not (need in takes or (need == "clause" and "quote" in takes)):
                 continue
+            if dep == "nsubjpass" and child.pos_ == "PRON":
+                continue  # "who was considered": no content
             target = child
         rank = _PRIORITY[dep]
         if best is None or rank < best[0]:
@@ -314,11 +319,24 @@ def _noun_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
 def colon_cue(doc: Doc, offset: int) -> Attribution | None:
     """The sentence ending in a colon at ``offset`` as a cue for what follows ("She told them: ...").
 
-    Its main verb is the cue and that verb's subject the source.
+    Its main verb is the cue and that verb's subject the source. A headline's
+    "Name: ‘...’" (a short proper name opening the line) has the name as the source
+    and the colon as the cue.
     """
-    token = doc.char_span(offset, offset + 1, alignment_mode="expand")
-    if token is None or token.text != ":":
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    if span is None or span.text != ":":
         return None
+    colon = span[0]
+    names = []
+    for i in range(colon.i - 1, max(-1, colon.i - 5), -1):
+        if doc[i].pos_ not in ("PROPN", "NOUN") or not doc[i].text[:1].isupper():
+            break
+        names.append(doc[i])
+    if names and (names[-1].i == 0 or "\n" in doc[names[-1].i - 1].text):
+        head = names[0]
+        return Attribution((colon.idx, colon.idx + 1), colon, "speech",
+                           (names[-1].idx, head.idx + len(head.text)), head, [])
+    token = span
     root = token.root.sent.root if token.root.head == token.root else token.root.head
     while root.pos_ not in ("VERB", "AUX") and root.head != root:
         root = root.head
