@@ -82,6 +82,7 @@ class _Candidate:
     within: list[Entry] = field(default_factory=list)
     container: bool = False  # the Y of "X, Y"
     outside: bool = False  # the X of "X, Y" where no X of the gazetteer is inside Y
+    own_country: str | None = None  # what this mention added to the story's countries
     key: str = ""
 
 
@@ -285,8 +286,9 @@ def _read_span(
                 if m.entry.kind == CITY and code in gaz.admins and code not in seen:
                     seen.add(code)
                     admins.append(Match(gaz.admins[code]))
-        if admins:
-            return [make(start, end, admins, admin_only=True)]
+        if admins:  # "Kiev Oblast": the word says it is a place, whatever spaCy's label
+            return [_Candidate(start, end, True, cue, sent, initial, admins, admin_only=True,
+                               key=name_key(name))]
         countries = [m for m in core_matches if m.entry.kind == COUNTRY]
         return [make(start, end, countries)] if countries else []
     if _SEPARATOR.search(name):
@@ -350,13 +352,14 @@ def _context(
             country = next(iter(countries))
             if country:
                 in_story[country] += 1
-                in_sentence.setdefault(cand.sent, set()).add(country)
+                cand.own_country = country
             continue
         if len(entries) != 1 or (not cand.strong and entries[0].kind == CITY):
             continue
         entry = entries[0]
         if entry.country:
             in_story[entry.country] += 1
+            cand.own_country = entry.country
             in_sentence.setdefault(cand.sent, set()).add(entry.country)
         if entry.admin_code and entry.kind in (ADMIN, CITY):
             admins.add(entry.admin_code)
@@ -416,11 +419,13 @@ def _choose(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set
 def _accept(cand: _Candidate, entry: Entry, in_story: Counter[str], in_sentence: dict[int, set[str]],
             admins: set[str], person_words: frozenset[str]) -> bool:
     key = cand.key
-    known_country = bool(entry.country and in_story[entry.country]) or bool(cand.within)
+    # its country named somewhere else in the story (this mention's own evidence does not count)
+    others = in_story[entry.country] - (cand.own_country == entry.country) if entry.country else 0
+    known_country = others > 0 or bool(cand.within)
     if entry.kind in (CITY, ADMIN) and key in person_words:
         return False
     if entry.kind == ADMIN and entry.country != "USA" and not known_country \
-            and name_key(entry.name) != key:
+            and not cand.admin_only and name_key(entry.name) != key:
         return False  # "Manus" is not Manus Province without Papua New Guinea in the story
     if entry.kind == CITY:
         if cand.outside and entry.population < MID_TOWN:
@@ -443,6 +448,8 @@ def _accept(cand: _Candidate, entry: Entry, in_story: Counter[str], in_sentence:
         return False
     if entry.kind == ADMIN:
         return known_country
+    if entry.kind == COUNTRY:
+        return True  # "Mali" tagged ORG is still Mali (not "Chad" of "Chad Smith": see above)
     return cand.cue or known_country
 
 
