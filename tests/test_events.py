@@ -350,3 +350,21 @@ def test_jailed_on_charges_is_also_an_accusation(coder: Coder) -> None:
 ])
 def test_exceptions_are_no_events(coder: Coder, text: str) -> None:
     assert code(coder, text) == []
+
+
+@pytest.mark.parametrize(("text", "type_", "mode"), [
+    ("Peru withdrew from the treaty with Bolivia.", "SANCTION", "withdraw"),
+    ("Peru warned Bolivia that it would attack the border posts.", "THREATEN", "violence"),
+    ("Peruvian farmers took to the streets against Bolivia.", "PROTEST", "demo"),
+    ("Peru established diplomatic relations with Bolivia.", "SUPPORT", None),
+    ("Peru tested a missile near Bolivia.", "MOBILIZE", "weapons"),
+    ("Peru closed its embassy in Bolivia.", "SANCTION", "discontinue"),
+])
+def test_argument_patterns(coder: Coder, text: str, type_: str, mode: str | None) -> None:
+    event = top(code(coder, text))
+    assert (event.event_type, event.mode) == (type_, mode)
+    assert codes(event.source) == ["PER"]
+
+
+def test_a_warning_about_something_is_no_threat(coder: Coder) -> None:
+    assert [e for e in code(coder, "Peru warned of a slowdown in Bolivia.") if e.event_type == "THREATEN"] == []

@@ -85,6 +85,8 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
                 speaker_source = True
         if not roles.sources or ("needs" in cand.flags and cand.content is None):
             continue
+        if "conflict" in cand.flags and cand.content_type not in CONFLICT_TYPES:
+            continue  # "warned of a resurgence": a warning about, not a threat
         if cand.type == "REQUEST" and cand.content is not None and _is_question(cand.content, lex):
             continue  # "asked who ...", "asked whether ...": a question, not a request
         if cand.deontic is not None and not roles.targets:
@@ -97,6 +99,8 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
     return out
 
 
+CONFLICT_TYPES = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
+                            "MOBILIZE", "COERCE", "ASSAULT"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 

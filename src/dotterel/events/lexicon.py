@@ -18,7 +18,7 @@ PLOVER_TYPES = (
 #: The quad words of the contract.
 QUADS = ("verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
 #: Flags a trigger line may carry (see triggers.tsv).
-TRIGGER_FLAGS = frozenset({"frame", "polar", "order", "recip", "inverse", "joint", "needs", "patient"})
+TRIGGER_FLAGS = frozenset({"frame", "polar", "order", "recip", "inverse", "joint", "needs", "patient", "conflict"})
 #: The pattern "type" that means: this head with this argument is no event ("released a report").
 NO_EVENT = "NONE"
 #: Parts of speech of trigger lines: verb, noun, adjective.

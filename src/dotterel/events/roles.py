@@ -138,6 +138,8 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
     else:
         for subj in _children(tok, SUBJ_DEPS):
             found = finder.in_phrase(subj)
+            if subj.i < tok.i:  # a conjunct after the verb is no subject ("..., and Cuba")
+                found = [f for f in found if f.token.i < tok.i] or found
             if found:
                 return found, True
             if subj.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
