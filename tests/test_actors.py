@@ -328,3 +328,24 @@ def test_titled_official_takes_the_story_country_unless_another_state_is_named(
     text2 = text + " In Zambia, Minister Peter Banda disagreed."
     _, table = run(coder, text2)
     assert named(table.actors, "Peter Banda").country is None
+
+
+def test_voa_stories_spans_exact_unique_and_deterministic(coder: Coder, voa_path: Path) -> None:
+    import json
+
+    with voa_path.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for _, line in zip(range(15), handle, strict=False)]
+    for record in records:
+        text, title = record["text"], record.get("title")
+        story, table = run(coder, text, title=title)
+        again = [a.to_dict() for a in extract_actors(story, coder.actor_knowledge).actors]
+        assert [a.to_dict() for a in table.actors] == again
+        spans: set[tuple[bool, int, int]] = set()
+        for actor in table.actors:
+            assert actor.kind in ("person", "organization", "state", "group")
+            assert actor.mentions and actor.name.strip() == actor.name
+            for m in actor.mentions:
+                source = title if m.in_title else text
+                assert source is not None and source[m.start : m.end] == m.text
+                assert (m.in_title, m.start, m.end) not in spans, (actor.name, m)
+                spans.add((m.in_title, m.start, m.end))
