@@ -281,3 +281,19 @@ def test_speaker_stops_before_a_clause_reporting_speech(coder: Coder) -> None:
     text = "Work will start soon, according to the mayor, who said that the funds were ready."
     q = only(quotes_of(coder, text), "Work will start")
     assert q.speaker is not None and q.speaker.text == "the mayor"
+
+
+def test_short_quote_that_is_a_whole_object_stays_reported(coder: Coder) -> None:
+    q = only(quotes_of(coder, "The mayor described the decision as “deeply unfair.”"), "unfair")
+    assert not q.direct and q.content.text.startswith("the decision")
+
+
+def test_short_spoken_line_is_a_direct_quote(coder: Coder) -> None:
+    q = only(quotes_of(coder, "“Absolutely,” the minister said."), "Absolutely")
+    assert q.direct and q.content.text == "Absolutely"
+
+
+def test_output_is_deterministic(coder: Coder) -> None:
+    text = "“We agree,” he said. The ministry said talks would resume, according to officials."
+    first = [q.to_dict() for q in quotes_of(coder, text)]
+    assert first == [q.to_dict() for q in quotes_of(coder, text)]

@@ -94,6 +94,10 @@ class _Finder:
     def paragraph_of(self, offset: int) -> int:
         return self.text.count("\n\n", 0, offset) if "\n\n" in self.text else self.text.count("\n", 0, offset)
 
+    def spoken(self, q: Quoted) -> bool:
+        """Does ``q`` end like a spoken line (“Absolutely,” ... / “Why?” ...)?"""
+        return self.text[q.end - 1] in ",!?"
+
     def title_case_line(self, q: Quoted) -> bool:
         """Is ``q`` on a headline written in title case (where every quote looks like a title)?"""
         start = self.text.rfind("\n", 0, q.open) + 1
@@ -172,8 +176,8 @@ class _Finder:
                 continue  # a title: "the 2024 Industry Report", “War and Peace”
             para = self.paragraph_of(q.open)
             attribution, whole = self.overlapping(q)
-            if attribution is not None and not whole:
-                continue  # a partial quote inside reported speech: part of that content
+            if attribution is not None and not (whole and (len(words) >= MIN_QUOTE_WORDS or self.spoken(q))):
+                continue  # a partial quote inside reported speech ("described it as “deplorable”")
             if attribution is None:
                 attribution = self.adjacent(q)
             if attribution is None:
