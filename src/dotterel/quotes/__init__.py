@@ -89,10 +89,27 @@ class _Finder:
         self.lex = lex
         self.quoted = quoted
         self.attributions = attributions
+        for a in attributions:
+            a.content = [piece for piece in (self.clip(p, a.cue) for p in a.content) if piece[1] > piece[0]]
         self.used: set[int] = set()
 
     def paragraph_of(self, offset: int) -> int:
         return self.text.count("\n\n", 0, offset) if "\n\n" in self.text else self.text.count("\n", 0, offset)
+
+    def clip(self, piece: Range, cue: Range) -> Range:
+        """A reported clause never runs across a line break: keep the part on the cue's side."""
+        start, end = piece
+        if "\n" not in self.text[start:end]:
+            return piece
+        if cue[0] >= end:
+            start = self.text.rfind("\n", start, end) + 1
+        elif cue[1] <= start:
+            end = self.text.find("\n", start, end)
+        else:
+            start = max(start, self.text.rfind("\n", start, cue[0]) + 1)
+            newline = self.text.find("\n", cue[1], end)
+            end = end if newline < 0 else newline
+        return _trim(self.text, start, end)
 
     def spoken(self, q: Quoted) -> bool:
         """Does ``q`` end like a spoken line (“Absolutely,” ... / “Why?” ...)?"""
