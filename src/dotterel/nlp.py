@@ -119,6 +119,11 @@ class Story:
         pub = date.fromisoformat(document.pub_date) if document.pub_date else None
         return cls(document=document, doc=doc, body_start=doc.user_data.get("body_start", 0) or 0, pub_date=pub)
 
+    @cached_property
+    def text(self) -> str:
+        """The combined title + body string (spaCy rebuilds ``doc.text`` on every access)."""
+        return str(self.doc.text)
+
     @property
     def title_end(self) -> int:
         """End of the title in the combined string (0 when there is no title)."""
@@ -135,11 +140,11 @@ class Story:
 
     def mention(self, start: int, end: int) -> Mention:
         s, e, in_title = self.locate(start, end)
-        return Mention(start=s, end=e, text=self.doc.text[start:end][: e - s], in_title=in_title)
+        return Mention(start=s, end=e, text=self.text[start : start + (e - s)], in_title=in_title)
 
     def span(self, start: int, end: int) -> TextSpan:
         s, e, _ = self.locate(start, end)
-        return TextSpan(text=self.doc.text[start : start + (e - s)], start=s, end=e)
+        return TextSpan(text=self.text[start : start + (e - s)], start=s, end=e)
 
     def mention_of(self, span: Span) -> Mention:
         return self.mention(span.start_char, span.end_char)
