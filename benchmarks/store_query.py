@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -43,7 +44,7 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
-def build(base: Path, big: Path, target_events: int) -> tuple[int, int]:
+def build(base: Path, big: Path, target_events: int, order: str = "chronological") -> tuple[int, int]:
     import duckdb
 
     con = duckdb.connect(str(big))
@@ -55,7 +56,11 @@ def build(base: Path, big: Path, target_events: int) -> tuple[int, int]:
     n_events = con.execute("SELECT count(*) FROM base.events").fetchall()[0][0]
     max_eid = con.execute("SELECT max(eid) FROM base.events").fetchall()[0][0]
     copies = max(1, -(-target_events // n_events) - 1)
-    shift = "((hash(x.doc_id) % 1000) + r.k * 7) % 1460"
+    if order == "chronological":
+        # copy k is k/copies of the way through four years: the store grew in date order
+        shift = f"1460 - (r.k * 1460) // {copies}"
+    else:
+        shift = "((hash(x.doc_id) % 1000) + r.k * 7) % 1460"
     con.execute(f"""INSERT INTO documents SELECT * EXCLUDE (k) REPLACE (
         x.doc_id || '~' || r.k AS doc_id, x.cluster_id || '~' || r.k AS cluster_id,
         x.pub_date - CAST({shift} AS INTEGER) AS pub_date)
@@ -80,6 +85,9 @@ def main() -> int:
     parser.add_argument("--stories", type=Path, default=DEFAULT_STORIES)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--order", choices=["chronological", "random"], default="chronological",
+                        help="dates of the copies: growing with insertion order (a store filled over "
+                             "time) or scattered at random (a back-filled store)")
     parser.add_argument("--base", type=Path, help="an existing coded store to replicate (skips coding)")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -99,7 +107,7 @@ def main() -> int:
                                  summary=StoreRunSummary()))
         big = Path(tmp) / "big.duckdb"
         t0 = time.perf_counter()
-        n_events, n_docs = build(base, big, args.events)
+        n_events, n_docs = build(base, big, args.events, args.order)
         built = time.perf_counter() - t0
         print(f"built {n_events} events / {n_docs} documents in {built:.0f} s "
               f"({big.stat().st_size / 1e9:.2f} GB)", file=sys.stderr)
@@ -122,8 +130,12 @@ def main() -> int:
         "",
         f"`{' '.join(['.venv/bin/python', 'benchmarks/store_query.py', *sys.argv[1:]])}` — "
         f"{n_events:,} events in {n_docs:,} documents (the VOA development stories coded once, then "
-        f"replicated with new ids and dates over four years); {args.repeat} timed runs per query after a "
-        "warm-up, each through `dotterel.open(db)` (open read-only, query, fetch into pandas, close).",
+        f"replicated with new ids and dates over four years, {args.order} order: "
+        + ("each copy's dates later than the previous copy's, as in a store filled over time"
+           if args.order == "chronological" else "dates scattered at random, as in a back-filled store")
+        + f"); {args.repeat} timed runs per query after a warm-up, each through `dotterel.open(db)` "
+        "(attach read-only, query, fetch into pandas, detach). Load average during the run: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
         "",
         "| query | rows | p50 (ms) | p95 (ms) (target < 100) |",
         "|---|---|---|---|",
@@ -131,7 +143,7 @@ def main() -> int:
     ])
     print(body)
     if args.write:
-        write_section("query", body)
+        write_section(f"query-{args.order}", body)
     return 0
 
 
