@@ -223,3 +223,11 @@ def test_mislabelled_regions_and_coordinated_towns(coder: Coder) -> None:
     gaza = by_mention(places_of(coder, "Israeli strikes hit Rafah and Khan Younis in the Gaza Strip."))
     assert gaza["Rafah"].country == gaza["Khan Younis"].country == "PSE"
     assert gaza["Gaza Strip"].feature == "admin"
+
+
+def test_names_inside_other_names_are_not_places(coder: Coder) -> None:
+    places = places_of(coder, "Banjai is also president of Guinea-Lanta, an NGO that works in Guinea-Bissau.")
+    assert [(p.name, p.country) for p in places] == [("Guinea-Bissau", "GNB")]
+    # a product named like a Papua New Guinea province, with nothing else pointing there
+    places = places_of(coder, "The AI models include Manus, which rivals ChatGPT, China said.")
+    assert [p.country for p in places] == ["CHN"]

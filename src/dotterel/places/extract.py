@@ -167,6 +167,13 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
         while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].idx == end + 1 \
                 and gaz.is_known(text[start : doc[last + 2].idx + len(doc[last + 2])]):
             end, last = doc[last + 2].idx + len(doc[last + 2]), last + 2  # "Guinea" + "-Bissau"
+        if last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].is_title \
+                and doc[last + 1].idx == end and doc[last + 2].idx == end + 1 \
+                and not any(m.entry.kind != CITY or m.entry.population >= MID_TOWN
+                            for m in gaz.lookup(doc[last + 2].text)):
+            covered.update(range(ent.start, last + 3))  # "Guinea-Lanta", an NGO: not Guinea
+            i += 1
+            continue
         if last + 1 < len(doc) and doc[last + 1].lower_ in gaz.admin_words \
                 and doc[last + 1].idx == end + 1 \
                 and not any(m.entry.kind == COUNTRY for m in gaz.lookup(text[start:end])):
