@@ -23,6 +23,7 @@ clause. Quote ids are ``Q1``, ``Q2``, ... in text order, title first.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,9 +93,12 @@ class _Finder:
         for a in attributions:
             a.content = [piece for piece in (self.clip(p, a.cue) for p in a.content) if piece[1] > piece[0]]
         self.used: set[int] = set()
+        separator = "\n\n" if "\n\n" in text else "\n"
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(re.escape(separator), text)]
 
     def paragraph_of(self, offset: int) -> int:
-        return self.text.count("\n\n", 0, offset) if "\n\n" in self.text else self.text.count("\n", 0, offset)
+        """Index of the paragraph holding ``offset`` (paragraphs split by blank lines, else lines)."""
+        return bisect_right(self.paragraph_starts, offset) - 1
 
     def clip(self, piece: Range, cue: Range) -> Range:
         """A reported clause never runs across a line break: keep the part on the cue's side."""
@@ -110,6 +114,10 @@ class _Finder:
             newline = self.text.find("\n", cue[1], end)
             end = end if newline < 0 else newline
         return _trim(self.text, start, end)
+
+    def said(self, a: Attribution, q: Quoted) -> bool:
+        """A short quote is speech when its cue follows it or is a form of "say" (“No,” he said)."""
+        return a.cue[0] > q.open or a.cue_token.lower_ in ("said", "says", "say")
 
     def spoken(self, q: Quoted) -> bool:
         """Does ``q`` end like a spoken line (“Absolutely,” ... / “Why?” ...)?"""
@@ -179,43 +187,62 @@ class _Finder:
         return "." in stripped or not (stripped == "" or stripped.endswith((",", ":")) or len(_words(gap)) <= 4)
 
     def run(self) -> list[_Record]:
-        records: list[_Record] = []
-        last_direct: tuple[int, Attribution | None] | None = None
+        """Direct quotes first, then the reported speech left over, sorted by content offset."""
         speech = [q for q in self.quoted if not self.is_scare(q) and q.end > q.start]
         long_quotes = [q for q in speech if len(_words(self.text[q.start : q.end])) >= MIN_QUOTE_WORDS]
         self.attributions = [a for a in self.attributions if not self.inside_quote(a.cue[0], long_quotes)]
+        records = self.direct_quotes(speech)
+        records.extend(self.reported_speech([r.content for r in records]))
+        records.sort(key=lambda r: (r.content[0], r.content[1]))
+        return records
+
+    def direct_quotes(self, speech: list[Quoted]) -> list[_Record]:
+        """A record for each quoted stretch that is a quote, with the cue it belongs to (step 3)."""
+        records: list[_Record] = []
+        last_direct: tuple[int, Attribution | None] | None = None
         for q in speech:
             words = _words(self.text[q.start : q.end])
-            if not words:
+            if not words or self.is_title(q, words):
                 continue
-            if (len(words) >= 2 and _title_like(words) and self.text[q.end - 1] not in ",.?!"
-                    and not self.title_case_line(q)):
-                continue  # a title: "the 2024 Industry Report", “War and Peace”
             para = self.paragraph_of(q.open)
-            attribution, whole = self.overlapping(q)
-            if attribution is not None and not (whole and (len(words) >= MIN_QUOTE_WORDS or self.spoken(q))):
-                continue  # a partial quote inside reported speech ("described it as “deplorable”")
-            if attribution is None:
-                attribution = self.adjacent(q)
-            if attribution is None:
-                colon = self.text.rfind(":", max(0, q.open - 3), q.open)
-                if colon >= 0 and self.text[colon + 1 : q.open].strip() == "":
-                    attribution = colon_cue(self.doc, colon)
-            if attribution is None:
-                short = len(words) < MIN_QUOTE_WORDS or _title_like(words)
-                starts_paragraph = self.text[: q.open].rstrip(" \t").endswith("\n") or q.open == 0
-                if (not short and last_direct is not None and last_direct[0] >= para - 1
-                        and (q.continued or starts_paragraph or last_direct[0] == para)):
-                    attribution = last_direct[1]
-                elif short or len(words) < MIN_ORPHAN_WORDS:
-                    continue
-            elif len(words) < MIN_QUOTE_WORDS and attribution.cue[0] < q.open and attribution.cue_token.lower_ not in ("said", "says", "say"):
+            keep, attribution = self.cue_for(q, words, para, last_direct)
+            if not keep:
                 continue
             if attribution is not None:
                 self.used.add(id(attribution))
             records.append(_Record(_trim(self.text, q.start, q.end), True, attribution))
             last_direct = (para, attribution)
-        direct_ranges = [r.content for r in records]
+        return records
+
+    def cue_for(
+        self, q: Quoted, words: list[str], para: int, last_direct: tuple[int, Attribution | None] | None
+    ) -> tuple[bool, Attribution | None]:
+        """Whether ``q`` is a quote, and the attribution it belongs to (None: speaker unknown)."""
+        long = len(words) >= MIN_QUOTE_WORDS
+        attribution, whole = self.overlapping(q)
+        if attribution is not None:
+            # a partial quote inside reported speech ("described it as “deplorable”") is not a record
+            return whole and (long or (self.spoken(q) and self.said(attribution, q))), attribution
+        attribution = self.adjacent(q)
+        if attribution is None:
+            colon = self.text.rfind(":", max(0, q.open - 3), q.open)
+            if colon >= 0 and self.text[colon + 1 : q.open].strip() == "":
+                attribution = colon_cue(self.doc, colon)
+        if attribution is not None:
+            return long or self.said(attribution, q), attribution
+        if len(words) < MIN_QUOTE_WORDS or _title_like(words):
+            return False, None
+        line_start = self.text.rfind("\n", 0, q.open) + 1
+        starts_paragraph = not self.text[line_start : q.open].strip()
+        if last_direct is not None and last_direct[0] >= para - 1 and (
+            q.continued or starts_paragraph or last_direct[0] == para
+        ):
+            return True, last_direct[1]  # continues the previous quote
+        return len(words) >= MIN_ORPHAN_WORDS, None
+
+    def reported_speech(self, direct_ranges: list[Range]) -> list[_Record]:
+        """Records for the cues no direct quote took (step 4)."""
+        records: list[_Record] = []
         reported = [piece for a in self.attributions if a.content for piece in a.content]
         for a in self.attributions:
             if id(a) in self.used or not a.content:
@@ -231,8 +258,12 @@ class _Finder:
                 if any(lo < piece[1] and piece[0] < hi for lo, hi in direct_ranges):
                     continue
                 records.append(_Record(self.balance(piece), False, a))
-        records.sort(key=lambda r: (r.content[0], r.content[1]))
         return records
+
+    def is_title(self, q: Quoted, words: list[str]) -> bool:
+        """A quoted name or title ("the 2024 Industry Report", “War and Peace”), not a quote."""
+        return (len(words) >= 2 and _title_like(words) and self.text[q.end - 1] not in ",.?!"
+                and not self.title_case_line(q))
 
     def balance(self, piece: Range) -> Range:
         """Keep a reported clause's quotation marks paired: take in a closing mark just
