@@ -264,8 +264,8 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     if speaker is not None and subject is not None:
         if any(lo <= subject.idx < hi for lo, hi in content):
             return None  # a misparse: the source inside its own content
-        for lo, hi in content:
-            if speaker is not None and lo < speaker[1] and speaker[0] < hi:  # keep it clear of the content
+        for lo, hi in [*content, cue]:
+            if speaker is not None and lo < speaker[1] and speaker[0] < hi:  # keep it clear of content and cue
                 speaker = token_range_chars(token.doc, (speaker[0], lo) if speaker[0] < lo else (hi, speaker[1]))
     return Attribution(cue, token, verb.kind, speaker, subject, content)
 
