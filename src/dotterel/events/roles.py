@@ -157,7 +157,7 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
             if found:
                 return found, False
         return subject(head, finder, hops=hops - 1)[0], False
-    if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ in ("VBG", "VBN")):
+    if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
         return subject(head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):
         return finder.in_phrase(head), False
