@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .assemble import Cluster, dominant_country, make_table
 from .describe import HONORIFICS, Descriptor, Tokens, describe, of_complement, window_start
-from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, squash
+from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, Title, squash
 from .pronouns import resolve_pronouns
 from .table import ActorTable
 
@@ -184,6 +184,8 @@ class _Builder:
                 continue
             if self.toks.text[s] in kb.not_actor_prefixes:
                 continue  # "Cyclone Jude"
+            if not any(self.toks.text[t][:1].isupper() for t in range(s, e)):
+                continue  # "chapter": no capital, no name
             if (
                 s >= 2
                 and self.toks.lower[s - 1] == "of"
@@ -256,6 +258,7 @@ class _Builder:
                     e - _s > 2 and self.toks.lower[_s] in kb.name_words  # "University of X"
                 ):
                     c["organization"] += 3
+                    c["orgword"] += 1
             votes[key] = c
         # link shorter forms ("Tokayev", "Jomart Tokayev", "Central Command") to a fuller one
         words = {
@@ -265,27 +268,44 @@ class _Builder:
         order = sorted(groups, key=lambda k: (-len(words[k]), groups[k][0][0]))
         for key in order:
             v = votes[key]
-            is_org = v["organization"] > v["person"] + 2
+            n = len(words[key])
+            # an organisation only with an organisation word, or a multi-word ORG majority:
+            # a lone "Wang" tagged ORG three times is still Will Wang's surname
+            is_org = bool(v["orgword"]) or (n > 1 and v["organization"] > v["person"] + 2)
             for longer in order:
-                n = len(words[key])
-                if len(words[longer]) < n or longer == key or longer in target:
-                    continue
-                if words[longer][-n:] != words[key]:
+                if len(words[longer]) <= n or longer in target:
                     continue
                 extra = words[longer][:-n]
                 if is_org:  # "U.S. Central Command" / "Central Command"
-                    ok = bool(extra) and all(
+                    ok = words[longer][-n:] == words[key] and all(
                         kb.country_of(w.upper()) or kb.country_of(w.title()) for w in extra
                     )
                 else:
-                    ok = votes[longer]["person"] + v["person"] > votes[longer]["organization"]
+                    person = votes[longer]["person"] + v["person"] > votes[longer]["organization"]
+                    ok = person and words[longer][-n:] == words[key]
                 if ok:
                     target[key] = longer
                     break
+            if key not in target and n == 1 and not is_org:
+                # a given name ("Albert") or a Chinese surname first ("Yao" of "Yao Ming"):
+                # the one person whose name starts with it
+                firsts = [
+                    k
+                    for k in order
+                    if len(words[k]) > 1
+                    and words[k][0] == words[key][0]
+                    and k not in target
+                    and votes[k]["person"] > votes[k]["organization"]
+                ]
+                if len(firsts) == 1:
+                    target[key] = firsts[0]
         for key in sorted(groups):
             root = target.get(key, key)
             cl = self.cluster(("name", root), "person")
-            cl.votes.update(votes[key])
+            if root == key:
+                cl.votes.update(votes[key])
+            else:  # a short form adds its evidence, not its (often wrong) ORG labels
+                cl.votes.update({k: votes[key][k] for k in ("person", "evidence", "place")})
             for s, e, _label, desc in groups[key]:
                 self.add(cl, s, e, "name")
                 cl.names.append((s, e))
@@ -362,6 +382,7 @@ class _Builder:
             while lo < child.i and self.doc[lo].dep_ in ("det", "punct"):
                 lo += 1
             desc = describe(self.toks, self.kb, lo, child.i + 1, self.matches)
+            self._org_title(desc, child.i)
             if desc.title is not None:
                 self._apply_descriptor(cl, desc, child.i + 1)
                 self.add(cl, lo, child.i + 1, "nominal")
@@ -424,6 +445,18 @@ class _Builder:
                         else:
                             self._apply_descriptor(cl, desc, start)
 
+    def _org_title(self, desc: Descriptor, head: int) -> None:
+        """ "president of the Committee for Freedom": the title's sector is the organisation's
+        (unknown), not the state office it names elsewhere."""
+        if desc.title is None or desc.title.sector is None or desc.org is not None:
+            return
+        for child in self.doc[head].rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "at"):
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.ent_type_ == "ORG" and obj.i not in self.matches:
+                        desc.title = Title(desc.title.role, None)
+                        return
+
     def _modifies_agent(self, head: int) -> bool:
         tok = self.doc[head]
         if head in self.claimed:
@@ -454,6 +487,7 @@ class _Builder:
                 if of.type == "actor":
                     desc.org = desc.org or of
                 desc.country = desc.country or of.country
+            self._org_title(desc, tok.i)
             det = next((c.lower_ for c in tok.lefts if c.dep_ in ("det", "poss")), "")
             plural = tok.tag_ in ("NNS", "NNPS")
             if desc.title is not None and not plural:
