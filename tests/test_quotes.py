@@ -297,3 +297,14 @@ def test_output_is_deterministic(coder: Coder) -> None:
     text = "“We agree,” he said. The ministry said talks would resume, according to officials."
     first = [q.to_dict() for q in quotes_of(coder, text)]
     assert first == [q.to_dict() for q in quotes_of(coder, text)]
+
+
+def test_noun_cues(coder: Coder) -> None:
+    quotes = quotes_of(coder, "The ministry's claim that the dam was safe has been disputed for years. "
+                              "Her criticism of the new tax plan was sharp.")
+    claim = only(quotes, "dam")
+    assert claim.content.text == "that the dam was safe"
+    assert claim.speaker is not None and claim.speaker.text == "The ministry's"
+    criticism = only(quotes, "tax plan")
+    assert criticism.content.text == "the new tax plan" and criticism.cue is not None
+    assert criticism.cue.text == "criticism"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dotterel.quotes.lexicon import KINDS, TAKES, load_lexicon, parse_verbs
+from dotterel.quotes.lexicon import KINDS, TAKES, load_lexicon, parse_nouns, parse_verbs
 from dotterel.quotes.marks import find_quoted
 
 
@@ -32,7 +32,8 @@ def test_blocked_verbs_are_not_cues(lex) -> None:  # type: ignore[no-untyped-def
 
 def test_phrases_nouns_and_marks(lex) -> None:  # type: ignore[no-untyped-def]
     assert ("according", "to") in lex.phrases
-    assert "statement" in lex.nouns
+    assert "clause" in lex.nouns["statement"]
+    assert "prep:of" in lex.nouns["criticism"]
     assert {"“", "”", '"', "‘", "’", "'"} <= lex.marks.all
     assert ("so-called",) in lex.scare_introducers
 
@@ -44,6 +45,14 @@ def test_parse_verbs_rejects_bad_rows() -> None:
         parse_verbs([["say", "speech", "clause"], ["say", "speech", "object"]])
     with pytest.raises(ValueError, match="lemma, kind, takes"):
         parse_verbs([["say", "speech"]])
+
+
+def test_parse_nouns_rejects_bad_rows() -> None:
+    assert parse_nouns([["claim", "clause,prep:of"]]) == {"claim": frozenset({"clause", "prep:of"})}
+    with pytest.raises(ValueError, match="complement"):
+        parse_nouns([["claim", "object"]])
+    with pytest.raises(ValueError, match="noun, takes"):
+        parse_nouns([["claim"]])
 
 
 def _quoted(text: str) -> list[str]:

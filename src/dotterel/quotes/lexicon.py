@@ -50,7 +50,7 @@ class QuoteLexicon:
 
     verbs: dict[str, CueVerb]
     phrases: tuple[tuple[str, ...], ...]
-    nouns: frozenset[str]
+    nouns: dict[str, frozenset[str]]
     marks: QuoteMarks
     scare_introducers: tuple[tuple[str, ...], ...]
 
@@ -82,6 +82,21 @@ def parse_verbs(rows: list[list[str]]) -> dict[str, CueVerb]:
     return verbs
 
 
+def parse_nouns(rows: list[list[str]]) -> dict[str, frozenset[str]]:
+    """Build the noun table from ``cue_nouns.tsv`` rows (noun → complements); raises ValueError."""
+    nouns: dict[str, frozenset[str]] = {}
+    for row in rows:
+        if len(row) != 2:
+            raise ValueError(f"cue_nouns.tsv: expected noun, takes in {row!r}")
+        takes = frozenset(t.strip() for t in row[1].split(","))
+        if any(t != "clause" and not (t.startswith("prep:") and len(t) > 5) for t in takes):
+            raise ValueError(f"cue_nouns.tsv: unknown complement in {row!r}")
+        if row[0] in nouns:
+            raise ValueError(f"cue_nouns.tsv: {row[0]!r} is listed twice")
+        nouns[row[0].strip()] = takes
+    return nouns
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> QuoteLexicon:
     """The bundled quote lexicon, loaded once."""
@@ -89,7 +104,7 @@ def load_lexicon() -> QuoteLexicon:
     return QuoteLexicon(
         verbs=parse_verbs(_rows("cue_verbs.tsv")),
         phrases=tuple(tuple(row[0].split()) for row in _rows("cue_phrases.tsv")),
-        nouns=frozenset(row[0].strip() for row in _rows("cue_nouns.tsv")),
+        nouns=parse_nouns(_rows("cue_nouns.tsv")),
         marks=QuoteMarks(
             double_open=frozenset(marks["double_open"]),
             double_close=frozenset(marks["double_close"]),

@@ -302,14 +302,24 @@ def _phrase_cue(doc: Doc, i: int, lex: QuoteLexicon) -> Attribution | None:
 
 
 def _noun_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
-    if token.pos_ != "NOUN" or token.lemma_.lower() not in lex.nouns:
+    takes = lex.nouns.get(token.lemma_.lower())
+    if takes is None or token.pos_ != "NOUN":
         return None
-    clause = next((c for c in token.children if c.dep_ in ("acl", "ccomp")
-                   and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
-    if clause is None:
+    target: Token | None = None
+    for child in token.children:
+        if "clause" in takes and child.dep_ in ("acl", "ccomp") and any(
+            m.lower_ == "that" and m.dep_ == "mark" for m in child.children
+        ):
+            target = child
+            break
+        if child.dep_ == "prep" and f"prep:{child.lower_}" in takes:
+            target = _prep_object(child)
+            if target is not None:
+                break
+    if target is None:
         return None
     source = next((c for c in token.children if c.dep_ == "poss"), None)
-    piece = _subtree_range(clause)
+    piece = _subtree_range(target)
     if piece is None:
         return None
     speaker = speaker_range(source) if source is not None else None
