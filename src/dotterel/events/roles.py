@@ -26,7 +26,7 @@ TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards"
                 "over", "for", "between")
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
-LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN"})
+LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
 
@@ -172,9 +172,19 @@ def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> li
             if child.dep_ in ("prep", "dative") and child.lower_ == prep:
                 for g in child.children:
                     if g.dep_ == "pobj":
-                        found = finder.in_phrase(g)
+                        found = finder.in_phrase(g) or _against(g, finder)
                         if found:
                             return found
+    return []
+
+
+def _against(noun: Token, finder: ActorFinder) -> list[Filler]:
+    """'(mobilized) for a war against Iraq': the opponent named one level down."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "against":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return finder.in_phrase(g)
     return []
 
 
@@ -216,6 +226,8 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         targets = _prep_targets(tok, finder, ("in",))
         if not targets and cand.content is not None:
             targets = _prep_targets(cand.content, finder, ("in",))
+            for obj in objects(cand.content):
+                targets = targets or _prep_targets(obj, finder, ("in",))
     if recip:
         partners = _prep_targets(tok, finder, ("with", "between"))
         if not partners and not passive and cand.content is None:
