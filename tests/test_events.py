@@ -368,3 +368,13 @@ def test_argument_patterns(coder: Coder, text: str, type_: str, mode: str | None
 
 def test_a_warning_about_something_is_no_threat(coder: Coder) -> None:
     assert [e for e in code(coder, "Peru warned of a slowdown in Bolivia.") if e.event_type == "THREATEN"] == []
+
+
+def test_located_and_nested_opponent_targets(coder: Coder) -> None:
+    mobilized = top(code(coder, "Peru mobilized reservists for a possible war against Bolivia."))
+    assert mobilized.event_type == "MOBILIZE" and codes(mobilized.target) == ["BOL"]
+    protest = top(code(coder, "Peruvian farmers demonstrated in Bolivia on Tuesday."))
+    assert protest.event_type == "PROTEST" and codes(protest.target) == ["BOL"]
+    # a located target is only a last resort: a named recipient wins
+    attack = top(code(coder, "Peru attacked Bolivian villages in Chile."))
+    assert codes(attack.target) == ["BOL"]
