@@ -222,9 +222,8 @@ def find_location(story: Story, cand: Candidate, places: Sequence[Place], lex: L
 
 
 def reporting_quote(story: Story, cand: Candidate, quotes: Sequence[Quote]) -> Quote | None:
-    """The quote whose content span contains the trigger."""
+    """The (innermost) quote whose content span contains the trigger."""
     s, _, in_title = story.locate(cand.start, cand.end)
-    for q in quotes:
-        if q.in_title == in_title and q.content.start <= s < q.content.end:
-            return q
-    return None
+    containing = [q for q in quotes if q.in_title == in_title and q.content.start <= s < q.content.end]
+    # nested attributions: the innermost statement is the one that reports the event
+    return min(containing, key=lambda q: (q.content.end - q.content.start, q.content.start), default=None)
