@@ -220,3 +220,10 @@ def test_bad_user_file_names_file_and_line(tmp_path: Path) -> None:
     user.write_text("name\tkind\tcode\nAcme\tcompany\tUSA\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"bad\.tsv:2: kind 'company'"):
         ActorKnowledge.load([user])
+
+
+def test_peoples_do_not_shadow_country_names(kb: ActorKnowledge) -> None:
+    assert kb.terms["Philippines"].type == "country"
+    assert kb.terms["Filipinos"].type == "people"
+    assert kb.terms["Germans"].country == "DEU"
+    assert "Swisss" not in kb.terms

@@ -579,10 +579,10 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     home = dominant_country(named + [cl for cl, _, _ in agents if cl.country])
     if home is not None:
         sent_of = b.toks.sent_start
-        foreign = {  # sentences naming another state: "President X" there may be its president
+        foreign = {  # sentences naming another country: "President X" there may be its president
             sent_of[first]
             for cl in named
-            if cl.kind == "state" and cl.country != home
+            if cl.country not in (None, home) and cl.sector != "JRN"  # "told VOA" is no hint
             for first, _, _ in cl.mentions
         }
         for cl in named:  # "President Emmerson Mnangagwa" in a story about Zimbabwe

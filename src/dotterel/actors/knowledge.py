@@ -221,7 +221,7 @@ class ActorKnowledge:
                     continue
                 self._add(form, Term(name, "state", iso, iso, None, None, "demonym"))
                 plural = _plural(form)
-                if plural:
+                if plural and squash(plural) not in self.terms:  # "Philippines" stays the country
                     self._add(plural, Term(plural, "group", iso, iso, None, None, "people"))
 
     def _load_actors(self, lines: Iterable[str], source: str, *, origin: str) -> None:
