@@ -231,3 +231,15 @@ def test_names_inside_other_names_are_not_places(coder: Coder) -> None:
     # a product named like a Papua New Guinea province, with nothing else pointing there
     places = places_of(coder, "The AI models include Manus, which rivals ChatGPT, China said.")
     assert [p.country for p in places] == ["CHN"]
+
+
+def test_one_sense_per_story_and_saint_names(coder: Coder) -> None:
+    text = ("Pilgrims flew from Kentucky to Rome this week. "
+            "The flight from New York to Rome was delayed, and Rome's airport was crowded.")
+    rome = {(p.name, p.country) for p in places_of(coder, text, title="Americans travel to Rome")
+            if p.name == "Rome"}
+    assert rome == {("Rome", "ITA")}
+    russia = by_mention(places_of(coder, "Putin returned to St. Petersburg, where Russia's navy paraded."))
+    assert russia["St. Petersburg"].country == "RUS"
+    florida = by_mention(places_of(coder, "Hurricane winds hit St. Petersburg and Tampa in Florida."))
+    assert florida["St. Petersburg"].country == "USA"

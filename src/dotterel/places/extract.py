@@ -66,6 +66,7 @@ _IN_STORY = 1.0
 _IN_SENTENCE = 0.5
 _IN_ADMIN = 2.0
 _SIBLING_ADMIN = 2.0
+_NEAR = 2  # sentences
 
 
 @dataclass
@@ -99,9 +100,9 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
     _link_within(text, candidates)
     in_story, in_sentence, admins = _context(candidates, actors)
     person_words = _person_words(story, actors)
+    choices = _choose_all(candidates, in_story, in_sentence, admins)
     places: dict[str, Place] = {}
-    for cand in candidates:
-        entry = _choose(cand, in_story, in_sentence, admins)
+    for cand, entry in zip(candidates, choices, strict=True):
         if entry is None or not _accept(cand, entry, in_story, in_sentence, admins, person_words):
             continue
         place = places.get(entry.ident)
@@ -344,11 +345,11 @@ def _distinct(matches: list[Match]) -> list[Entry]:
 
 def _context(
     candidates: list[_Candidate], actors: ActorTable
-) -> tuple[Counter[str], dict[int, set[str]], set[str]]:
+) -> tuple[Counter[str], dict[int, set[str]], dict[str, list[int]]]:
     """Countries of the story, countries by sentence, admin1 codes: from unambiguous names."""
     in_story: Counter[str] = Counter()
     in_sentence: dict[int, set[str]] = {}
-    admins: set[str] = set()
+    admins: dict[str, list[int]] = {}  # admin1 code -> sentences naming it
     for cand in candidates:
         entries = _distinct(cand.matches)
         preferred = [m.entry for m in cand.matches if m.preferred]
@@ -368,8 +369,8 @@ def _context(
             in_story[entry.country] += 1
             cand.own_country = entry.country
             in_sentence.setdefault(cand.sent, set()).add(entry.country)
-        if entry.admin_code and entry.kind in (ADMIN, CITY):
-            admins.add(entry.admin_code)
+        if entry.admin_code and entry.kind == ADMIN:  # "Texas", not "Houston": a named region
+            admins.setdefault(entry.admin_code, []).append(cand.sent)
     for actor in getattr(actors, "actors", ()) or ():
         country = getattr(actor, "country", None)
         if isinstance(country, str) and len(country) == 3:
@@ -378,7 +379,7 @@ def _context(
 
 
 def _score(match: Match, cand: _Candidate, in_story: Counter[str],
-           in_sentence: dict[int, set[str]], admins: set[str]) -> float:
+           in_sentence: dict[int, set[str]], admins: dict[str, list[int]]) -> float:
     entry = match.entry
     score = entry.prior + (_ALIAS if match.preferred else 0.0)
     if name_key(entry.name) == cand.key:
@@ -388,18 +389,60 @@ def _score(match: Match, cand: _Candidate, in_story: Counter[str],
             score += _IN_STORY
         if entry.country in in_sentence.get(cand.sent, ()):
             score += _IN_SENTENCE
-    if entry.kind == CITY and entry.admin_code in admins:
+    if entry.kind == CITY and entry.admin_code and _near(admins.get(entry.admin_code), cand.sent):
         score += _IN_ADMIN
-    if entry.kind == ADMIN and entry.admin_code:
-        if entry.admin_code in admins:
+    if entry.kind == ADMIN and entry.admin_code and entry.country:
+        if _near(admins.get(entry.admin_code), cand.sent):
             score += _IN_ADMIN
-        elif any(code.startswith(entry.country + ".") for code in admins if entry.country):
+        elif any(code.startswith(entry.country + ".") and _near(sents, cand.sent)
+                 for code, sents in admins.items()):
             score += _SIBLING_ADMIN
     return score
 
 
-def _choose(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set[str]],
-            admins: set[str]) -> Entry | None:
+def _near(sentences: list[int] | None, sent: int) -> bool:
+    """A region named within two sentences: "Paris ... the governor of Texas", not 40 lines away."""
+    return bool(sentences) and any(abs(s - sent) <= _NEAR for s in sentences or ())
+
+
+def _choose_all(candidates: list[_Candidate], in_story: Counter[str],
+                in_sentence: dict[int, set[str]], admins: dict[str, list[int]]) -> list[Entry | None]:
+    """The record of each mention; one sense per story for the same plain name.
+
+    Mentions of the same name without a constraint of their own ("X, Y", "X province")
+    get the record with the highest total score over all of them: "Rome" is one
+    city throughout a story, not Rome, Italy in the headline and Rome, New York
+    where New York is named nearby.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, cand in enumerate(candidates):
+        if not (cand.within or cand.container or cand.admin_only or cand.city_only):
+            groups.setdefault(cand.key, []).append(i)
+    ranked = [_ranked(cand, in_story, in_sentence, admins) for cand in candidates]
+    choices: list[Entry | None] = [r[0][1].entry if r else None for r in ranked]
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        totals: dict[str, float] = {}
+        entries: dict[str, Entry] = {}
+        for i in members:
+            best_here: dict[str, float] = {}
+            for score, match in ranked[i]:
+                ident = match.entry.ident
+                best_here[ident] = max(score, best_here.get(ident, score))
+                entries.setdefault(ident, match.entry)
+            for ident, score in best_here.items():
+                totals[ident] = totals.get(ident, 0.0) + score
+        best = max(totals, key=lambda ident: (totals[ident], entries[ident].population,
+                                              -(entries[ident].geonames_id or 0), ident))
+        for i in members:
+            choices[i] = entries[best]
+    return choices
+
+
+def _ranked(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set[str]],
+            admins: dict[str, list[int]]) -> list[tuple[float, Match]]:
+    """The candidate records of a mention, best first, with their scores."""
     matches = cand.matches
     if cand.container:
         matches = [m for m in matches if m.entry.kind in (COUNTRY, ADMIN)]
@@ -411,20 +454,17 @@ def _choose(cand: _Candidate, in_story: Counter[str], in_sentence: dict[int, set
         # a name that is an admin1 region and a town of that region ("Donetsk"): the town
         named_admins = {m.entry.admin_code for m in matches if m.entry.kind == ADMIN}
         if named_admins and any(m.entry.kind == CITY and m.entry.admin_code in named_admins
+                                and name_key(m.entry.name) == cand.key
                                 and m.entry.population >= 100_000 for m in matches):
             matches = [m for m in matches if m.entry.kind != ADMIN]
-    if not matches:
-        return None
-    best = max(
-        matches,
-        key=lambda m: (_score(m, cand, in_story, in_sentence, admins), m.entry.population,
-                       -(m.entry.geonames_id or 0), m.entry.name),
-    )
-    return best.entry
+    scored = [(_score(m, cand, in_story, in_sentence, admins), m) for m in matches]
+    scored.sort(key=lambda sm: (-sm[0], -sm[1].entry.population, sm[1].entry.geonames_id or 0,
+                                sm[1].entry.name, not sm[1].preferred))
+    return scored
 
 
 def _accept(cand: _Candidate, entry: Entry, in_story: Counter[str], in_sentence: dict[int, set[str]],
-            admins: set[str], person_words: frozenset[str]) -> bool:
+            admins: dict[str, list[int]], person_words: frozenset[str]) -> bool:
     key = cand.key
     # its country named somewhere else in the story (this mention's own evidence does not count)
     others = in_story[entry.country] - (cand.own_country == entry.country) if entry.country else 0
@@ -440,7 +480,7 @@ def _accept(cand: _Candidate, entry: Entry, in_story: Counter[str], in_sentence:
         if entry.population < MID_TOWN and not known_country:
             return False  # a town abroad that nothing else in the story points to ("Korea", Ivory Coast)
         if entry.population < SMALL_TOWN and not (
-            cand.within or entry.admin_code in admins
+            cand.within or (entry.admin_code and _near(admins.get(entry.admin_code), cand.sent))
             or entry.country in in_sentence.get(cand.sent, ())
         ):
             return False

@@ -29,6 +29,7 @@ COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
 
 
 _SPACES = re.compile(r"\s+")
+_SAINT = re.compile(r"\bst\b")  # "St. Petersburg" and "Saint Petersburg" are one name
 #: "EU", "U.N.": an acronym names a country or an alias, never a town ("Eu", France).
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,5}$")
 _DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
@@ -46,11 +47,13 @@ def name_key(text: str) -> str:
     """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
 
     ``"U.S."`` and ``"US"`` give ``"us"``; ``"Port-au-Prince"`` gives ``"port au prince"``;
-    a leading "the " is dropped.
+    a leading "the " is dropped; "St." is "saint".
     """
     key = _SPACES.sub(" ", fold(text).translate(_DROP)).strip().casefold()
     if key.startswith("the "):
         key = key[4:]
+    if "st" in key:
+        key = _SAINT.sub("saint", key)
     return key
 
 
