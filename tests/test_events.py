@@ -184,7 +184,9 @@ def test_negation(coder: Coder) -> None:
     ("Turkey may impose sanctions on Syria.", "SANCTION", True),
     ("Brazil plans to send aid to Haiti.", "AGREE", True),
     ("Japan will provide food aid to Nepal.", "AGREE", False),
-    ("Turkey would impose sanctions on Syria if the shelling continued.", "SANCTION", True),
+    ("Turkey would impose sanctions on Syria if the shelling continued.", "THREATEN", False),
+    ("Turkey is considering sanctions against Syria.", "THREATEN", False),
+    ("Japan is expected to visit Nepal next week.", "AGREE", True),
 ])
 def test_hypothetical_and_future(coder: Coder, text: str, type_: str, hypothetical: bool) -> None:
     event = top(code(coder, text))
@@ -201,6 +203,11 @@ def test_call_to_end_a_conflict_is_agree(coder: Coder) -> None:
     event = top(code(coder, "Qatar called for a ceasefire between Israel and Hamas."))
     assert event.event_type == "AGREE"
     assert codes(event.source) == ["QAT"] and codes(event.target) == ["ISR", "PSE"]
+
+
+def test_no_plans_to_meet_is_negated(coder: Coder) -> None:
+    event = only(code(coder, "Peru has no plans to meet Bolivia."))
+    assert event.event_type == "CONSULT" and event.negated and event.hypothetical
 
 
 def test_no_actor_no_event(coder: Coder) -> None:

@@ -78,6 +78,14 @@ def modality(cand: Candidate, lex: Lexicon) -> Modality:
                 out.hypothetical = out.conditional = True
             elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("unless", "if") for g in child.children):
                 out.conditional = True
+    if cand.anchor.dep_ == "acl" and cand.anchor.head.pos_ == "NOUN":
+        owner = cand.anchor.head  # "no plans to meet", "a plan to build"
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in owner.children):
+            out.negated = True
+        if owner.lemma_.lower() in lex.cue("hyp_noun"):
+            out.hypothetical = out.planned = True
+    if "light" in cand.notes and cand.anchor.lemma_.lower() in hyp_verbs:
+        out.hypothetical = out.planned = True  # "is considering sanctions"
     if cand.anchor.pos_ in ("NOUN", "PROPN"):
         for child in cand.anchor.children:
             if child.dep_ == "amod" and child.lemma_.lower() in lex.cue("hyp_adj"):
@@ -92,11 +100,20 @@ def modality(cand: Candidate, lex: Lexicon) -> Modality:
 
 def apply_modality(cand: Candidate, mod: Modality) -> None:
     """PLOVER's future rules: future cooperation → AGREE, future retreat → CONCEDE, announced
-    conflict (planned or conditional) → THREATEN; a negated accept/agreement → its neg_type."""
+    conflict (planned, or future/possible under a condition) → THREATEN; a negated
+    accept/agreement → its neg_type."""
     if mod.negated and cand.neg_type is not None:
         cand.type, cand.mode, mod.negated = cand.neg_type, None, False
         return
-    if mod.negated or not (mod.future or mod.planned):
+    if mod.negated:
+        return
+    threat = cand.type in MATERIAL_CONFLICT and (
+        mod.planned or (mod.conditional and (mod.future or mod.hypothetical)))
+    if threat:  # "will boycott unless", "would retaliate if attacked", "plans to impose"
+        cand.type, cand.mode = "THREATEN", THREAT_MODE.get(cand.type, "restrict" if cand.type == "COERCE" else None)
+        mod.hypothetical = False
+        return
+    if not (mod.future or mod.planned):
         return
     if cand.type in COOPERATIVE - {"AGREE", "CONCEDE", "RETREAT"}:
         cand.type, cand.mode = "AGREE", None
@@ -104,9 +121,6 @@ def apply_modality(cand: Candidate, mod: Modality) -> None:
     elif cand.type == "RETREAT":
         cand.type, cand.mode = "CONCEDE", None
         mod.hypothetical = mod.planned
-    elif cand.type in MATERIAL_CONFLICT and (mod.conditional or mod.planned):
-        cand.type, cand.mode = "THREATEN", THREAT_MODE.get(cand.type, "restrict" if cand.type == "COERCE" else None)
-        mod.hypothetical = False
     elif mod.future:
         mod.hypothetical = True
 

@@ -156,7 +156,13 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
             found = finder.in_phrase(controllers[0])
             if found:
                 return found, False
+        if _is_passive(head):  # "X is expected to visit": raising, X is the actor
+            for subj in _children(head, {"nsubjpass"}):
+                return finder.in_phrase(subj), False
         return subject(head, finder, hops=hops - 1)[0], False
+    if tok.dep_ == "acl" and head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
+        # "has plans to meet", "took steps to withdraw": the owner of the plan acts
+        return subject(head.head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
         return subject(head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):

@@ -357,6 +357,11 @@ def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
             for g in child.children:
                 if g.dep_ in ("pobj", "pcomp") and (g.i in found or any(d.i in found for d in g.subtree)):
                     return g
+    for child in tok.children:  # "asked for help", "appealed for calm": what is asked for
+        if child.dep_ == "prep" and child.lower_ == "for" and not cand.noun:
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    return g
     return None
 
 
