@@ -385,3 +385,10 @@ def test_located_and_nested_opponent_targets(coder: Coder) -> None:
     # a located target is only a last resort: a named recipient wins
     attack = top(code(coder, "Peru attacked Bolivian villages in Chile."))
     assert codes(attack.target) == ["BOL"]
+
+
+def test_participle_and_nested_noun_roles(coder: Coder) -> None:
+    attacked = [e for e in code(coder, "Bolivia, attacked by Peru last week, protested.") if e.event_type == "ASSAULT"]
+    assert attacked and codes(attacked[0].source) == ["PER"] and codes(attacked[0].target) == ["BOL"]
+    killed = only(code(coder, "Peru's attack on Bolivia killed ten people."))
+    assert codes(killed.source) == ["PER"] and codes(killed.target) == ["BOL"]

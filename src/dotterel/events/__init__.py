@@ -140,17 +140,21 @@ def _speaker_token(story: Story, quote: Quote) -> Token | None:
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
-    """One event per happening: a same-type trigger inside another's phrase is the same event."""
+    """One event per happening: a same-type trigger inside another's phrase is the same event
+    ("Peru's attack on Bolivia killed ten": one ASSAULT, which keeps the noun's target)."""
     keep: list[_Found] = []
     for item in found:
-        cand = item[0]
+        cand, roles, _ = item
         dup = False
         for other in found:
-            oc = other[0]
+            oc, oroles, _ = other
             if oc is cand or oc.type != cand.type:
                 continue
             if cand.anchor.i != oc.anchor.i and _is_ancestor(oc.anchor, cand.anchor):
                 dup = True
+                if not oroles.targets:
+                    ids = {f.actor.id for f in oroles.sources}
+                    oroles.targets = [t for t in roles.targets if t.actor.id not in ids]
                 break
         if not dup:
             keep.append(item)

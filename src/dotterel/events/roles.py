@@ -123,6 +123,9 @@ def _children(tok: Token, deps: frozenset[str] | set[str]) -> list[Token]:
 
 
 def _is_passive(tok: Token) -> bool:
+    """Passive voice, including a past participle modifying a noun ("Bolivia, attacked by Peru")."""
+    if tok.dep_ == "acl" and tok.tag_ == "VBN":
+        return True
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
 
 
@@ -204,6 +207,8 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     passive = _is_passive(tok)
     if cand.deontic is not None and cand.content is not None:
         targets = subject(cand.content, finder)[0]
+    if not targets and tok.dep_ == "acl" and tok.tag_ == "VBN":
+        targets = finder.in_phrase(tok.head)  # "Bolivia, attacked by Peru": the noun is the patient
     recip = "recip" in cand.flags
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
     if not targets:
