@@ -349,3 +349,23 @@ def test_voa_stories_spans_exact_unique_and_deterministic(coder: Coder, voa_path
                 assert source is not None and source[m.start : m.end] == m.text
                 assert (m.in_title, m.start, m.end) not in spans, (actor.name, m)
                 spans.add((m.in_title, m.start, m.end))
+
+
+def test_agent_noun_of_a_named_group_joins_it(coder: Coder) -> None:
+    _, table = run(
+        coder, "Hamas militants attacked Israeli soldiers. Hamas said it would fight on."
+    )
+    hamas = named(table.actors, "Hamas militants")
+    assert [m.text for m in hamas.mentions] == ["Hamas militants", "Hamas", "it"]
+    assert codes(hamas) == ("PSE", "PSE", "REB")
+    assert codes(named(table.actors, "Israeli soldiers")) == ("ISR", "ISR", "MIL")
+
+
+def test_counterpart_and_places_named_like_agents(coder: Coder) -> None:
+    _, table = run(
+        coder,
+        "Ukrainian President Volodymyr Zelensky and his Polish counterpart "
+        "met troops in the West Bank.",
+    )
+    assert codes(named(table.actors, "Polish counterpart")) == ("POL", "POL", "GOV")
+    assert all("West Bank" not in m.text for a in table.actors for m in a.mentions)

@@ -431,6 +431,13 @@ class _Builder:
                 self.add(cl, start, end, "name")
                 cl.names.append((start, end))
             else:
+                if (
+                    term.kind == "organization"
+                    and last.dep_ == "compound"
+                    and last.head.i >= end
+                    and self._modifies_agent(last.head.i)
+                ):
+                    continue  # "Hamas militants": the agent noun joins Hamas (build_nominals)
                 cl = self.cluster(("term", term.name), term.kind)
                 cl.fill(code=term.code, country=term.country, sector=term.sector, role=term.role)
                 cl.display = term.name
@@ -478,6 +485,8 @@ class _Builder:
             tok = doc[i]
             if tok.dep_ == "compound" and tok.head.i > tok.i:
                 continue  # "police chief", "government commission": the head decides
+            if tok.ent_type_ in _PLACE_LABELS:
+                continue  # "West Bank" is a place, not a bank
             lo = max(window_start(toks, tok.i, self.claimed), tok.left_edge.i)
             while lo < tok.i and toks.text[lo] in ("'s", "’s", "'", "’", "-"):
                 lo += 1
@@ -513,6 +522,12 @@ class _Builder:
             agent = Agent(desc.title.sector or "GOV", "group", True)
             phrase = desc.title.role.lower()
         org = desc.org
+        if org is not None and org.type == "actor" and org.kind == "organization":
+            home = self.cluster(("term", org.name), org.kind)  # "Hamas militants" are Hamas
+            home.fill(code=org.code, country=org.country, sector=org.sector, role=org.role)
+            home.display = org.name
+            self.add(home, lo, head + 1, "nominal")
+            return
         if agent.needs_modifier and desc.country is None and org is None:
             return  # "both sides", "world leaders": no actor without a country
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
