@@ -392,3 +392,12 @@ def test_participle_and_nested_noun_roles(coder: Coder) -> None:
     assert attacked and codes(attacked[0].source) == ["PER"] and codes(attacked[0].target) == ["BOL"]
     killed = only(code(coder, "Peru's attack on Bolivia killed ten people."))
     assert codes(killed.source) == ["PER"] and codes(killed.target) == ["BOL"]
+
+
+def test_pattern_arguments_and_nested_content_targets(coder: Coder) -> None:
+    attack = top(code(coder, "Peru launched a missile attack on Bolivia."))
+    assert attack.event_type == "ASSAULT" and codes(attack.target) == ["BOL"]
+    test = top(code(coder, "Peru launched a ballistic missile on Monday."))
+    assert (test.event_type, test.mode) == ("MOBILIZE", "weapons")
+    aid = top(code(coder, "Japan agreed to provide 5 million dollars in aid to Nepal."))
+    assert aid.event_type == "AGREE" and codes(aid.target) == ["NPL"]

@@ -26,6 +26,7 @@ TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards"
                 "over", "for", "between")
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
+NESTED_PREPS = frozenset({"to", "against", "on", "with", "toward", "towards", "into"})
 LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE"})
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
 SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
@@ -304,6 +305,27 @@ def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
     for child in content.children:
         if child.dep_ in ("xcomp", "ccomp"):
             return _content_targets(child, finder)
+    return _nested_targets(content, finder)
+
+
+def _nested_targets(head: Token, finder: ActorFinder, depth: int = 4) -> list[Filler]:
+    """The nearest recipient phrase anywhere inside a frame's content, without entering other
+    clauses ("agreed to provide 5 billion euros in aid to Ukraine")."""
+    level = [head]
+    for _ in range(depth):
+        following: list[Token] = []
+        for tok in level:
+            for child in tok.children:
+                if child.dep_ in ("relcl", "advcl", "ccomp", "acl", "parataxis"):
+                    continue
+                if child.dep_ == "prep" and child.lower_ in NESTED_PREPS:
+                    for g in child.children:
+                        if g.dep_ == "pobj":
+                            found = finder.in_phrase(g)
+                            if found:
+                                return found
+                following.append(child)
+        level = following
     return []
 
 

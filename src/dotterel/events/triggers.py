@@ -90,12 +90,20 @@ def prep_objects(tok: Token, prep: str) -> list[Token]:
     return out
 
 
-def _match_pattern(tok: Token, pats: list[Pattern]) -> tuple[Pattern, Token | None] | None:
+def _object_lemmas(obj: Token, lex: Lexicon | None) -> set[str]:
+    """Argument lemmas a pattern may match: the head, and its compound/"of" parts unless the head
+    is itself an event noun ("a missile attack" is an attack, not a missile)."""
+    if lex is not None and lex.trigger(_lemma(obj), "N") is not None:
+        return {_lemma(obj)}
+    return _arg_lemmas(obj)
+
+
+def _match_pattern(tok: Token, pats: list[Pattern], lex: Lexicon | None = None) -> tuple[Pattern, Token | None] | None:
     for pat in pats:
         kind, _, word = pat.relation.partition(":")
         if kind == "obj":
             for obj in objects(tok):
-                if pat.arguments & _arg_lemmas(obj) or not pat.arguments:
+                if pat.arguments & _object_lemmas(obj, lex) or not pat.arguments:
                     return pat, obj
         elif kind == "prt":
             if any(c.dep_ == "prt" and c.lower_ == word for c in tok.children):
@@ -103,7 +111,7 @@ def _match_pattern(tok: Token, pats: list[Pattern]) -> tuple[Pattern, Token | No
                 if not pat.arguments:
                     return pat, objs[0] if objs else None
                 for obj in objs:
-                    if pat.arguments & _arg_lemmas(obj):
+                    if pat.arguments & _object_lemmas(obj, lex):
                         return pat, obj
         elif kind == "xcomp":
             for comp in tok.children:
@@ -246,7 +254,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 continue
             if _reporting_inversion(tok):
                 continue
-            match = _match_pattern(tok, lex.patterns_for(lemma, "V"))
+            match = _match_pattern(tok, lex.patterns_for(lemma, "V"), lex)
             if match is not None:
                 pat, obj = match
                 if pat.type == NO_EVENT:
