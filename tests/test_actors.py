@@ -369,3 +369,9 @@ def test_counterpart_and_places_named_like_agents(coder: Coder) -> None:
     )
     assert codes(named(table.actors, "Polish counterpart")) == ("POL", "POL", "GOV")
     assert all("West Bank" not in m.text for a in table.actors for m in a.mentions)
+
+
+def test_example_counterpart_is_trump(example_actors: list[Actor]) -> None:
+    trump = named(example_actors, "Donald Trump")
+    assert "incoming US counterpart" in [m.text for m in trump.mentions]
+    assert all(a.name != "two counterparts" for a in example_actors)

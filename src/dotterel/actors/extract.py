@@ -630,6 +630,15 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
             continue
         if cl.country is None and cl.code is None and local and home is not None:
             cl.country = cl.code = home
+        if cl.kind == "person":  # "his incoming US counterpart": the one US official named
+            same = [
+                p
+                for p in named
+                if p.kind == "person" and p.country == cl.country and p.sector == cl.sector
+            ]
+            if len(same) == 1:
+                same[0].mentions.extend(cl.mentions)
+                continue
         key = ("agent", cl.agent_key or "", cl.code or "", cl.country or "", cl.sector or "")
         if key in merged:
             merged[key].mentions.extend(cl.mentions)
