@@ -92,6 +92,7 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
             state_at[key] = row["state"]
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    people: Counter[tuple[str, str]] = Counter()
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     city_lines: list[str] = []
     for city in sorted(cities_raw.values(), key=lambda c: int(c["geonameid"])):
@@ -103,6 +104,7 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
         by_country[cc].append((lat, lon))
         if admin and admin != "00":
             members[(cc, admin)].append((lat, lon))
+            people[(cc, admin)] += int(city["population"])
             name = state_at.get((cc, round(lat, 3), round(lon, 3)))
             if name:
                 votes[(cc, admin)][name] += 1
@@ -128,7 +130,8 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
         pts = members[(cc, admin)]
         lat = statistics.median(p[0] for p in pts)
         lon = statistics.median(p[1] for p in pts)
-        admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}"]))
+        admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}",
+                                      str(people[(cc, admin)])]))
 
     country_lines: list[str] = []
     for c in sorted(countries_raw.values(), key=lambda c: c["iso3"]):
@@ -142,7 +145,7 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
                                         lat, lon, str(int(c["population"] or 0))]))
 
     header_c = "# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tkeys (name_key of name and Latin alternate names)\n"
-    header_a = "# country\tadmin1\tname\tgeonameid\tlat\tlon\n"
+    header_a = "# country\tadmin1\tname\tgeonameid\tlat\tlon\tpopulation (sum of its places >= 1000)\n"
     header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon\tpopulation\n"
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:

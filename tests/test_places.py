@@ -243,3 +243,11 @@ def test_one_sense_per_story_and_saint_names(coder: Coder) -> None:
     assert russia["St. Petersburg"].country == "RUS"
     florida = by_mention(places_of(coder, "Hurricane winds hit St. Petersburg and Tampa in Florida."))
     assert florida["St. Petersburg"].country == "USA"
+
+
+def test_generic_or_alternate_names_need_their_country(coder: Coder) -> None:
+    assert [p.country for p in places_of(
+        coder, "She prosecuted cases for the U.S. attorney's office for the Eastern District of New York. "
+               "The Eastern District court agreed.")] == ["USA", "USA"]
+    florida = by_mention(places_of(coder, "A contribution went to the attorney general of Florida."))
+    assert (florida["Florida"].country, florida["Florida"].geonames_id) == ("USA", 4155751)

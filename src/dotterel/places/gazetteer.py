@@ -166,10 +166,10 @@ class Gazetteer:
             self._add_name(name, Match(entry))
 
     def _load_admins(self) -> None:
-        for iso3, code, name, gid, lat, lon in _rows("admin1.tsv"):
+        for iso3, code, name, gid, lat, lon, pop in _rows("admin1.tsv"):
             admin_code = f"{iso3}.{code}"
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
-                          int(gid) if gid else None)
+                          int(gid) if gid else None, int(pop))
             self.admins[admin_code] = entry
             self._add_name(name, Match(entry))
             bare = _strip_admin_words(name_key(name), self.admin_words)
