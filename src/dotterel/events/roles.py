@@ -248,6 +248,7 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         for obj in objects(tok):
             if obj.i not in {f.token.i for f in targets}:
                 partners.extend(_prep_targets(obj, finder, ("with", "between")))
+        roles.partner_only = bool(partners) and not sources
         sources = _unique(sources + partners)
         if partners:
             targets = [t for t in targets if t.actor.id not in {p.actor.id for p in partners}]
