@@ -103,7 +103,7 @@ def make_table(story: Story, toks: Tokens, clusters: list[Cluster]) -> ActorTabl
         table.actors.append(
             Actor(
                 id=f"A{index + 1}",
-                name=_name(toks, cl),
+                name=_name(toks, cl, story.body_start),
                 kind=cl.kind,
                 code=cl.code,
                 country=cl.country,
@@ -115,8 +115,9 @@ def make_table(story: Story, toks: Tokens, clusters: list[Cluster]) -> ActorTabl
     return table
 
 
-def _name(toks: Tokens, cl: Cluster) -> str:
-    """The fullest form of the actor in the story."""
+def _name(toks: Tokens, cl: Cluster, body_start: int) -> str:
+    """The fullest form of the actor in the story (the body's forms first: headlines are
+    often title-cased, which misleads the tagger)."""
     if cl.display:
         return cl.display
     spans = (
@@ -124,7 +125,9 @@ def _name(toks: Tokens, cl: Cluster) -> str:
         or [(f, la) for f, la, k in cl.mentions if k != "pronoun"]
         or [(f, la) for f, la, _ in cl.mentions]
     )
+    body = [sp for sp in spans if toks.idx[sp[0]] >= body_start]
     first, last = max(
-        spans, key=lambda s: (s[1] - s[0], toks.end_char(s[1] - 1) - toks.idx[s[0]], -s[0])
+        body or spans,
+        key=lambda s: (s[1] - s[0], toks.end_char(s[1] - 1) - toks.idx[s[0]], -s[0]),
     )
     return " ".join(toks.span_text(first, last).split())

@@ -194,7 +194,8 @@ def describe(
     desc = Descriptor(lo=lo)
     end = hi
     if with_title and hi > lo:
-        k = longest_suffix(toks, lo, hi, kb.titles, kb.title_words)
+        nounish = toks.pos[hi - 1] in ("NOUN", "PROPN")  # "official Twitter account": no title
+        k = longest_suffix(toks, lo, hi, kb.titles, kb.title_words) if nounish else -1
         title = lookup_suffix(toks, k, hi, kb.titles) if k >= 0 else None
         if title is not None:
             desc.title, desc.title_lo, end = title, k, k
