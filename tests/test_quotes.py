@@ -308,3 +308,9 @@ def test_noun_cues(coder: Coder) -> None:
     criticism = only(quotes, "tax plan")
     assert criticism.content.text == "the new tax plan" and criticism.cue is not None
     assert criticism.cue.text == "criticism"
+
+
+def test_content_is_trimmed_of_any_whitespace(coder: Coder) -> None:
+    record = coder.code("Officials said\u00a0 the bridge would reopen in May\u00a0. “We are ready,\u00a0” she said.")
+    check_spans(record)
+    assert any(q.content.text.startswith("the bridge") for q in record.quotes)

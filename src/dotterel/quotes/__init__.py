@@ -73,9 +73,10 @@ def _title_like(words: list[str]) -> bool:
 
 
 def _trim(text: str, start: int, end: int) -> Range:
-    while start < end and text[start] in _CONTENT_TRIM:
+    """``[start, end)`` without surrounding whitespace (any kind) and commas, semicolons, colons."""
+    while start < end and (text[start] in _CONTENT_TRIM or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in _CONTENT_TRIM:
+    while end > start and (text[end - 1] in _CONTENT_TRIM or text[end - 1].isspace()):
         end -= 1
     return start, end
 
