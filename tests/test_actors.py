@@ -375,3 +375,16 @@ def test_example_counterpart_is_trump(example_actors: list[Actor]) -> None:
     trump = named(example_actors, "Donald Trump")
     assert "incoming US counterpart" in [m.text for m in trump.mentions]
     assert all(a.name != "two counterparts" for a in example_actors)
+
+
+def test_titles_in_apposition_either_way_and_private_titles(coder: Coder) -> None:
+    _, table = run(
+        coder,
+        "The deputy president, William Ruto, objected. Ken Weinstein, Japan "
+        "chair at the Hudson Institute, said Tokyo would act.",
+    )
+    ruto = named(table.actors, "William Ruto")
+    assert (ruto.role, ruto.sector) == ("Deputy President", "GOV")
+    assert "deputy president" in [m.text for m in ruto.mentions]
+    weinstein = named(table.actors, "Ken Weinstein")
+    assert (weinstein.code, weinstein.sector, weinstein.role) == (None, None, "Chair")

@@ -112,6 +112,7 @@ class Descriptor:
     local: bool = False
     foreign: bool = False
     honorific: str | None = None
+    private: bool = False  # the title is held in a private organisation ("chair at Hudson")
 
 
 def window_start(toks: Tokens, start: int, stop: set[int]) -> int:

@@ -353,8 +353,10 @@ class _Builder:
             sector = desc.agent.sector
         if sector is None and org is not None:
             sector = org.sector
-        if sector is None and title is not None and desc.country:
-            sector = "GOV"
+        if sector is None and title is not None and desc.country and not desc.private:
+            sector = "GOV"  # "Iranian leader", "Iraqi spokesman"
+        if desc.private:
+            desc.country = None  # "Japan chair at the Hudson Institute"
         code = org.code if org is not None and org.code else desc.country
         cl.fill(
             code=code,
@@ -455,13 +457,19 @@ class _Builder:
     def _org_title(self, desc: Descriptor, head: int) -> None:
         """ "president of the Committee for Freedom": the title's sector is the organisation's
         (unknown), not the state office it names elsewhere."""
-        if desc.title is None or desc.title.sector is None or desc.org is not None:
+        if desc.title is None or desc.org is not None:
             return
         for child in self.doc[head].rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "at"):
                 for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.ent_type_ == "ORG" and obj.i not in self.matches:
+                    if (
+                        obj.dep_ == "pobj"
+                        and obj.ent_type_ == "ORG"
+                        and obj.i not in self.matches
+                        and self.kb.name_words.get(self.toks.lower[obj.i]) not in _STATE_SECTORS
+                    ):
                         desc.title = Title(desc.title.role, None)
+                        desc.private = True
                         return
 
     def _modifies_agent(self, head: int) -> bool:
@@ -519,7 +527,9 @@ class _Builder:
             agent, phrase = desc.agent, desc.agent_phrase or self.doc[head].lower_
         else:
             assert desc.title is not None
-            agent = Agent(desc.title.sector or "GOV", "group", True)
+            if desc.title.sector is None:
+                return  # "leaders of the foundation": no sector, no actor
+            agent = Agent(desc.title.sector, "group", True)
             phrase = desc.title.role.lower()
         org = desc.org
         if org is not None and org.type == "actor" and org.kind == "organization":
@@ -553,6 +563,20 @@ class _Builder:
         title = desc.title
         assert title is not None
         first = desc.lo
+        for child in self.doc[head].rights:  # "the deputy president, William Ruto,"
+            if child.dep_ == "appos" and child.i - head <= 3:
+                named = next(
+                    (
+                        c
+                        for c in self.clusters.values()
+                        if c.kind == "person" and any(f <= child.i < la for f, la, _ in c.mentions)
+                    ),
+                    None,
+                )
+                if named is not None:
+                    self._apply_descriptor(named, desc, head)
+                    self.add(named, first, head + 1, "nominal")
+                    return
         persons = [
             c
             for c in self.clusters.values()
