@@ -47,15 +47,15 @@ class ActorTable:
         those, the tightest (shortest) wins, then the earliest.
         """
         best: tuple[int, int, int] | None = None
+        found: MentionSpan | None = None
         for span in self.spans:
             if span.start >= end or span.end <= start:
                 continue
             contains = 0 if span.start <= start and end <= span.end else 1
             key = (contains, span.end - span.start, span.start)
             if best is None or key < best:
-                best = key
-                found = span
-        return self.actors[found.actor] if best is not None else None
+                best, found = key, span
+        return self.actors[found.actor] if found is not None else None
 
     def actor_for_token(self, token: Token) -> Actor | None:
         """The actor whose mention contains ``token`` (pronouns included when resolved), if any.
