@@ -49,30 +49,32 @@ def build(base: Path, big: Path, target_events: int, order: str = "chronological
 
     con = duckdb.connect(str(big))
     con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
-    for table in ("schema_version", "runs", "documents", "events", "event_actors"):
+    for table in ("schema_version", "runs"):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM base.{table}")
-    for table in ("actors", "quotes", "places", "dates", "doc_minhash", "doc_bands", "feed_items"):
+    for table in ("documents", "events", "event_actors", "actors", "quotes", "places", "dates",
+                  "doc_minhash", "doc_bands", "feed_items"):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM base.{table} LIMIT 0")
     n_events = con.execute("SELECT count(*) FROM base.events").fetchall()[0][0]
     max_eid = con.execute("SELECT max(eid) FROM base.events").fetchall()[0][0]
-    copies = max(1, -(-target_events // n_events) - 1)
+    copies = max(1, -(-target_events // n_events) - 1)  # copies 0..copies of every story
     if order == "chronological":
         # copy k is k/copies of the way through four years: the store grew in date order
-        shift = f"1460 - (r.k * 1460) // {copies}"
+        shift = f"1460 - (r.k * 1460) // {copies}"  # the last copy keeps the original dates
     else:
         shift = "((hash(x.doc_id) % 1000) + r.k * 7) % 1460"
     con.execute(f"""INSERT INTO documents SELECT * EXCLUDE (k) REPLACE (
         x.doc_id || '~' || r.k AS doc_id, x.cluster_id || '~' || r.k AS cluster_id,
         x.pub_date - CAST({shift} AS INTEGER) AS pub_date)
-        FROM base.documents x, range(1, {copies + 1}) r(k)""")
+        FROM base.documents x, range(0, {copies + 1}) r(k)""")
     con.execute(f"""INSERT INTO events SELECT * EXCLUDE (k) REPLACE (
         x.eid + r.k * {max_eid} AS eid, x.doc_id || '~' || r.k AS doc_id,
+        x.cluster_id || '~' || r.k AS cluster_id,
         x.event_date - CAST({shift} AS INTEGER) AS event_date,
         strftime(x.event_date - CAST({shift} AS INTEGER), '%Y-%m-%d') AS date)
-        FROM base.events x, range(1, {copies + 1}) r(k)""")
+        FROM base.events x, range(0, {copies + 1}) r(k) ORDER BY r.k, x.eid""")
     con.execute(f"""INSERT INTO event_actors SELECT * EXCLUDE (k) REPLACE (
         x.eid + r.k * {max_eid} AS eid, x.doc_id || '~' || r.k AS doc_id)
-        FROM base.event_actors x, range(1, {copies + 1}) r(k)""")
+        FROM base.event_actors x, range(0, {copies + 1}) r(k) ORDER BY r.k, x.eid""")
     con.execute("DETACH base")
     total = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
     docs = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]

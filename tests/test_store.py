@@ -140,6 +140,8 @@ def test_filters(tmp_path: Path) -> None:
     assert len(store.events(sector="GOV")) == 18
     assert len(store.events(since="2025-02-01")) == 12 and len(store.events(until="2025-01-31")) == 6
     assert len(store.events(text="story number 3")) == 2
+    assert len(store.events(text="STORY NUMBER 3")) == 2
+    assert len(store.events(text="story_number")) == 0  # _ and % are literal characters
     assert len(store.events(include_negated=True)) == 27
     assert len(store.events(source="FRA")) == 0
     hyp = store.events(source="FRA", include_hypothetical=True)

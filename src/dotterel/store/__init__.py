@@ -19,11 +19,12 @@ from typing import Any
 from .ingest import StoreRunSummary, code_into_store, recode, stored_documents
 from .queries import (
     AGGREGATE_BY,
+    EVENTS_BY_EID,
     PERIODS,
     EventFilter,
     aggregate_sql,
     events_sql,
-    top_events_sql,
+    top_eids_sql,
 )
 from .schema import (
     SCHEMA_VERSION,
@@ -95,9 +96,10 @@ class Store:
         if limit is None:
             sql, params = events_sql(flt)
             return self.sql(sql, params)
-        sql, params = top_events_sql(flt, limit)
+        sql, params = top_eids_sql(flt, limit)
         with self.reader.session() as con:
-            frame = con.execute(sql, params).df()
+            eids = [row[0] for row in con.execute(sql, params).fetchall()]
+            frame = con.execute(EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids]).df()
             ids = sorted(set(frame["doc_id"]))
             docs = con.execute(
                 "SELECT doc_id, pub_date, url, source AS outlet, title, text FROM documents "

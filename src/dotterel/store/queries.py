@@ -82,11 +82,14 @@ class EventFilter:
             conds.append(f"{alias}.event_date <= CAST(? AS DATE)")
             params.append(_date(self.until, "until"))
         if self.text:
+            # ILIKE without ESCAPE takes DuckDB's fast path; % and _ are escaped only when present
+            escape = "" if not re.search(r"[\\%_]", self.text) else " ESCAPE '\\'"
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", self.text) + "%"
             conds.append(
                 f"{alias}.doc_id IN (SELECT doc_id FROM documents "
-                "WHERE contains(lower(text), ?) OR contains(lower(coalesce(title, '')), ?))"
+                f"WHERE text ILIKE ?{escape} OR title ILIKE ?{escape})"
             )
-            params += [self.text.lower(), self.text.lower()]
+            params += [pattern, pattern]
         if not self.include_hypothetical:
             conds.append(f"NOT {alias}.hypothetical")
         if not self.include_negated:
@@ -149,14 +152,18 @@ EVENT_ONLY_SELECT = """
 """
 
 
-def top_events_sql(flt: EventFilter, limit: int) -> tuple[str, list[Any]]:
-    """The newest ``limit`` matching events, event columns only (documents are added after)."""
+def top_eids_sql(flt: EventFilter, limit: int) -> tuple[str, list[Any]]:
+    """The keys of the newest ``limit`` matching events (a narrow scan and a top-N sort)."""
     where, params = flt.where("e")
-    columns = sorted({m.group(1) for m in re.finditer(r"\be\.(\w+)", EVENT_ONLY_SELECT)} | {"eid"})
-    inner = (f"SELECT {', '.join('e.' + c for c in columns)} FROM events e WHERE {where} "
-             f"ORDER BY e.event_date DESC NULLS LAST, e.eid LIMIT {int(limit)}")
-    return (f"SELECT {EVENT_ONLY_SELECT} FROM ({inner}) e "
-            "ORDER BY e.event_date DESC NULLS LAST, e.eid"), params
+    return (f"SELECT e.eid FROM events e WHERE {where} "
+            f"ORDER BY e.event_date DESC NULLS LAST, e.eid LIMIT {int(limit)}"), params
+
+
+#: Rows of :data:`EVENT_ONLY_SELECT` for given keys; the key range lets DuckDB skip row groups.
+EVENTS_BY_EID = (
+    f"SELECT {EVENT_ONLY_SELECT} FROM events e WHERE e.eid BETWEEN ? AND ? "
+    "AND e.eid IN (SELECT unnest(?)) ORDER BY e.event_date DESC NULLS LAST, e.eid"
+)
 
 
 def events_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, list[Any]]:
