@@ -184,6 +184,8 @@ def _confidence(cand: Candidate, roles: Roles, extra: dict[str, Any], lex: Lexic
         score -= 0.05
     if extra["speaker_source"]:
         score -= 0.15
+    if all(f.actor.code is None for f in roles.sources):
+        score -= 0.1  # nobody we can code did it
     return max(0.02, min(0.98, score))
 
 
