@@ -59,6 +59,8 @@ def test_every_alias_region_and_cue_row_parses(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Middle East")[0].entry.kind == OTHER
     assert {"locative", "place_noun", "admin_word"} <= set(gazetteer.cues)
     assert "forest" in gazetteer.not_places and "xinhua" in gazetteer.not_places
+    for code, name in _rows("admin_names.tsv"):
+        assert gazetteer.admins[code].name == name
 
 
 def test_name_key_folds_case_dots_accents_and_the() -> None:
@@ -251,3 +253,11 @@ def test_generic_or_alternate_names_need_their_country(coder: Coder) -> None:
                "The Eastern District court agreed.")] == ["USA", "USA"]
     florida = by_mention(places_of(coder, "A contribution went to the attorney general of Florida."))
     assert (florida["Florida"].country, florida["Florida"].geonames_id) == ("USA", 4155751)
+
+
+def test_region_names_news_uses(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Officials in Kyiv and Kiev Oblast said drones hit the capital. "
+                                         "Troops moved into the Kharkiv region."))
+    assert (places["Kyiv"].feature, places["Kyiv"].country) == ("city", "UKR")
+    assert (places["Kiev Oblast"].name, places["Kiev Oblast"].feature) == ("Kyiv Oblast", "admin")
+    assert places["Kharkiv region"].name == "Kharkiv Oblast"

@@ -6,6 +6,7 @@ Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
   (CC BY 4.0) by ``scripts/build_gazetteer.py``;
 * ``aliases.tsv`` — hand-written names for the same records ("U.S.", "Britain",
   "Kiev") and default readings of ambiguous names ("Washington" is the capital);
+* ``admin_names.tsv`` — better-known names of a few admin1 regions ("Kharkiv Oblast");
 * ``regions.tsv`` — continents, world regions and seas (feature ``other``);
 * ``not_places.tsv`` — names that are towns somewhere but read as words or
   people in news ("Forest", "Modi"): never geocoded as cities.
@@ -166,16 +167,19 @@ class Gazetteer:
             self._add_name(name, Match(entry))
 
     def _load_admins(self) -> None:
-        for iso3, code, name, gid, lat, lon, pop in _rows("admin1.tsv"):
+        renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
+        for iso3, code, geonames_name, gid, lat, lon, pop in _rows("admin1.tsv"):
             admin_code = f"{iso3}.{code}"
+            name = renamed.get(admin_code, geonames_name)
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
                           int(gid) if gid else None, int(pop))
             self.admins[admin_code] = entry
-            self._add_name(name, Match(entry))
-            bare = _strip_admin_words(name_key(name), self.admin_words)
-            self.admin_names.setdefault(bare, []).append(entry)
-            if bare != name_key(name):
-                self._add_name(bare, Match(entry))
+            for text in dict.fromkeys((name, geonames_name)):
+                self._add_name(text, Match(entry))
+                bare = _strip_admin_words(name_key(text), self.admin_words)
+                self.admin_names.setdefault(bare, []).append(entry)
+                if bare != name_key(text):
+                    self._add_name(bare, Match(entry))
 
     def _load_cities(self) -> None:
         lines = [ln for ln in _read_text("cities.tsv.gz").split("\n") if ln and ln[0] != "#"]

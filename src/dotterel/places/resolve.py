@@ -168,12 +168,14 @@ def _ranked(cand: Candidate, ctx: Context) -> list[tuple[float, Match]]:
     elif cand.city_only:
         matches = [m for m in matches if m.entry.kind == CITY]
     else:
-        # a name that is an admin1 region and a town of that region ("Donetsk"): the town
-        named_admins = {m.entry.admin_code for m in matches if m.entry.kind == ADMIN}
-        if named_admins and any(m.entry.kind == CITY and m.entry.admin_code in named_admins
-                                and name_key(m.entry.name) == cand.key
-                                and m.entry.population >= MID_TOWN for m in matches):
-            matches = [m for m in matches if m.entry.kind != ADMIN]
+        # a name that is an admin1 region and a big town of that region ("Donetsk"): the town;
+        # "Kyiv" is the city, not "Kyiv Oblast" without its "Oblast"
+        big_towns = [m.entry for m in matches if m.entry.kind == CITY and m.entry.population >= MID_TOWN
+                     and name_key(m.entry.name) == cand.key]
+        if big_towns:
+            inside = {e.admin_code for e in big_towns}
+            matches = [m for m in matches if m.entry.kind != ADMIN or (
+                m.entry.admin_code not in inside and name_key(m.entry.name) == cand.key)]
     scored = [(_score(m, cand, ctx), m) for m in matches]
     scored.sort(key=lambda sm: (-sm[0], -sm[1].entry.population, sm[1].entry.geonames_id or 0,
                                 sm[1].entry.name, not sm[1].preferred))
