@@ -401,3 +401,8 @@ def test_pattern_arguments_and_nested_content_targets(coder: Coder) -> None:
     assert (test.event_type, test.mode) == ("MOBILIZE", "weapons")
     aid = top(code(coder, "Japan agreed to provide 5 million dollars in aid to Nepal."))
     assert aid.event_type == "AGREE" and codes(aid.target) == ["NPL"]
+
+
+def test_headline_comma_coordination(coder: Coder) -> None:
+    event = top(code(coder, "Peru, Bolivia hold talks in Lima"))
+    assert event.event_type == "CONSULT" and codes(event.source) == ["BOL", "PER"]

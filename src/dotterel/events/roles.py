@@ -145,7 +145,7 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
             if subj.i < tok.i:  # a conjunct after the verb is no subject ("..., and Cuba")
                 found = [f for f in found if f.token.i < tok.i] or found
             if found:
-                return found, True
+                return _unique(_comma_joined(subj, tok, finder) + found), True
             if subj.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
                 found = finder.in_phrase(tok.head)
                 if found:
@@ -174,6 +174,24 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
     if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return subject(head, finder, hops=hops - 1)[0], False
     return [], False
+
+
+def _comma_joined(subj: Token, verb: Token, finder: ActorFinder) -> list[Filler]:
+    """Headline coordination without "and": "Armenia, Azerbaijan hold talks", "China, Russia
+    sign deal" (the parser hangs the first state on the subject or the verb)."""
+    doc = subj.doc
+    out: list[Filler] = []
+    for cand in [*subj.children, *verb.children]:
+        if cand.dep_ not in ("nmod", "appos", "npadvmod", "compound") or cand.i >= subj.i:
+            continue
+        if cand.i + 1 >= len(doc) or doc[cand.i + 1].text != "," or cand.i + 2 not in (subj.i, subj.left_edge.i):
+            continue
+        actor = finder.actor_of(cand)
+        if actor is not None and actor.kind == "state":
+            head = finder.actor_of(subj)
+            if head is not None and head.kind == "state":
+                out.append(Filler(actor, cand))
+    return out
 
 
 def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> list[Filler]:
