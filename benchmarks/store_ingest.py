@@ -95,7 +95,7 @@ def main() -> int:
         "### Ingest rate and store size",
         "",
         f"`{' '.join(['.venv/bin/python', 'benchmarks/store_ingest.py', *sys.argv[1:]])}` — "
-        f"{n} stories from `{args.stories.name}`, {rows[0][3]} events, {args.rounds} rounds, same process and Coder.",
+        f"{n} stories from `{args.stories.name}`, {rows[0][3]} events, {args.rounds} round(s), same process and Coder.",
         "",
         "| round | coding alone (s) | into the store (s) | of which coding (s) | A/B ratio | in-run ratio (target ≥ 0.9) |",
         "|---|---|---|---|---|---|",
