@@ -406,3 +406,10 @@ def test_pattern_arguments_and_nested_content_targets(coder: Coder) -> None:
 def test_headline_comma_coordination(coder: Coder) -> None:
     event = top(code(coder, "Peru, Bolivia hold talks in Lima"))
     assert event.event_type == "CONSULT" and codes(event.source) == ["BOL", "PER"]
+
+
+def test_attacking_someone_for_something_is_criticism(coder: Coder) -> None:
+    verbal = top(code(coder, "Peru attacked Bolivia for its handling of the crisis."))
+    assert (verbal.event_type, verbal.mode) == ("ACCUSE", "disapprove")
+    physical = top(code(coder, "Peru attacked Bolivian villages on Monday."))
+    assert physical.event_type == "ASSAULT"
