@@ -1,7 +1,9 @@
 """Exports of stored events in the formats event-data users load: PLOVER, POLECAT, GDELT, CSV, Parquet.
 
-Every column of every format is documented in ``docs/store.md``. Rows are
-read from the store in pages and written as they come, so memory stays flat.
+Every column of every format is documented in ``docs/store.md``. The plover,
+polecat and gdelt writers read the store in pages and write rows as they come
+(memory stays flat); csv and parquet go through one pandas DataFrame / Arrow
+table, so they hold the whole selection in memory.
 
 - ``plover``: JSON Lines, one event per line, with PLOVER manual 2.0 field names
   (``plover.md`` §6: ``id``, ``date``, ``actor``, ``recipient``, ``event``, ...).

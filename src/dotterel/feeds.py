@@ -18,12 +18,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import DotterelError, missing_dependency
 from .read import Item, ReadDocument, Skipped, read_inputs
+
+if TYPE_CHECKING:
+    from .coder import Coder
+    from .model import CodedDocument
+    from .runner import RunSummary
 
 #: File name endings read as feeds.
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
@@ -272,27 +277,27 @@ def parse_interval(value: str | float) -> float:
 def code_sources(
     inputs: Iterable[str | Path],
     *,
-    coder: Any = None,
+    coder: Coder | None = None,
     pub_date: str | None = None,
     input_format: str | None = None,
     stdin: IO[bytes] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
-    summary: Any = None,
+    summary: RunSummary | None = None,
     fetcher: Fetcher | None = None,
-) -> Iterator[Any]:
+) -> Iterator[CodedDocument]:
     """Like :func:`dotterel.runner.code_inputs`, but inputs may also be URLs and feeds."""
-    from .coder import Coder
+    from .coder import Coder as _Coder
     from .model import normalize_pub_date
-    from .runner import RunSummary
+    from .runner import RunSummary as _RunSummary
 
-    coder = coder or Coder()
-    summary = summary if summary is not None else RunSummary()
+    coder = coder or _Coder()
+    run = summary if summary is not None else _RunSummary()
     default_date = normalize_pub_date(pub_date)
 
     def documents() -> Iterator[ReadDocument]:
         for item in read_sources(inputs, input_format=input_format, stdin=stdin, fetcher=fetcher):
             if isinstance(item, Skipped):
-                summary.skipped += 1
+                run.skipped += 1
                 if on_skip is not None:
                     on_skip(item)
                 continue
@@ -302,6 +307,6 @@ def code_sources(
             yield item
 
     for record in coder.code_many(documents()):
-        summary.add(record)
+        run.add(record)
         yield record
-    summary.finished = time.perf_counter()
+    run.finished = time.perf_counter()

@@ -67,8 +67,7 @@ class Store:
         with self.reader.session() as con:
             version = schema_version(con)
         if version < SCHEMA_VERSION:
-            writer = StoreWriter(self.path, lock_timeout=timeout)  # upgrades the schema
-            del writer
+            StoreWriter(self.path, lock_timeout=timeout)  # opening for writing applies the migrations
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
