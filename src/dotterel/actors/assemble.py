@@ -56,12 +56,16 @@ class Cluster:
         return min(m[0] for m in self.mentions)
 
 
-def dominant_country(clusters: list[Cluster]) -> str | None:
-    """The story's own country: clearly the most mentioned (≥ 3 mentions, ≥ 1.5× the next)."""
+def dominant_country(clusters: list[Cluster], places: frozenset[int] = frozenset()) -> str | None:
+    """The story's own country: clearly the most mentioned (>= 3 mentions, >= 1.5x the next).
+
+    Mentions starting at a token in ``places`` ("in the U.K.") are where something happens,
+    not who acts, and are not counted.
+    """
     counts: Counter[str] = Counter()
     for cl in clusters:
         if cl.country and cl.code == cl.country:
-            counts[cl.country] += len(cl.mentions)
+            counts[cl.country] += sum(1 for first, _, _ in cl.mentions if first not in places)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] < 3:
         return None

@@ -349,6 +349,8 @@ class _Builder:
         org = desc.org
         title = desc.title
         sector = title.sector if title else None
+        if org is not None and org.sector is not None and org.type == "actor":
+            sector = org.sector  # "IS emir" is REB, "Kremlin spokesman" GOV
         if sector is None and desc.agent is not None:
             sector = desc.agent.sector
         if sector is None and org is not None:
@@ -454,6 +456,15 @@ class _Builder:
                         else:
                             self._apply_descriptor(cl, desc, start)
 
+    def _country_possessor(self, lo: int, head: int) -> bool:
+        """Whether a known term with a possessive 's sits in [lo, head) ("Georgia's opposition")."""
+        return any(
+            t in self.matches
+            and self.matches[t][0] < len(self.toks.text)
+            and self.toks.text[self.matches[t][0]] in ("'s", "’s")
+            for t in range(lo, head)
+        )
+
     def _org_title(self, desc: Descriptor, head: int) -> None:
         """ "president of the Committee for Freedom": the title's sector is the organisation's
         (unknown), not the state office it names elsewhere."""
@@ -540,6 +551,8 @@ class _Builder:
             return
         if agent.needs_modifier and desc.country is None and org is None:
             return  # "both sides", "world leaders": no actor without a country
+        if agent.needs_definite and det != "the" and not self._country_possessor(lo, head):
+            return  # "growing opposition", "UK opposition" (to something), not "the opposition"
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
         cl.fill(
             code=org.code if org and org.code else desc.country,
@@ -615,7 +628,15 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     agents = b.build_nominals()
     named = list(b.clusters.values())
     resolve_pronouns(b.toks, named, b.claimed)
-    home = dominant_country(named + [cl for cl, _, _ in agents if cl.country])
+    doc = story.doc
+    places = frozenset(
+        first
+        for cl in named
+        if cl.kind == "state"
+        for first, last, _ in cl.mentions
+        if doc[last - 1].dep_ == "pobj" and doc[last - 1].head.lower_ in _LOCATIVE
+    )
+    home = dominant_country(named + [cl for cl, _, _ in agents if cl.country], places)
     if home is not None:
         sent_of = b.toks.sent_start
         foreign = {  # sentences naming another country: "President X" there may be its president
@@ -652,6 +673,7 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
                 if state not in named:
                     named.append(state)
             continue
+        cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
         if cl.country is None and cl.code is None and local and home is not None:
             cl.country = cl.code = home
         if cl.kind == "person":  # "his incoming US counterpart": the one US official named
@@ -675,7 +697,8 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
             by_noun.setdefault((akey[1], akey[4]), []).append(merged[akey])
     for akey in sorted(merged):
         same = by_noun.get((akey[1], akey[4]), [])
-        if not akey[2] and not akey[3] and len(same) == 1:  # "the police" after "Iraqi police"
+        if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
+            # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
     everything = named + list(merged.values())
     return make_table(story, b.toks, everything)

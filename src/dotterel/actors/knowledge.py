@@ -100,6 +100,7 @@ class Agent:
     kind: str
     local: bool
     needs_modifier: bool = False
+    needs_definite: bool = False
 
 
 def squash(text: str) -> str:
@@ -274,13 +275,19 @@ class ActorKnowledge:
                 len(row) < 4
                 or row[1] not in SECTORS
                 or row[2] not in KINDS
-                or row[3] not in ("yes", "no", "modified")
+                or row[3] not in ("yes", "no", "modified", "definite")
             ):
                 raise KnowledgeError(
-                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified', got {row!r}"
+                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite', got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
-            self.agents[key] = Agent(row[1], row[2], row[3] == "yes", row[3] == "modified")
+            self.agents[key] = Agent(
+                row[1],
+                row[2],
+                local=row[3] in ("yes", "definite"),
+                needs_modifier=row[3] == "modified",
+                needs_definite=row[3] == "definite",
+            )
             self.agent_words = max(self.agent_words, len(key.split()))
 
     def country_of(self, form: str) -> str | None:
