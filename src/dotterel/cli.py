@@ -41,8 +41,8 @@ def code_command(
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
-    from .feeds import code_sources, read_sources
-    from .runner import RunSummary
+    from .feeds import read_sources
+    from .runner import RunSummary, code_inputs
     from .store import StoreRunSummary, code_into_store
 
     if fmt not in OUTPUT_FORMATS:
@@ -59,8 +59,8 @@ def code_command(
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         if db is None:
-            records = code_sources(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
-                                   on_skip=on_skip, summary=summary)
+            records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
+                                  on_skip=on_skip, summary=summary)
         else:
             assert isinstance(summary, StoreRunSummary)
             records = code_into_store(read_sources(inputs, input_format=input_format), db=db,

@@ -26,9 +26,7 @@ from .errors import DotterelError, missing_dependency
 from .read import Item, ReadDocument, Skipped, read_inputs
 
 if TYPE_CHECKING:
-    from .coder import Coder
-    from .model import CodedDocument
-    from .runner import RunSummary
+    pass
 
 #: File name endings read as feeds.
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
@@ -272,41 +270,3 @@ def parse_interval(value: str | float) -> float:
         return float(text)
     except ValueError as exc:
         raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h") from exc
-
-
-def code_sources(
-    inputs: Iterable[str | Path],
-    *,
-    coder: Coder | None = None,
-    pub_date: str | None = None,
-    input_format: str | None = None,
-    stdin: IO[bytes] | None = None,
-    on_skip: Callable[[Skipped], None] | None = None,
-    summary: RunSummary | None = None,
-    fetcher: Fetcher | None = None,
-) -> Iterator[CodedDocument]:
-    """Like :func:`dotterel.runner.code_inputs`, but inputs may also be URLs and feeds."""
-    from .coder import Coder as _Coder
-    from .model import normalize_pub_date
-    from .runner import RunSummary as _RunSummary
-
-    coder = coder or _Coder()
-    run = summary if summary is not None else _RunSummary()
-    default_date = normalize_pub_date(pub_date)
-
-    def documents() -> Iterator[ReadDocument]:
-        for item in read_sources(inputs, input_format=input_format, stdin=stdin, fetcher=fetcher):
-            if isinstance(item, Skipped):
-                run.skipped += 1
-                if on_skip is not None:
-                    on_skip(item)
-                continue
-            if default_date and item.document.pub_date is None:
-                item = ReadDocument(replace(item.document, pub_date=default_date),
-                                    item.read_error, item.detail)
-            yield item
-
-    for record in coder.code_many(documents()):
-        run.add(record)
-        yield record
-    run.finished = time.perf_counter()

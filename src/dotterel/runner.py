@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .coder import Coder
 from .model import CodedDocument, normalize_pub_date
-from .read import ReadDocument, Skipped, read_inputs
+from .read import ReadDocument, Skipped
+
+if TYPE_CHECKING:
+    from .feeds import Fetcher
 
 
 @dataclass
@@ -57,26 +60,29 @@ def code_inputs(
     stdin: IO[bytes] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
     summary: RunSummary | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[CodedDocument]:
     """Code every document in ``inputs``, in order, streaming.
 
+    Inputs are files, directories, ``-`` (JSONL on stdin), feed files and
+    ``http(s)://`` URLs of pages or feeds (:func:`dotterel.feeds.read_sources`).
     ``pub_date`` fills in documents that have none. Skipped input lines go to
     ``on_skip`` and are counted in ``summary``; they never stop the run.
     """
+    from .feeds import read_sources
+
     coder = coder or Coder()
     summary = summary if summary is not None else RunSummary()
     default_date = normalize_pub_date(pub_date)
 
     def documents() -> Iterator[ReadDocument]:
-        for item in read_inputs(inputs, input_format=input_format, stdin=stdin):
+        for item in read_sources(inputs, input_format=input_format, stdin=stdin, fetcher=fetcher):
             if isinstance(item, Skipped):
                 summary.skipped += 1
                 if on_skip is not None:
                     on_skip(item)
                 continue
             if default_date and item.document.pub_date is None:
-                from dataclasses import replace
-
                 item = ReadDocument(replace(item.document, pub_date=default_date), item.read_error, item.detail)
             yield item
 
