@@ -388,3 +388,15 @@ def test_titles_in_apposition_either_way_and_private_titles(coder: Coder) -> Non
     assert "deputy president" in [m.text for m in ruto.mentions]
     weinstein = named(table.actors, "Ken Weinstein")
     assert (weinstein.code, weinstein.sector, weinstein.role) == (None, None, "Chair")
+
+
+def test_pronouns_of_agent_nouns(coder: Coder) -> None:
+    _, table = run(
+        coder,
+        "Protesters gathered outside parliament. They demanded new elections. "
+        "The Syrian government said its forces retook the city.",
+    )
+    assert [m.text for m in named(table.actors, "Protesters").mentions] == ["Protesters", "They"]
+    assert named(table.actors, "parliament").name == "parliament"
+    assert named(table.actors, "Syrian government").mentions[-1].text == "its"
+    assert codes(named(table.actors, "forces")) == ("SYR", "SYR", "MIL")

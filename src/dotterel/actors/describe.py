@@ -44,6 +44,10 @@ FOREIGN_WORDS = frozenset(
     {"foreign", "other", "western", "international", "overseas", "outside", "global", "world"}
 )
 _MAX_WINDOW = 8
+#: Prepositions the tagger sometimes calls adjectives ("outside parliament").
+_NOT_DESCRIPTIVE = frozenset(
+    {"outside", "inside", "near", "across", "around", "within", "behind", "beyond", "amid"}
+)
 T = TypeVar("T")
 
 
@@ -133,7 +137,7 @@ def window_start(toks: Tokens, start: int, stop: set[int]) -> int:
         if text in _POSSESSIVE or text == "-" or toks.lower[i] in HONORIFICS:
             k -= 1
             continue
-        if toks.pos[i] in _WINDOW_POS:
+        if toks.pos[i] in _WINDOW_POS and toks.lower[i] not in _NOT_DESCRIPTIVE:
             k -= 1
             continue
         if (

@@ -627,7 +627,7 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     b.build_terms()
     agents = b.build_nominals()
     named = list(b.clusters.values())
-    resolve_pronouns(b.toks, named, b.claimed)
+    resolve_pronouns(b.toks, named + [cl for cl, _, _ in agents], b.claimed)
     doc = story.doc
     places = frozenset(
         first
@@ -654,7 +654,12 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
                 and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
             ):
                 cl.country = cl.code = home
-    pron_owner = {first: cl for cl in named for first, _, kind in cl.mentions if kind == "pronoun"}
+    pron_owner = {
+        first: cl
+        for cl in named + [a for a, _, _ in agents]
+        for first, _, kind in cl.mentions
+        if kind == "pronoun"
+    }
     merged: dict[tuple[str, ...], Cluster] = {}
     key: tuple[str, ...]
     for cl, local, _foreign in agents:

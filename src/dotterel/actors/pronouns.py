@@ -33,6 +33,8 @@ _PLURAL = frozenset({"they", "them", "their", "themselves"})
 _SUBJ = frozenset({"nsubj", "nsubjpass"})
 _OBJ = frozenset({"dobj", "obj", "iobj", "dative", "pobj"})
 #: "it is important to ...": an expletive "it" refers to nothing.
+#: "it's more that ...": words after an expletive "it is" (beside _EXPLETIVE_NEXT).
+_ADVERBS = frozenset({"more"})
 _EXPLETIVE_NEXT = frozenset(
     {
         "important",
@@ -177,7 +179,7 @@ def resolve_pronouns(toks: Tokens, clusters: list[Cluster], claimed: set[int]) -
         if (
             low == "it"
             and i + 2 < len(lower)
-            and lower[i + 2] in _EXPLETIVE_NEXT
+            and (lower[i + 2] in _EXPLETIVE_NEXT or lower[i + 2] in _ADVERBS)
             and doc[i + 1].lemma_ == "be"
         ):
             continue
@@ -198,6 +200,9 @@ def resolve_pronouns(toks: Tokens, clusters: list[Cluster], claimed: set[int]) -
                 found = []  # "it"/"they" only when the subject is also the nearest candidate
         if not found and low in _PERSON:
             found = _look_back(sentences, index, tok, owner, low)
+        elif not found and tok.dep_ in _SUBJ and i - sentences[index].start <= 1 and index > 0:
+            # "They demanded ...", "It said ...": the subject of the previous sentence
+            found = _pick([_root_subject(sentences[index - 1], owner)], low)
         if found:
             cl = found[0]
             if low in _PERSON and not cl.gender:
