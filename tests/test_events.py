@@ -413,3 +413,12 @@ def test_attacking_someone_for_something_is_criticism(coder: Coder) -> None:
     assert (verbal.event_type, verbal.mode) == ("ACCUSE", "disapprove")
     physical = top(code(coder, "Peru attacked Bolivian villages on Monday."))
     assert physical.event_type == "ASSAULT"
+
+
+@pytest.mark.parametrize("text", [
+    "Peru called Bolivia a liar.",
+    "Peru's call drew criticism from Chile.",
+    "A poll found Peru would beat out Bolivia.",
+])
+def test_non_event_uses_of_trigger_words(coder: Coder, text: str) -> None:
+    assert [e.event_type for e in code(coder, text) if e.event_type in ("REQUEST", "ASSAULT")] == []
