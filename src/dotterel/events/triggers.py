@@ -270,7 +270,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     consumed.add(obj.i)
                     found[tok.i].event_noun = obj
                 continue
-            if lemma in light:
+            # "considers X illegal sanctions" is an opinion; "is considering sanctions" a plan
+            opinion = lemma in lex.cue("hyp_verb") and tok.tag_ in ("VBZ", "VBP")
+            if lemma in light and not opinion:
                 event_objs = [(o, e) for o in objects(tok) for e in _event_part(o, nouns)]
                 if event_objs:
                     obj, noun = event_objs[0]
