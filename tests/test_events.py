@@ -295,6 +295,8 @@ def test_example_decision_to_send_black_boxes(example_record: CodedDocument) -> 
     decided = text.index("decided to send")
     found = [e for e in example_record.events if decided <= e.trigger.start <= decided + 15]
     assert found and all("KAZ" in {r.code for r in e.source} for e in found)
+    # the commission decided, not "he" who recalled it
+    assert any("commission" in r.text for e in found for r in e.source)
 
 
 def test_example_spans_are_exact(example_record: CodedDocument) -> None:

@@ -51,8 +51,10 @@ class Roles:
 class ActorFinder:
     """Finds the actors named by a token or inside a noun phrase, via the story's actor table."""
 
-    def __init__(self, table: Any, undergo: frozenset[str] = frozenset()) -> None:
+    def __init__(self, table: Any, undergo: frozenset[str] = frozenset(),
+                 speech: frozenset[str] = frozenset()) -> None:
         self.undergo = undergo
+        self.speech = speech
         self._by_token = getattr(table, "actor_for_token", None)
         self._at = getattr(table, "actor_at", None)
         self._cache: dict[int, Actor | None] = {}
@@ -167,6 +169,14 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
     if tok.dep_ == "acl" and head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
         # "has plans to meet", "took steps to withdraw": the owner of the plan acts
         return subject(head.head, finder, hops=hops - 1)[0], False
+    if tok.dep_ == "conj" and head.lemma_.lower() in finder.speech:
+        # "he recalled that the commission ... decided to": a misparse; the conjoined verb
+        # continues the reported clause, whose subject is the actor
+        for comp in head.children:
+            if comp.dep_ == "ccomp" and head.i < comp.i < tok.i:
+                own = [f for c in comp.children if c.dep_ == "nsubj" for f in finder.in_phrase(c)]
+                if own:
+                    return own, False
     if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
         return subject(head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):
