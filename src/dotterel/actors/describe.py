@@ -44,6 +44,30 @@ FOREIGN_WORDS = frozenset(
     {"foreign", "other", "western", "international", "overseas", "outside", "global", "world"}
 )
 _MAX_WINDOW = 8
+#: Prepositions after which a capital is a place, not an actor ("in Moscow").
+LOCATIVE = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "to",
+        "into",
+        "from",
+        "outside",
+        "across",
+        "around",
+        "throughout",
+        "within",
+        "via",
+        "toward",
+        "towards",
+        "through",
+        "inside",
+        "between",
+    }
+)
+#: Sectors of state office: a titled person with one of these and no country takes the story's.
+STATE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 #: Prepositions the tagger sometimes calls adjectives ("outside parliament").
 _NOT_DESCRIPTIVE = frozenset(
     {"outside", "inside", "near", "across", "around", "within", "behind", "beyond", "amid"}

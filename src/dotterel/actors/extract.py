@@ -10,124 +10,44 @@ single mentions, so labels are votes, not verdicts):
 5. title nouns ("the Kazakh president") join the person with that role and country;
    agent nouns ("Iraqi police", "protesters") become organisation or group actors;
 6. pronouns are resolved (``pronouns.py``), the story's dominant country is given to
-   bare local agents ("the government"), and actors are numbered by first mention.
+   bare local agents ("the government", ``settle.py``), and actors are numbered by first
+   mention (``assemble.py``). Term matching and name trimming live in ``terms.py``.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from .assemble import Cluster, dominant_country, make_table
-from .describe import HONORIFICS, Descriptor, Tokens, describe, of_complement, window_start
+from .assemble import Cluster, make_table
+from .describe import (
+    LOCATIVE,
+    STATE_SECTORS,
+    Descriptor,
+    Tokens,
+    describe,
+    of_complement,
+    window_start,
+)
 from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, Title, squash
 from .pronouns import resolve_pronouns
+from .settle import settle
 from .table import ActorTable
+from .terms import match_terms, strip_name, words_of
 
 if TYPE_CHECKING:
     from ..nlp import Story
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-#: Prepositions after which a capital is a place, not an actor ("in Moscow").
-_LOCATIVE = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "to",
-        "into",
-        "from",
-        "outside",
-        "across",
-        "around",
-        "throughout",
-        "within",
-        "via",
-        "toward",
-        "towards",
-        "through",
-        "inside",
-        "between",
-    }
-)
 #: Prepositions after which a name is a place ("in Sahel"), unless a title says otherwise.
 _IN_PLACE = frozenset({"in", "near", "across", "throughout", "into", "inside", "outside", "around"})
-#: Sectors of state office: a titled person with one of these and no country takes the story's.
-_STATE_SECTORS = frozenset({"GOV", "MIL", "LEG", "JUD", "COP"})
 _DEFINITE = frozenset(
     {"the", "this", "that", "these", "those", "its", "their", "our", "his", "her"}
 )
 _INDEFINITE = frozenset(
     {"a", "an", "another", "any", "some", "several", "many", "few", "each", "every", "no"}
 )
-
-
-def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
-    """Known terms in the story: first token → (end token, term), longest match, left to right."""
-    found: dict[int, tuple[int, Term]] = {}
-    prefixes, terms = kb.prefixes, kb.terms
-    texts, pos = toks.text, toks.pos
-    n = len(texts)
-    i = 0
-    while i < n:
-        if texts[i] not in prefixes:
-            i += 1
-            continue
-        best: tuple[int, Term] | None = None
-        acc = ""
-        j = i
-        while j < n and j - i < 12 and pos[j] != "SPACE":
-            acc += texts[j].replace("’", "'")
-            if acc not in prefixes:
-                break
-            term = terms.get(acc)
-            if term is not None:
-                best = (j + 1, term)
-            j += 1
-        if best is not None:
-            found[i] = best
-            i = best[0]
-        else:
-            i += 1
-    return found
-
-
-def _words(text: str) -> list[str]:
-    """Lower-cased words of a name for matching its shorter forms ("Al-Sharaa" ~ "al-Sharaa")."""
-    return [w for w in re.split(r"[\s\-‐–]+", text.lower().replace("’", "'")) if w]
-
-
-def _strip_name(
-    toks: Tokens, kb: ActorKnowledge, s: int, e: int, matches: dict[int, tuple[int, Term]]
-) -> int:
-    """Skip determiners, honorifics and titles (with known terms before them) at the front of an entity.
-
-    "Kazakh President Kassym-Jomart Tokayev" → "Kassym-Jomart Tokayev", "VOA's Kurdish
-    Service" → "Kurdish Service", but a known term not followed by a title or a possessive
-    stays part of the name ("Azerbaijan Airlines").
-    """
-    settled = s
-    while s < e:
-        low = toks.lower[s]
-        if low == "the" or low in HONORIFICS or toks.text[s] in ("'s", "’s", "-"):
-            s += 1
-            if low != "-":
-                settled = s
-            continue
-        m = matches.get(s)
-        if m is not None and m[0] < e:
-            s = m[0]
-            continue
-        for width in range(min(kb.title_words + 2, e - s - 1), 0, -1):
-            if toks.phrase(s, s + width) in kb.titles:
-                s += width
-                settled = s
-                break
-        else:
-            break
-    return settled
 
 
 class _Builder:
@@ -170,7 +90,7 @@ class _Builder:
                 or ent.root.tag_ not in ("NNS", "NNPS")
             ):
                 continue  # "Western allies": an adjective, not a people
-            s = _strip_name(self.toks, kb, ent.start, ent.end, matches)
+            s = strip_name(self.toks, kb, ent.start, ent.end, matches)
             while s < ent.end and self.toks.pos[s] == "PUNCT":
                 s += 1
             e = next(
@@ -262,7 +182,8 @@ class _Builder:
             votes[key] = c
         # link shorter forms ("Tokayev", "Jomart Tokayev", "Central Command") to a fuller one
         words = {
-            key: _words(self.toks.span_text(groups[key][0][0], groups[key][0][1])) for key in groups
+            key: words_of(self.toks.span_text(groups[key][0][0], groups[key][0][1]))
+            for key in groups
         }
         target: dict[str, str] = {}
         order = sorted(groups, key=lambda k: (-len(words[k]), groups[k][0][0]))
@@ -416,7 +337,7 @@ class _Builder:
                 continue
             if term.type == "capital":
                 head = last.head
-                if last.dep_ == "pobj" and head.lower_ in _LOCATIVE:
+                if last.dep_ == "pobj" and head.lower_ in LOCATIVE:
                     continue
                 if last.dep_ in ("compound", "amod") and last.head.pos_ in ("NOUN", "PROPN"):
                     continue
@@ -477,7 +398,7 @@ class _Builder:
                         obj.dep_ == "pobj"
                         and obj.ent_type_ == "ORG"
                         and obj.i not in self.matches
-                        and self.kb.name_words.get(self.toks.lower[obj.i]) not in _STATE_SECTORS
+                        and self.kb.name_words.get(self.toks.lower[obj.i]) not in STATE_SECTORS
                     ):
                         desc.title = Title(desc.title.role, None)
                         desc.private = True
@@ -628,85 +549,9 @@ def extract_actors(story: Story, kb: ActorKnowledge) -> ActorTable:
     agents = b.build_nominals()
     named = list(b.clusters.values())
     resolve_pronouns(b.toks, named + [cl for cl, _, _ in agents], b.claimed)
-    doc = story.doc
-    places = frozenset(
-        first
-        for cl in named
-        if cl.kind == "state"
-        for first, last, _ in cl.mentions
-        if doc[last - 1].dep_ == "pobj" and doc[last - 1].head.lower_ in _LOCATIVE
-    )
-    home = dominant_country(named + [cl for cl, _, _ in agents if cl.country], places)
-    if home is not None:
-        sent_of = b.toks.sent_start
-        foreign = {  # sentences naming another country: "President X" there may be its president
-            sent_of[first]
-            for cl in named
-            if cl.country not in (None, home) and cl.sector != "JRN"  # "told VOA" is no hint
-            for first, _, _ in cl.mentions
-        }
-        for cl in named:  # "President Emmerson Mnangagwa" in a story about Zimbabwe
-            if (
-                cl.kind == "person"
-                and cl.code is None
-                and cl.role
-                and cl.sector in _STATE_SECTORS
-                and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
-            ):
-                cl.country = cl.code = home
-    pron_owner = {
-        first: cl
-        for cl in named + [a for a, _, _ in agents]
-        for first, _, kind in cl.mentions
-        if kind == "pronoun"
-    }
-    merged: dict[tuple[str, ...], Cluster] = {}
-    key: tuple[str, ...]
-    for cl, local, _foreign in agents:
-        if cl.possessor is not None:
-            holder = pron_owner.get(cl.possessor)
-            local = False
-            if holder is not None and cl.country is None and holder.country:
-                cl.country = cl.code = holder.country
-        if cl.kind == "state":  # "his country", "the country"
-            iso = cl.country or (home if local else None)
-            if iso is not None:
-                state = b.cluster(("state", iso), "state")
-                state.fill(code=iso, country=iso)
-                state.display = state.display or kb.countries.get(iso)
-                state.mentions.extend(cl.mentions)
-                if state not in named:
-                    named.append(state)
-            continue
-        cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
-        if cl.country is None and cl.code is None and local and home is not None:
-            cl.country = cl.code = home
-        if cl.kind == "person":  # "his incoming US counterpart": the one US official named
-            same = [
-                p
-                for p in named
-                if p.kind == "person" and p.country == cl.country and p.sector == cl.sector
-            ]
-            if len(same) == 1:
-                same[0].mentions.extend(cl.mentions)
-                continue
-        key = ("agent", cl.agent_key or "", cl.code or "", cl.country or "", cl.sector or "")
-        if key in merged:
-            merged[key].mentions.extend(cl.mentions)
-        else:
-            cl.key = key
-            merged[key] = cl
-    by_noun: dict[tuple[str, str], list[Cluster]] = {}
-    for akey in sorted(merged):
-        if akey[3]:
-            by_noun.setdefault((akey[1], akey[4]), []).append(merged[akey])
-    for akey in sorted(merged):
-        same = by_noun.get((akey[1], akey[4]), [])
-        if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
-            # "the police" after "Iraqi police"
-            same[0].mentions.extend(merged.pop(akey).mentions)
+    merged = settle(story, b.toks, kb, named, agents, b.cluster)
     everything = named + list(merged.values())
     return make_table(story, b.toks, everything)
 
 
-__all__ = ["extract_actors", "match_terms"]
+__all__ = ["extract_actors"]

@@ -1,0 +1,107 @@
+"""Story-level decisions once every mention is found: the story's own country, titled
+officials without a country, "his country", and merging agent nouns into actors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .assemble import Cluster, dominant_country
+from .describe import LOCATIVE, STATE_SECTORS, Tokens
+from .knowledge import ActorKnowledge
+
+if TYPE_CHECKING:
+    from ..nlp import Story
+
+
+def settle(
+    story: Story,
+    toks: Tokens,
+    kb: ActorKnowledge,
+    named: list[Cluster],
+    agents: list[tuple[Cluster, bool, bool]],
+    get_cluster: Callable[[tuple[str, ...], str], Cluster],
+) -> dict[tuple[str, ...], Cluster]:
+    """Give the story's country where it is clearly meant, and merge the agent clusters.
+
+    ``named`` (names, terms, titled persons) is updated in place (states reached through
+    "his country" are appended); the merged agent clusters are returned by key.
+    """
+    doc = story.doc
+    places = frozenset(
+        first
+        for cl in named
+        if cl.kind == "state"
+        for first, last, _ in cl.mentions
+        if doc[last - 1].dep_ == "pobj" and doc[last - 1].head.lower_ in LOCATIVE
+    )
+    home = dominant_country(named + [cl for cl, _, _ in agents if cl.country], places)
+    if home is not None:
+        sent_of = toks.sent_start
+        foreign = {  # sentences naming another country: "President X" there may be its president
+            sent_of[first]
+            for cl in named
+            if cl.country not in (None, home) and cl.sector != "JRN"  # "told VOA" is no hint
+            for first, _, _ in cl.mentions
+        }
+        for cl in named:  # "President Emmerson Mnangagwa" in a story about Zimbabwe
+            if (
+                cl.kind == "person"
+                and cl.code is None
+                and cl.role
+                and cl.sector in STATE_SECTORS
+                and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
+            ):
+                cl.country = cl.code = home
+    pron_owner = {
+        first: cl
+        for cl in named + [a for a, _, _ in agents]
+        for first, _, kind in cl.mentions
+        if kind == "pronoun"
+    }
+    merged: dict[tuple[str, ...], Cluster] = {}
+    key: tuple[str, ...]
+    for cl, local, _foreign in agents:
+        if cl.possessor is not None:
+            holder = pron_owner.get(cl.possessor)
+            local = False
+            if holder is not None and cl.country is None and holder.country:
+                cl.country = cl.code = holder.country
+        if cl.kind == "state":  # "his country", "the country"
+            iso = cl.country or (home if local else None)
+            if iso is not None:
+                state = get_cluster(("state", iso), "state")
+                state.fill(code=iso, country=iso)
+                state.display = state.display or kb.countries.get(iso)
+                state.mentions.extend(cl.mentions)
+                if state not in named:
+                    named.append(state)
+            continue
+        cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
+        if cl.country is None and cl.code is None and local and home is not None:
+            cl.country = cl.code = home
+        if cl.kind == "person":  # "his incoming US counterpart": the one US official named
+            same = [
+                p
+                for p in named
+                if p.kind == "person" and p.country == cl.country and p.sector == cl.sector
+            ]
+            if len(same) == 1:
+                same[0].mentions.extend(cl.mentions)
+                continue
+        key = ("agent", cl.agent_key or "", cl.code or "", cl.country or "", cl.sector or "")
+        if key in merged:
+            merged[key].mentions.extend(cl.mentions)
+        else:
+            cl.key = key
+            merged[key] = cl
+    by_noun: dict[tuple[str, str], list[Cluster]] = {}
+    for akey in sorted(merged):
+        if akey[3]:
+            by_noun.setdefault((akey[1], akey[4]), []).append(merged[akey])
+    for akey in sorted(merged):
+        same = by_noun.get((akey[1], akey[4]), [])
+        if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
+            # "the police" after "Iraqi police"
+            same[0].mentions.extend(merged.pop(akey).mentions)
+    return merged
