@@ -314,6 +314,8 @@ def test_example_spans_are_exact(example_record: CodedDocument) -> None:
 def test_question_is_not_a_request(coder: Coder) -> None:
     events = code(coder, "Peru asked Bolivia whether the border was open.")
     assert [e.event_type for e in events if e.event_type == "REQUEST"] == []
+    asked = only(code(coder, "Peru asked whether Bolivia would attend the talks."))
+    assert asked.event_type == "CONSULT" and asked.hypothetical and codes(asked.source) == ["BOL"]
 
 
 def test_came_under_attack_from(coder: Coder) -> None:

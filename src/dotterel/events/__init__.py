@@ -17,7 +17,7 @@ from ..nlp import combined_text
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles
-from .triggers import Candidate, find_candidates
+from .triggers import Candidate, find_candidates, is_question
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -87,7 +87,7 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
             continue
         if "conflict" in cand.flags and cand.content_type not in CONFLICT_TYPES:
             continue  # "warned of a resurgence": a warning about, not a threat
-        if cand.type == "REQUEST" and cand.content is not None and _is_question(cand.content, lex):
+        if cand.type == "REQUEST" and cand.content is not None and is_question(cand.content, lex):
             continue  # "asked who ...", "asked whether ...": a question, not a request
         if cand.deontic is not None and not roles.targets:
             continue  # "X says it should be done": no one is asked
@@ -114,13 +114,6 @@ def _pronoun_subject(tok: Token) -> Token | None:
             return None
         tok = tok.head
     return None
-
-
-def _is_question(content: Token, lex: Lexicon) -> bool:
-    if content.dep_ not in ("ccomp", "xcomp"):
-        return False
-    words = lex.cue("question")
-    return any(c.lower_ in words and c.dep_ in ("mark", "nsubj", "advmod", "dobj", "attr") for c in content.children)
 
 
 def _said_by(story: Story, anchor: Token, quote: Quote) -> bool:

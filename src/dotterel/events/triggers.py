@@ -385,6 +385,8 @@ def _resolve_frames(found: dict[int, Candidate], lex: Lexicon) -> None:
         if content is None:
             continue
         cand.content = content
+        if cand.type == "REQUEST" and is_question(content, lex):
+            continue  # "asked whether X would attend talks": the talks stay, as asked about
         inner = [found[d.i] for d in content.subtree if d.i in found and d.i != i]
         if not inner:
             continue
@@ -393,6 +395,14 @@ def _resolve_frames(found: dict[int, Candidate], lex: Lexicon) -> None:
         for c in inner:
             del found[c.anchor.i]
         _apply_content(cand, top)
+
+
+def is_question(content: Token, lex: Lexicon) -> bool:
+    """Whether a frame's content clause is a question ("asked who ...", "asked whether ...")."""
+    if content.dep_ not in ("ccomp", "xcomp"):
+        return False
+    words = lex.cue("question")
+    return any(c.lower_ in words and c.dep_ in ("mark", "nsubj", "advmod", "dobj", "attr") for c in content.children)
 
 
 def _depth(tok: Token, root: Token) -> int:
