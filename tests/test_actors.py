@@ -400,3 +400,17 @@ def test_pronouns_of_agent_nouns(coder: Coder) -> None:
     assert named(table.actors, "parliament").name == "parliament"
     assert named(table.actors, "Syrian government").mentions[-1].text == "its"
     assert codes(named(table.actors, "forces")) == ("SYR", "SYR", "MIL")
+
+
+def test_heads_of_international_organisations(coder: Coder) -> None:
+    _, table = run(
+        coder,
+        "European Commission President Ursula von der Leyen met NATO chief "
+        "Mark Rutte and UN Secretary-General Antonio Guterres. Von der Leyen "
+        "said she was pleased.",
+    )
+    leyen = named(table.actors, "Ursula von der Leyen")
+    assert (leyen.code, leyen.country, leyen.sector, leyen.role) == ("EUR", None, None, "President")
+    assert [m.text for m in leyen.mentions][-2:] == ["Von der Leyen", "she"]
+    assert named(table.actors, "Mark Rutte").code == "IGO"
+    assert named(table.actors, "Antonio Guterres").code == "UNO"

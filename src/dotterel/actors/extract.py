@@ -270,8 +270,13 @@ class _Builder:
         org = desc.org
         title = desc.title
         sector = title.sector if title else None
-        if org is not None and org.sector is not None and org.type == "actor":
-            sector = org.sector  # "IS emir" is REB, "Kremlin spokesman" GOV
+        if (
+            org is not None
+            and org.type == "actor"
+            and (org.sector is not None or org.code in NONSTATE_CODES)
+        ):
+            # "IS emir" is REB, "Kremlin spokesman" GOV, "European Commission President" none
+            sector = org.sector
         if sector is None and desc.agent is not None:
             sector = desc.agent.sector
         if sector is None and org is not None:
