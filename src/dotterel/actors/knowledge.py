@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..errors import UsageError
+
 #: Kinds an actor may have (``spec/interface.md``).
 KINDS = ("person", "organization", "state", "group")
 #: Sector codes accepted in the data files (``plover.md`` §4).
@@ -65,8 +67,10 @@ TERM_TYPES = ("country", "capital", "demonym", "people", "actor")
 _DATA = "data/actors"
 
 
-class KnowledgeError(ValueError):
-    """A data file (bundled or given with ``--actors``) has a row that cannot be used."""
+class KnowledgeError(UsageError):
+    """A data file (bundled or given with ``--actors``) has a row that cannot be used.
+
+    The message names the file and line and what the column should hold."""
 
 
 @dataclass(frozen=True, slots=True)
