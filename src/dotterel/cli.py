@@ -34,7 +34,7 @@ def code_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the story text out of the output records.")] = False,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Read every input as jsonl, txt or html, whatever its name.")] = None,
-    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same format as the bundled data/actors.tsv); repeatable.")] = None,
+    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same columns as the bundled data/actors/actors.tsv, see docs/actors.md); repeatable.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,

@@ -45,7 +45,7 @@ class Coder:
 
     The spaCy pipeline and the knowledge files load on first use, once per Coder.
     ``actor_files`` are extra actor lists in the format of the bundled
-    ``data/actors.tsv`` (see the README); they take precedence over the bundled one.
+    ``data/actors/actors.tsv`` (see docs/actors.md); they take precedence over the bundled one.
     """
 
     model: str = DEFAULT_MODEL
