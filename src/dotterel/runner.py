@@ -75,18 +75,27 @@ def code_inputs(
     summary = summary if summary is not None else RunSummary()
     default_date = normalize_pub_date(pub_date)
 
-    def documents() -> Iterator[ReadDocument]:
-        for item in read_sources(inputs, input_format=input_format, stdin=stdin, fetcher=fetcher):
-            if isinstance(item, Skipped):
-                summary.skipped += 1
-                if on_skip is not None:
-                    on_skip(item)
-                continue
-            if default_date and item.document.pub_date is None:
-                item = ReadDocument(replace(item.document, pub_date=default_date), item.read_error, item.detail)
-            yield item
-
-    for record in coder.code_many(documents()):
+    items = read_sources(inputs, input_format=input_format, stdin=stdin, fetcher=fetcher)
+    for record in coder.code_many(prepare(items, pub_date=default_date, on_skip=on_skip, summary=summary)):
         summary.add(record)
         yield record
     summary.finished = time.perf_counter()
+
+
+def prepare(
+    items: Iterable[ReadDocument | Skipped],
+    *,
+    pub_date: str | None,
+    on_skip: Callable[[Skipped], None] | None,
+    summary: RunSummary,
+) -> Iterator[ReadDocument]:
+    """Documents ready to code: skipped items reported and counted, ``pub_date`` filled in where missing."""
+    for item in items:
+        if isinstance(item, Skipped):
+            summary.skipped += 1
+            if on_skip is not None:
+                on_skip(item)
+            continue
+        if pub_date and item.document.pub_date is None:
+            item = ReadDocument(replace(item.document, pub_date=pub_date), item.read_error, item.detail)
+        yield item
