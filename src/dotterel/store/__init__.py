@@ -24,7 +24,7 @@ from .queries import (
     EventFilter,
     aggregate_sql,
     events_sql,
-    top_eids_sql,
+    newest_eids,
 )
 from .schema import (
     SCHEMA_VERSION,
@@ -60,13 +60,15 @@ __all__ = [
 class Store:
     """Read access to a store; every method returns a pandas DataFrame."""
 
-    def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0,
+                 hold: float = 1.0) -> None:
         self.path = default_db_path(path)
         self.timeout = timeout
-        self.reader = Reader(self.path, timeout=timeout)
+        self.reader = Reader(self.path, timeout=timeout, hold=hold)
         with self.reader.session() as con:
             version = schema_version(con)
         if version < SCHEMA_VERSION:
+            self.reader.release()
             StoreWriter(self.path, lock_timeout=timeout)  # opening for writing applies the migrations
 
     def __repr__(self) -> str:
@@ -89,21 +91,16 @@ class Store:
         """Events matching the filters (see :class:`EventFilter`), newest first.
 
         With a ``limit``, the newest events are picked from the events table
-        alone and only their documents are read (much faster on big stores).
+        alone (see :func:`~dotterel.store.queries.newest_eids`) and only their
+        documents are read (much faster on big stores).
         """
         flt = EventFilter.of(**filters)
         if limit is None:
             sql, params = events_sql(flt)
             return self.sql(sql, params)
-        sql, params = top_eids_sql(flt, limit)
         with self.reader.session() as con:
-            eids = [row[0] for row in con.execute(sql, params).fetchall()]
-            frame = con.execute(EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids]).df()
-            ids = sorted(set(frame["doc_id"]))
-            docs = con.execute(
-                "SELECT doc_id, pub_date, url, source AS outlet, title, text FROM documents "
-                "WHERE doc_id IN (SELECT unnest(?))", [ids]).df()
-        return _with_documents(frame, docs)
+            eids = newest_eids(con, flt, limit)
+            return con.execute(EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids]).df()
 
     def query(self, *, limit: int | None = None, **filters: Any) -> Any:
         """The same as :meth:`events` (named like ``dotterel query``)."""
@@ -143,26 +140,16 @@ class Store:
             return out
 
     def close(self) -> None:
-        """Release the in-memory connection (the file itself is only held during queries)."""
+        """Release the file and the in-memory connection."""
         self.reader.close()
 
 
-def _with_documents(frame: Any, docs: Any) -> Any:
-    """Add the document columns and the sentence text to a frame of events (same columns as SQL)."""
-    by_id = docs.set_index("doc_id")
-    merged = frame.join(by_id, on="doc_id")
-    sentences = []
-    for in_title, start, end, title, text in zip(
-        merged["in_title"], merged["sentence_start"], merged["sentence_end"], merged["title"],
-        merged["text"], strict=True,
-    ):
-        source = title if in_title else text
-        ok = isinstance(source, str) and start == start and end == end  # NaN-safe
-        sentences.append(source[int(start):int(end)] if ok else None)
-    merged["sentence"] = sentences
-    return merged.drop(columns=["in_title", "sentence_start", "sentence_end", "text"])
+def open(path: str | Path | None = None, *, timeout: float = 30.0, hold: float = 1.0) -> Store:
+    """Open a store for reading (upgrading its schema first when it is older than this dotterel).
 
-
-def open(path: str | Path | None = None, *, timeout: float = 30.0) -> Store:
-    """Open a store for reading (upgrading its schema first when it is older than this dotterel)."""
-    return Store(path, timeout=timeout)
+    The file is held read-only only around queries: it stays attached (with a
+    warm cache) while queries follow each other within ``hold`` seconds, for at
+    most 5 s in a row, and is let go at once when a dotterel writer waits for
+    it; ``hold=0`` releases it after every query.
+    """
+    return Store(path, timeout=timeout, hold=hold)

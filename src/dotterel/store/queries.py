@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ..errors import UsageError
@@ -15,6 +15,13 @@ from .rows import QUAD_CLASS
 QUAD_ALIASES = {"vc": 1, "mc": 2, "vx": 3, "mx": 4}
 AGGREGATE_BY = ("dyad", "type", "quad", "source", "target")
 PERIODS = ("day", "week", "month", "year")
+#: First day of the event's period (the same as ``date_trunc(per, event_date)::DATE``; weeks are ISO).
+PERIOD_SQL = {
+    "day": "e.event_date",
+    "week": "e.event_date - (isodow(e.event_date) - 1)::INTEGER",
+    "month": "e.event_date - (day(e.event_date) - 1)::INTEGER",
+    "year": "e.event_date - (dayofyear(e.event_date) - 1)::INTEGER",
+}
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,17 @@ class EventFilter:
         """SQL condition on ``events AS alias`` (joined to ``documents AS d`` for ``text``)."""
         conds: list[str] = []
         params: list[Any] = []
-        # codes and sectors are matched on the events table's list columns (a copy of
-        # event_actors kept for speed: a scan beats a semi-join for frequent codes)
-        for value, columns in ((self.source, ("source_codes",)), (self.target, ("target_codes",)),
-                               (self.actor, ("source_codes", "target_codes")),
-                               (self.sector, ("source_sectors", "target_sectors"))):
+        # codes and sectors are matched on the delimited strings of the events table
+        # (`;USA;GBR;`, schema version 3): the same result as list_contains on the list
+        # columns, and several times cheaper to scan
+        for value, columns in ((self.source, ("source_key",)), (self.target, ("target_key",)),
+                               (self.actor, ("source_key", "target_key")),
+                               (self.sector, ("source_sector_key", "target_sector_key"))):
             if value:
                 codes = _codes(value)
                 conds.append("(" + " OR ".join(
-                    f"list_contains({alias}.{column}, ?)" for column in columns for _ in codes) + ")")
-                params += [code for _ in columns for code in codes]
+                    f"contains({alias}.{column}, ?)" for column in columns for _ in codes) + ")")
+                params += [f";{code};" for _ in columns for code in codes]
         if self.type:
             codes = _codes(self.type)
             conds.append(f"{alias}.event_type IN ({', '.join('?' for _ in codes)})")
@@ -82,19 +90,27 @@ class EventFilter:
             conds.append(f"{alias}.event_date <= CAST(? AS DATE)")
             params.append(_date(self.until, "until"))
         if self.text:
-            # ILIKE without ESCAPE takes DuckDB's fast path; % and _ are escaped only when present
-            escape = "" if not re.search(r"[\\%_]", self.text) else " ESCAPE '\\'"
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", self.text) + "%"
-            conds.append(
-                f"{alias}.doc_id IN (SELECT doc_id FROM documents "
-                f"WHERE text ILIKE ?{escape} OR title ILIKE ?{escape})"
-            )
-            params += [pattern, pattern]
+            cond, text_params = self.text_condition()
+            conds.append(f"{alias}.doc_id IN (SELECT doc_id FROM documents WHERE {cond})")
+            params += text_params
         if not self.include_hypothetical:
             conds.append(f"NOT {alias}.hypothetical")
         if not self.include_negated:
             conds.append(f"NOT {alias}.negated")
         return (" AND ".join(conds) or "TRUE"), params
+
+
+    def text_condition(self) -> tuple[str, list[Any]]:
+        """SQL condition on ``documents`` for ``text`` (title or text contains it, any case)."""
+        # ILIKE without ESCAPE takes DuckDB's fast path; % and _ are escaped only when present
+        text = self.text or ""
+        escape = "" if not re.search(r"[\\%_]", text) else " ESCAPE '\\'"
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        return f"(text ILIKE ?{escape} OR title ILIKE ?{escape})", [pattern, pattern]
+
+    def without_text(self) -> EventFilter:
+        """The same filter without ``text``."""
+        return replace(self, text=None)
 
 
 def _codes(value: str) -> list[str]:
@@ -139,30 +155,65 @@ EVENT_SELECT = """
 """
 
 
-#: The event-table part of :data:`EVENT_SELECT` (for the two-step limited query).
-EVENT_ONLY_SELECT = """
-    e.doc_id, e.event_id, e.event_date, e.date, e.date_precision, e.event_type, e.mode,
-    e.quad, e.quad_class, e.score, e.cameo,
-    array_to_string(e.source_codes, ';') AS source, array_to_string(e.target_codes, ';') AS target,
-    array_to_string(e.source_sectors, ';') AS source_sector,
-    array_to_string(e.target_sectors, ';') AS target_sector,
-    e.trigger_text AS trigger, e.location_name AS location, e.location_country,
-    e.location_lat, e.location_lon, e.negated, e.hypothetical, e.confidence,
-    e.num_articles, e.num_sources, e.in_title, e.sentence_start, e.sentence_end
-"""
+def top_eids_sql(flt: EventFilter, limit: int, *, after: str | None = None) -> tuple[str, list[Any]]:
+    """Keys of the newest ``limit`` matching events (a narrow scan and a top-N sort).
 
-
-def top_eids_sql(flt: EventFilter, limit: int) -> tuple[str, list[Any]]:
-    """The keys of the newest ``limit`` matching events (a narrow scan and a top-N sort)."""
+    ``after`` (``YYYY-MM-DD``) adds ``event_date >= after``, a condition DuckDB
+    checks against each row group's min/max dates before reading it.
+    """
     where, params = flt.where("e")
+    if after is not None:
+        where += " AND e.event_date >= CAST(? AS DATE)"
+        params.append(after)
     return (f"SELECT e.eid FROM events e WHERE {where} "
             f"ORDER BY e.event_date DESC NULLS LAST, e.eid LIMIT {int(limit)}"), params
 
 
-#: Rows of :data:`EVENT_ONLY_SELECT` for given keys; the key range lets DuckDB skip row groups.
+#: :func:`newest_eids` first looks among the newest ``limit`` times this many events of the store.
+WINDOW = 64
+
+
+def _window_start(con: Any, flt: EventFilter, size: int) -> str | None:
+    """The date of the ``size``-th newest event within since/until (None when there are fewer)."""
+    conds, params = ["event_date IS NOT NULL"], []
+    if flt.since:
+        conds.append("event_date >= CAST(? AS DATE)")
+        params.append(_date(flt.since, "since"))
+    if flt.until:
+        conds.append("event_date <= CAST(? AS DATE)")
+        params.append(_date(flt.until, "until"))
+    rows = con.execute(f"SELECT event_date FROM events WHERE {' AND '.join(conds)} "
+                       f"ORDER BY event_date DESC LIMIT 1 OFFSET {int(size) - 1}", params).fetchall()
+    return rows[0][0].isoformat() if rows else None
+
+
+def newest_eids(con: Any, flt: EventFilter, limit: int) -> list[int]:
+    """Keys of the newest ``limit`` events matching ``flt``, in the order of :func:`events_sql`.
+
+    Looks first within a window, "event date on or after the date of the
+    N-th newest event" (N = 64 × ``limit``, found by a one-column top-N), then
+    in the whole table. When the window holds ``limit`` matching events they
+    are exactly the newest ``limit`` (every event outside it is older). On a store filled roughly in date order DuckDB reads only the row
+    groups whose dates reach into the window (min/max zone maps).
+    """
+    if limit <= 0:
+        return []
+    after = _window_start(con, flt, limit * WINDOW)
+    if after is not None:
+        sql, params = top_eids_sql(flt, limit, after=after)
+        found = [int(r[0]) for r in con.execute(sql, params).fetchall()]
+        if len(found) >= limit:
+            return found
+    sql, params = top_eids_sql(flt, limit)
+    return [int(r[0]) for r in con.execute(sql, params).fetchall()]
+
+
+#: The rows of :func:`events_sql` for given event keys (from :func:`newest_eids`); the key
+#: range lets DuckDB skip row groups.
 EVENTS_BY_EID = (
-    f"SELECT {EVENT_ONLY_SELECT} FROM events e WHERE e.eid BETWEEN ? AND ? "
-    "AND e.eid IN (SELECT unnest(?)) ORDER BY e.event_date DESC NULLS LAST, e.eid"
+    f"SELECT {EVENT_SELECT} FROM events e JOIN documents d USING (doc_id) "
+    "WHERE e.eid BETWEEN ? AND ? AND e.eid IN (SELECT unnest(?)) "
+    "ORDER BY e.event_date DESC NULLS LAST, e.eid"
 )
 
 
@@ -192,40 +243,45 @@ def aggregate_sql(flt: EventFilter, *, by: Sequence[str] = ("dyad",), per: str |
     if per is not None and per not in PERIODS:
         raise UsageError(f"period {per!r}: use {', '.join(PERIODS)}")
     where, params = flt.where("e")
-    keys: list[str] = []
-    columns = ["e.score", "e.event_key", "e.cluster_id"]
+    sides = [side for side in ("source", "target") if "dyad" in by or side in by]
+    # (inner column, outer key) pairs: the period is computed by date arithmetic (cheaper
+    # than date_trunc, which goes through TIMESTAMP), codes are grouped as their delimited
+    # key first and split into single codes only after the first aggregation
+    groups: list[tuple[str, str]] = []
     if per is not None:
-        columns.append(f"date_trunc('{per}', e.event_date)::DATE AS period")
-        keys.append("period")
-    sides = [side for side in ("source", "target")
-             if "dyad" in by or side in by]
-    keys += sides
+        groups.append((f"{PERIOD_SQL[per]} AS period", "period"))
+    groups += [(f"e.{side}_key", side) for side in sides]
     if "type" in by:
-        columns.append("e.event_type")
-        keys.append("event_type")
+        groups.append(("e.event_type", "event_type"))
     if "quad" in by:
-        columns.append("e.quad")
-        keys.append("quad")
-    if sides:
-        # single-code sides (most events) read the first list element; compound ones are unnested
-        simple = " AND ".join(f"len(e.{side}_codes) <= 1" for side in sides)
-        first = [f"e.{side}_codes[1] AS {side}" for side in sides]
-        base = f"SELECT {', '.join(columns + first)} FROM events e WHERE ({where}) AND {simple}"
-        inner = f"SELECT {', '.join(columns + [f'e.{s}_codes' for s in sides])} FROM events e " \
-                f"WHERE ({where}) AND NOT ({simple})"
+        groups.append(("e.quad", "quad"))
+    keys = [key for _, key in groups]
+
+    def split(sql: str) -> str:
+        # one subquery per side: two unnests in one SELECT would pair codes up, not cross them
         for side in sides:
-            inner = (f"SELECT * EXCLUDE ({side}_codes), unnest(CASE WHEN len({side}_codes) = 0 "
-                     f"THEN [NULL] ELSE {side}_codes END) AS {side} FROM ({inner}) e")
-        base = f"{base} UNION ALL BY NAME {inner}"
-        params = params + params
-    else:
-        base = f"SELECT {', '.join(columns)} FROM events e WHERE {where}"
+            sql = (f"SELECT * EXCLUDE ({side}_key), unnest(CASE WHEN coalesce({side}_key, '') = '' "
+                   f"THEN [NULL] ELSE string_split(trim({side}_key, ';'), ';') END) AS {side} "
+                   f"FROM ({sql})")
+        return sql
+
     group = ", ".join(keys)
-    measures = ["count(*) AS events"]
     if distinct:
-        measures += ["count(DISTINCT hash(cluster_id, event_key)) AS distinct_events",
-                     "count(DISTINCT cluster_id) AS stories"]
-    measures += ["round(sum(score), 2) AS score_sum", "round(avg(score), 3) AS score_mean"]
+        # distinct counts cannot be summed from groups: split codes row by row
+        columns = ["e.score", "e.event_key", "e.cluster_id", *(c for c, _ in groups)]
+        base = split(f"SELECT {', '.join(columns)} FROM events e WHERE {where}")
+        measures = ["count(*) AS events",
+                    "count(DISTINCT hash(cluster_id, event_key)) AS distinct_events",
+                    "count(DISTINCT cluster_id) AS stories",
+                    "round(sum(score), 2) AS score_sum", "round(avg(score), 3) AS score_mean"]
+    else:
+        inner_keys = [c for c, _ in groups]
+        sums = ["count(*) AS n", "sum(e.score) AS s", "count(e.score) AS c"]
+        inner = (f"SELECT {', '.join([*inner_keys, *sums])} FROM events e WHERE {where}"
+                 + (" GROUP BY ALL" if inner_keys else ""))
+        base = split(inner)
+        measures = ["sum(n)::BIGINT AS events", "round(sum(s), 2) AS score_sum",
+                    "round(sum(s) / sum(c), 3) AS score_mean"]
     sql = f"SELECT {group + ', ' if group else ''}{', '.join(measures)} FROM ({base}) "
     if group:
         sql += f"GROUP BY {group} ORDER BY {group}"

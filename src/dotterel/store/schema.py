@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import UsageError, missing_dependency
 
 #: The schema version this dotterel writes. Bump it by appending to MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Where the store lives unless ``--db`` / ``path`` says otherwise.
 DEFAULT_DB = "dotterel.duckdb"
 #: Environment variable naming the default store.
@@ -120,8 +120,23 @@ _V2 = [
     )""",
 ]
 
+
+def _key(column: str) -> str:
+    """SQL for :func:`dotterel.store.rows.code_key` of a list column."""
+    return f"CASE WHEN len({column}) > 0 THEN ';' || array_to_string({column}, ';') || ';' ELSE '' END"
+
+
+_V3 = [
+    # denormalised code strings for fast filters and dyad aggregates (rows.code_key):
+    # `contains(source_key, ';USA;')` is several times cheaper than list_contains on the list
+    *(f"ALTER TABLE events ADD COLUMN {side}_key VARCHAR DEFAULT ''"
+      for side in ("source", "target", "source_sector", "target_sector")),
+    f"""UPDATE events SET source_key = {_key('source_codes')}, target_key = {_key('target_codes')},
+        source_sector_key = {_key('source_sectors')}, target_sector_key = {_key('target_sectors')}""",
+]
+
 #: version → statements that bring a store from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
 
 
 def default_db_path(path: str | Path | None = None) -> Path:
@@ -142,50 +157,97 @@ def duckdb_module() -> Any:
 
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "lock" in text or "different configuration" in text
+    return "lock" in text or "different configuration" in text or "already attached" in text
+
+
+def _lock_errors(duckdb: Any) -> tuple[type[Exception], ...]:
+    """The exceptions DuckDB raises while another connection (or process) holds the file."""
+    return tuple(getattr(duckdb, name) for name in (
+        "IOException", "ConnectionException", "ResourceInUseException") if hasattr(duckdb, name))
+
+
+#: A writer waiting for the file says so with this file next to the store (see :class:`Reader`).
+WAIT_SUFFIX = ".write-wait"
+#: A wait marker older than this is a leftover of a killed writer and is ignored.
+WAIT_STALE = 120.0
+
+
+def wait_marker(path: Path) -> Path:
+    """The file a waiting writer creates next to the store ``path``."""
+    return path.with_name(path.name + WAIT_SUFFIX)
+
+
+def writer_waiting(path: Path) -> bool:
+    """Whether a writer is waiting for the store (a fresh wait marker exists)."""
+    try:
+        return time.time() - wait_marker(path).stat().st_mtime < WAIT_STALE
+    except OSError:
+        return False
 
 
 def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
     """Open the DuckDB file, retrying with backoff while another process holds it.
 
-    Raises :class:`UsageError` naming the file when it stays locked for
-    ``timeout`` seconds, or when a read-only open finds no file.
+    A writer (``read_only=False``) that has to wait creates the wait marker
+    (:func:`wait_marker`) until it gets the file, so that readers holding it
+    between queries let go at once. Raises :class:`UsageError` naming the file
+    when it stays locked for ``timeout`` seconds, or when a read-only open
+    finds no file.
     """
     duckdb = duckdb_module()
     if read_only and not path.exists():
         raise UsageError(f"no store at {str(path)!r}: create it with  dotterel code INPUT --db {path}")
     deadline = time.monotonic() + timeout
     delay = 0.01
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                raise UsageError(
-                    f"could not open the store {str(path)!r}: {exc} "
-                    "(another dotterel process may be holding it; try again)"
-                ) from exc
-            time.sleep(delay)
-            delay = min(delay * 2, 0.25)
+    marker: Path | None = None
+    try:
+        while True:
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except _lock_errors(duckdb) as exc:
+                if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"could not open the store {str(path)!r}: {exc} "
+                        "(another dotterel process may be holding it; try again)"
+                    ) from exc
+                if not read_only and marker is None:
+                    marker = wait_marker(path)
+                    marker.touch()
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
 
 class Reader:
-    """Read-only access that holds the store file only while a query runs.
+    """Read-only access that holds the store file only briefly, so a writer can get it.
 
     Opening a DuckDB database costs tens of milliseconds; attaching a file to
-    an already open in-memory database costs about two. So a reader keeps one
-    in-memory connection and, for each query, ATTACHes the store READ_ONLY,
-    runs the query and DETACHes it again, which releases the file lock for the
-    writer. While a writer holds the file, the ATTACH is retried with backoff.
+    an already open in-memory database costs about two, but a freshly
+    attached file also starts with an empty cache. So a reader keeps one
+    in-memory connection, ATTACHes the store READ_ONLY for a query and keeps
+    it attached (and its cache warm) for the next queries while they come
+    within ``hold`` seconds of each other, for at most ``max_hold`` seconds in
+    a row; then it DETACHes, which releases the file lock for the writer. It
+    lets go after the current query as soon as a dotterel writer is waiting
+    (:func:`writer_waiting`). ``hold=0`` detaches after every query. While a
+    writer holds the file, the ATTACH is retried with backoff.
     """
 
     ALIAS = "dotterel_store"
 
-    def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 30.0, hold: float = 1.0,
+                 max_hold: float = 5.0) -> None:
         self.path = path
         self.timeout = timeout
+        self.hold = hold
+        self.max_hold = max_hold
         self._con: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._attached_at: float | None = None
+        self._last_used = 0.0
+        self._watcher: threading.Thread | None = None
 
     @contextmanager
     def session(self) -> Iterator[Any]:
@@ -199,30 +261,72 @@ class Reader:
             if self._con is None:
                 self._con = duckdb.connect()
             con = self._con
-            path = str(self.path).replace("'", "''")
-            deadline = time.monotonic() + self.timeout
-            delay = 0.01
-            while True:
-                try:
-                    con.execute(f"ATTACH '{path}' AS {self.ALIAS} (READ_ONLY)").fetchall()
-                    break
-                except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                    if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                        raise UsageError(
-                            f"could not open the store {str(self.path)!r}: {exc} "
-                            "(another dotterel process may be holding it; try again)"
-                        ) from exc
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.25)
+            if self._attached_at is not None and writer_waiting(self.path):
+                self._detach()
+            if self._attached_at is None:
+                self._attach(duckdb, con)
             try:
                 con.execute(f"USE {self.ALIAS}").fetchall()
                 yield con
             finally:
                 con.execute("USE memory").fetchall()
-                con.execute(f"DETACH {self.ALIAS}").fetchall()
+                now = time.monotonic()
+                self._last_used = now
+                assert self._attached_at is not None
+                if (self.hold <= 0 or now - self._attached_at >= self.max_hold
+                        or writer_waiting(self.path)):
+                    self._detach()
+                elif self._watcher is None:
+                    self._watcher = threading.Thread(target=self._watch, daemon=True,
+                                                     name="dotterel-reader-release")
+                    self._watcher.start()
+
+    def _attach(self, duckdb: Any, con: Any) -> None:
+        path = str(self.path).replace("'", "''")
+        deadline = time.monotonic() + self.timeout
+        delay = 0.01
+        while True:
+            try:
+                con.execute(f"ATTACH '{path}' AS {self.ALIAS} (READ_ONLY)").fetchall()
+                self._attached_at = time.monotonic()
+                return
+            except _lock_errors(duckdb) as exc:
+                if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"could not open the store {str(self.path)!r}: {exc} "
+                        "(another dotterel process may be holding it; try again)"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+
+    def _detach(self) -> None:
+        if self._attached_at is not None and self._con is not None:
+            self._con.execute(f"DETACH {self.ALIAS}").fetchall()
+        self._attached_at = None
+
+    def _watch(self) -> None:
+        """Background: detach once idle for ``hold`` seconds or when a writer waits."""
+        while True:
+            time.sleep(0.05)
+            with self._lock:
+                if self._attached_at is not None and (
+                        time.monotonic() - self._last_used >= self.hold
+                        or time.monotonic() - self._attached_at >= self.max_hold
+                        or writer_waiting(self.path)):
+                    self._detach()
+                if self._attached_at is None:
+                    self._watcher = None
+                    return
+
+    def release(self) -> None:
+        """Detach the store file now (the in-memory connection stays for the next query)."""
+        with self._lock:
+            self._detach()
 
     def close(self) -> None:
+        """Detach the file and close the in-memory connection."""
         with self._lock:
+            self._detach()
             if self._con is not None:
                 self._con.close()
                 self._con = None
