@@ -426,3 +426,22 @@ def test_attacking_someone_for_something_is_criticism(coder: Coder) -> None:
 ])
 def test_non_event_uses_of_trigger_words(coder: Coder, text: str) -> None:
     assert [e.event_type for e in code(coder, text) if e.event_type in ("REQUEST", "ASSAULT")] == []
+
+
+def test_stance_phrases_name_the_recipient(coder: Coder) -> None:
+    strike = top(code(coder, "Peruvian farmers began a hunger strike in protest of Bolivia's new tariffs."))
+    assert strike.event_type == "PROTEST" and codes(strike.target) == ["BOL"]
+    march = top(code(coder, "Peruvian farmers marched on Monday in defiance of Bolivia."))
+    assert march.event_type == "PROTEST" and codes(march.target) == ["BOL"]
+
+
+def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
+    event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
+    assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]
+
+
+def test_own_possession_in_a_prepositional_phrase_is_no_target(coder: Coder) -> None:
+    # "its" (token 6) is Peru: its market is Peru's own; the recipient is Bolivia
+    text = "Peru plans to impose restrictions on its labour market for Bolivian diplomats for two years."
+    event = top(code(coder, text, pronouns={6: "Peru"}))
+    assert codes(event.source) == ["PER"] and codes(event.target) == ["BOL"]

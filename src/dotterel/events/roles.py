@@ -52,9 +52,10 @@ class ActorFinder:
     """Finds the actors named by a token or inside a noun phrase, via the story's actor table."""
 
     def __init__(self, table: Any, undergo: frozenset[str] = frozenset(),
-                 speech: frozenset[str] = frozenset()) -> None:
+                 speech: frozenset[str] = frozenset(), stance: frozenset[str] = frozenset()) -> None:
         self.undergo = undergo
         self.speech = speech
+        self.stance = stance  # "in protest of X", "in defiance of X": X is the recipient
         self._by_token = getattr(table, "actor_for_token", None)
         self._at = getattr(table, "actor_at", None)
         self._cache: dict[int, Actor | None] = {}
@@ -209,10 +210,38 @@ def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> li
         for child in tok.children:
             if child.dep_ in ("prep", "dative") and child.lower_ == prep:
                 for g in child.children:
-                    if g.dep_ == "pobj":
+                    if g.dep_ == "pobj" and not _owned(g):  # "on its market": the actor's own
                         found = finder.in_phrase(g) or _against(g, finder)
                         if found:
                             return found
+    return []
+
+
+def _as_object(tok: Token, finder: ActorFinder) -> list[Filler]:
+    """'denounced as a crime Serbia's crackdown': the parser hangs the late object on the
+    "as" phrase as an apposition; it is the verb's object."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "as":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    for app in g.children:
+                        if app.dep_ == "appos" and app.i > g.i:
+                            found = finder.in_phrase(app)
+                            if found:
+                                return found
+    return []
+
+
+def _stance_targets(tok: Token, finder: ActorFinder) -> list[Filler]:
+    """'in protest of X', 'in defiance of X', 'in opposition to X': X is the recipient
+    (the stance nouns are the cue class ``stance_noun``)."""
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "in":
+            for g in child.children:
+                if g.dep_ == "pobj" and g.lemma_.lower() in finder.stance:
+                    found = _prep_targets(g, finder, ("of", "against", "at", "to", "over"))
+                    if found:
+                        return found
     return []
 
 
@@ -246,6 +275,8 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         targets = [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
     if not targets:
         targets = _prep_targets(tok, finder, preps)
+    if not targets:
+        targets = _as_object(tok, finder) or _stance_targets(tok, finder)
     if not targets:
         for obj in objects(tok):
             targets = _prep_targets(obj, finder, preps)
@@ -301,7 +332,7 @@ def _object_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...], can
         if (obj.dep_ == "nsubjpass" and not passive) or obj.dep_ in ("attr", "oprd") or _owned(obj):
             continue
         if cand is not None and cand.event_noun is not None and obj.i == cand.event_noun.i:
-            found = _prep_targets(obj, finder, (*preps, "on"))
+            found = _prep_targets(obj, finder, (*preps, "on")) or _stance_targets(obj, finder)
         else:
             found = finder.in_phrase(obj)
         if found:
@@ -402,7 +433,8 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     if not sources:
         sources = _governing_subject(tok, finder, consult=cand.type == "CONSULT", accuse=cand.type == "ACCUSE")
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
-    targets = (possessor if patient_poss else []) or _prep_targets(tok, finder, preps) or of_party
+    targets = ((possessor if patient_poss else []) or _prep_targets(tok, finder, preps) or of_party
+               or _stance_targets(tok, finder))
     if not targets and cand.content is not None:
         targets = _content_targets(cand.content, finder)
     sources = _unique(sources + partners)
