@@ -314,3 +314,92 @@ def test_content_is_trimmed_of_any_whitespace(coder: Coder) -> None:
     record = coder.code("Officials said\u00a0 the bridge would reopen in May\u00a0. “We are ready,\u00a0” she said.")
     check_spans(record)
     assert any(q.content.text.startswith("the bridge") for q in record.quotes)
+
+
+# --- clause boundaries, light verbs, predicative complements --------------------
+
+
+def test_example_recalled_clause_runs_to_its_real_verb(example_record: CodedDocument) -> None:
+    q = only(example_record.quotes, "government commission")
+    assert q.cue is not None and q.cue.text == "recalled"
+    assert q.content.text.startswith("that the government commission created")
+    assert q.content.text.endswith("to Brazil, where he said the plane was manufactured")
+    assert not any(p.speaker is None and p.cue is not None and p.cue.text == "decided"
+                   for p in example_record.quotes)
+
+
+def test_example_light_verb_remarks_take_the_presidents_speaker(example_record: CodedDocument) -> None:
+    q = only(example_record.quotes, "ties with China and Russia")
+    assert q.speaker is not None and q.speaker.text == "The Kazakh president"
+    assert q.cue is not None and q.cue.text == "also gave remarks"
+
+
+@pytest.mark.parametrize("text,content", [
+    ("She recalled that the panel formed to review the case ordered a new trial.",
+     "that the panel formed to review the case ordered a new trial"),
+    ("He said the committee chaired by Smith approved the budget.",
+     "the committee chaired by Smith approved the budget"),
+])
+def test_reported_clause_is_not_cut_at_a_reduced_relative(coder: Coder, text: str, content: str) -> None:
+    quotes = quotes_of(coder, text)
+    assert [q.content.text for q in quotes] == [content]
+    assert all(q.speaker is not None for q in quotes)
+
+
+def test_split_clause_verb_takes_the_clause_subject(coder: Coder) -> None:
+    from dotterel.nlp import load_pipeline
+    from dotterel.quotes.lexicon import load_lexicon
+    from dotterel.quotes.reported import find_attributions
+
+    doc = load_pipeline()("He recalled that the commission created to study the crash decided to send the boxes abroad.")
+    found = {doc.text[a.cue[0] : a.cue[1]]: a for a in find_attributions(doc, load_lexicon())}
+    assert "decided" in found, sorted(found)
+    speaker = found["decided"].speaker
+    assert speaker is not None and doc.text[speaker[0] : speaker[1]] == "the commission"
+
+
+def test_coordinated_cue_with_its_own_subject_still_cuts_the_clause(coder: Coder) -> None:
+    quotes = quotes_of(coder, "The mayor said the bridge was safe, and most residents said they disagreed.")
+    mayor = only(quotes, "bridge")
+    assert mayor.content.text == "the bridge was safe"
+
+
+@pytest.mark.parametrize("text,speaker,cue,content", [
+    ("The minister also made comments on the border dispute during the visit.",
+     "The minister", "also made comments", "the border dispute"),
+    ("The spokesman issued a statement that the talks had failed.",
+     "The spokesman", "issued a statement", "that the talks had failed"),
+    ("Local officials gave remarks about the new railway line.",
+     "Local officials", "gave remarks", "the new railway line"),
+])
+def test_cue_noun_object_of_a_light_verb_takes_its_subject(
+    coder: Coder, text: str, speaker: str, cue: str, content: str
+) -> None:
+    q = only(quotes_of(coder, text), content)
+    assert q.content.text == content
+    assert q.speaker is not None and q.speaker.text == speaker
+    assert q.cue is not None and q.cue.text == cue
+
+
+def test_cue_noun_of_another_verb_takes_no_speaker_from_it(coder: Coder) -> None:
+    quotes = quotes_of(coder, "Reporters printed the remarks about the new railway line.")
+    for q in quotes:
+        assert q.speaker is None or q.speaker.text != "Reporters", q.to_dict()
+
+
+@pytest.mark.parametrize("text,content", [
+    ("The president views Kazakhstan, a large country, as an important partner.",
+     "Kazakhstan, a large country, as an important partner"),
+    ("The minister sees China as a reliable partner of the region.", "China as a reliable partner of the region"),
+])
+def test_object_with_predicative_as_stays_in_the_content(coder: Coder, text: str, content: str) -> None:
+    assert [q.content.text for q in quotes_of(coder, text)] == [content]
+
+
+def test_light_verbs_file_parses(  # the data file behind the light-verb rule
+) -> None:
+    from dotterel.quotes.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    assert {"give", "make", "deliver", "issue"} <= lex.light_verbs
+    assert all(v == v.strip().lower() and " " not in v for v in lex.light_verbs)

@@ -46,13 +46,15 @@ class QuoteMarks:
 
 @dataclass(frozen=True, slots=True)
 class QuoteLexicon:
-    """Cue verbs by lemma, cue phrases as token tuples, cue nouns, marks, scare introducers."""
+    """Cue verbs by lemma, cue phrases as token tuples, cue nouns, marks, scare introducers,
+    and the light verbs whose object cue noun takes their subject as source."""
 
     verbs: dict[str, CueVerb]
     phrases: tuple[tuple[str, ...], ...]
     nouns: dict[str, frozenset[str]]
     marks: QuoteMarks
     scare_introducers: tuple[tuple[str, ...], ...]
+    light_verbs: frozenset[str] = frozenset()
 
 
 def _data_text(name: str) -> str:
@@ -114,4 +116,5 @@ def load_lexicon() -> QuoteLexicon:
             single_straight=frozenset(marks["single_straight"]),
         ),
         scare_introducers=tuple(tuple(p.split()) for p in marks["scare_introducers"]),
+        light_verbs=frozenset(row[0].strip() for row in _rows("light_verbs.tsv")),
     )

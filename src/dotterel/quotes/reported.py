@@ -88,6 +88,26 @@ def _clause_range(head: Token, lex: QuoteLexicon) -> Range | None:
     return token_range(doc, head.left_edge.i, last)
 
 
+def _run_on(verb: Token, clause: Token) -> Token | None:
+    """A verb the parser coordinated with cue ``verb`` that really continues its reported ``clause``.
+
+    "He recalled that the commission created to study it decided to act" is parsed with
+    "created" as the clause's verb and "decided" as a second verb of "recalled" (``conj``,
+    or a second ``ccomp``): a finite verb attached to the cue with no conjunction, no
+    punctuation and no subject of its own, right after the clause ends, is the clause's
+    real verb (the clause's subject is its subject).
+    """
+    if clause.dep_ != "ccomp" or clause.i < verb.i:
+        return None
+    for child in verb.rights:
+        if (child.dep_ in ("conj", "ccomp") and child.left_edge.i == clause.right_edge.i + 1
+                and child.pos_ in ("VERB", "AUX") and child.tag_ in ("VBD", "VBZ", "VBP")
+                and not any(c.dep_ in (*_SUBJECTS, "nsubjpass", "expl") for c in child.children)
+                and not any(c.dep_ in ("cc", "punct") and clause.i < c.i < child.i for c in verb.children)):
+            return child
+    return None
+
+
 def speaker_range(head: Token) -> Range | None:
     """The source's noun phrase: the subject's whole subtree (appositions and relative clauses
     included, as in PolNeAR), kept within the head's line (no timestamps or datelines before it)."""
@@ -129,6 +149,12 @@ def _subject(verb: Token, lex: QuoteLexicon) -> Token | None:
         if current.dep_ == "pcomp" and current.head.head != current.head:
             current = current.head.head  # "by saying ...": the verb the preposition hangs off
             continue
+        if current.dep_ in ("conj", "ccomp") and current.head != current:
+            clause = next((c for c in current.head.children
+                           if c.dep_ == "ccomp" and c != current and _run_on(current.head, c) == current), None)
+            if clause is not None:  # the real verb of a clause the parser split: the clause's subject
+                current = clause
+                continue
         if current.dep_ not in _INHERIT_SUBJECT or current.head == current:
             return None
         head = current.head
@@ -201,9 +227,14 @@ def _complement(token: Token, takes: frozenset[str]) -> Token | None:
     return None if best is None else best[1]
 
 
+#: Prepositions that introduce an object's predicative complement ("viewed X *as a partner*").
+_PREDICATIVE = frozenset({"as"})
+
+
 def _extend_right(verb: Token, complement: Token, piece: Range) -> Range:
     """An object's content runs on through the verb's later modifiers ("accused X *of lying*",
-    "wants Y *to resign unless ...*"), up to a comma, a conjunction or the end of the clause."""
+    "wants Y *to resign unless ...*"), up to a comma, a conjunction or the end of the clause;
+    a predicative "as" complement is taken in even after a comma ("viewed X, a neighbour, as a partner")."""
     doc = verb.doc
     if complement.dep_ not in ("dobj", "pobj", "xcomp") or complement.i < verb.i:
         return piece
@@ -211,6 +242,9 @@ def _extend_right(verb: Token, complement: Token, piece: Range) -> Range:
     last = None
     for child in verb.rights:
         if child.i <= anchor.i:
+            continue
+        if child.dep_ == "prep" and child.lower_ in _PREDICATIVE:
+            last = child.right_edge.i  # "viewed X, a neighbour, as a partner": past the apposition's comma
             continue
         if child.dep_ in ("conj", "cc", "punct", "parataxis", "ccomp") or doc[child.left_edge.i - 1].text in ",;:—–(":
             break
@@ -243,6 +277,9 @@ def _verb_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     complement = _complement(token, verb.takes)
     if complement is not None:
         piece = _clause_range(complement, lex) if complement.dep_ != "pobj" else _subtree_range(complement)
+        run_on = _run_on(token, complement)
+        if piece is not None and run_on is not None:
+            piece = token_range(token.doc, complement.left_edge.i, run_on.right_edge.i)
         if piece is not None:
             piece = _extend_right(token, complement, piece)
             if complement.dep_ == "xcomp":  # "urged *the candidates* to act": the object belongs to it
@@ -322,8 +359,16 @@ def _noun_cue(token: Token, lex: QuoteLexicon) -> Attribution | None:
     piece = _subtree_range(target)
     if piece is None:
         return None
+    cue: Range = (token.idx, token.idx + len(token.text))
+    light = token.head
+    if source is None and token.dep_ == "dobj" and light.lemma_.lower() in lex.light_verbs and light.i < token.i:
+        # "X gave remarks about Y", "X issued a statement that ...": the light verb's subject is the source
+        source = _subject(light, lex)
+        cue = (_cue_range(light)[0], cue[1])
     speaker = speaker_range(source) if source is not None else None
-    return Attribution((token.idx, token.idx + len(token.text)), token, "speech", speaker, source, [piece])
+    if speaker is not None and speaker[0] < cue[1] and cue[0] < speaker[1]:
+        speaker = None
+    return Attribution(cue, token, "speech", speaker, source, [piece])
 
 
 def colon_cue(doc: Doc, offset: int) -> Attribution | None:
