@@ -445,3 +445,13 @@ def test_own_possession_in_a_prepositional_phrase_is_no_target(coder: Coder) -> 
     text = "Peru plans to impose restrictions on its labour market for Bolivian diplomats for two years."
     event = top(code(coder, text, pronouns={6: "Peru"}))
     assert codes(event.source) == ["PER"] and codes(event.target) == ["BOL"]
+
+
+def test_protest_without_recipient_targets_the_protesters_state(coder: Coder) -> None:
+    event = top(code(coder, "Peruvian farmers blocked roads near the capital of Peru on Monday."))
+    assert event.event_type == "PROTEST" and codes(event.target) == ["PER"]
+    # a named recipient wins; no state in the sentence, no inferred target
+    named = top(code(coder, "Peruvian farmers protested against Bolivia in Peru."))
+    assert codes(named.target) == ["BOL"]
+    bare = top(code(coder, "Peruvian farmers blocked roads on Monday."))
+    assert bare.event_type == "PROTEST" and bare.target == []

@@ -16,7 +16,7 @@ from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
 from ..nlp import combined_text
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
-from .roles import ActorFinder, Filler, Roles, find_roles
+from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
 from .triggers import Candidate, find_candidates, is_question
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
                 speaker_source = True
         if not roles.sources or ("needs" in cand.flags and cand.content is None):
             continue
+        roles.targets = roles.targets + inferred_target(cand, roles, finder, lex.cue("place_prep"))
         if "conflict" in cand.flags and cand.content_type not in CONFLICT_TYPES:
             continue  # "warned of a resurgence": a warning about, not a threat
         if cand.type == "REQUEST" and cand.content is not None and is_question(cand.content, lex):

@@ -462,6 +462,31 @@ def _governing_subject(tok: Token, finder: ActorFinder, *, consult: bool = False
     return []
 
 
+def inferred_target(cand: Candidate, roles: Roles, finder: ActorFinder, place_preps: frozenset[str]) -> list[Filler]:
+    """A protest with no (coded) named recipient is directed at the state where it happens or the
+    protesters' own state (PLOVER practice): a state named in the sentence with the protesters'
+    code, or as the object of a locative preposition ("students throughout Indonesia staged
+    demonstrations", "rebels in the Ivory Coast blocked roads")."""
+    if cand.type != "PROTEST" or any(f.actor.code for f in roles.targets) or not roles.sources:
+        return []
+    own = {f.actor.code for f in roles.sources if f.actor.code}
+    ids = {f.actor.id for f in roles.sources + roles.targets}
+    located: list[Filler] = []
+    for tok in cand.anchor.sent:
+        actor = finder.actor_of(tok)
+        if actor is None or actor.kind != "state" or actor.code is None or actor.id in ids:
+            continue
+        if actor.code in own:
+            return [Filler(actor, tok)]
+        head = tok
+        while head.dep_ in ("compound", "flat") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ == "pobj" and head.head.lower_ in place_preps:
+            located.append(Filler(actor, tok))
+    codes = {f.actor.code for f in located}
+    return located[:1] if len(codes) == 1 else []
+
+
 def find_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     """Source and target actors of a trigger."""
     if cand.noun:
