@@ -15,12 +15,22 @@ from .rows import QUAD_CLASS
 QUAD_ALIASES = {"vc": 1, "mc": 2, "vx": 3, "mx": 4}
 AGGREGATE_BY = ("dyad", "type", "quad", "source", "target")
 PERIODS = ("day", "week", "month", "year")
-#: First day of the event's period (the same as ``date_trunc(per, event_date)::DATE``; weeks are ISO).
-PERIOD_SQL = {
+#: Aggregates group by a period key, cheap to compute and to hash (ISO year and week as
+#: yyyyww, yyyymm, yyyy) ...
+PERIOD_KEY = {
     "day": "e.event_date",
-    "week": "e.event_date - (isodow(e.event_date) - 1)::INTEGER",
-    "month": "e.event_date - (day(e.event_date) - 1)::INTEGER",
-    "year": "e.event_date - (dayofyear(e.event_date) - 1)::INTEGER",
+    "week": "yearweek(e.event_date)",
+    "month": "year(e.event_date) * 100 + month(e.event_date)",
+    "year": "year(e.event_date)",
+}
+#: ... and turn it into the first day of the period only for the result rows (the same
+#: dates as ``date_trunc(per, event_date)::DATE``; weeks start on Monday, ISO).
+PERIOD_START = {
+    "day": "pkey",
+    "week": "(make_date(pkey // 100, 1, 4) - (isodow(make_date(pkey // 100, 1, 4)) - 1)::INTEGER"
+            " + ((pkey % 100 - 1) * 7)::INTEGER)",
+    "month": "make_date(pkey // 100, pkey % 100, 1)",
+    "year": "make_date(pkey, 1, 1)",
 }
 
 
@@ -193,12 +203,14 @@ def newest_eids(con: Any, flt: EventFilter, limit: int) -> list[int]:
     Looks first within a window, "event date on or after the date of the
     N-th newest event" (N = 64 × ``limit``, found by a one-column top-N), then
     in the whole table. When the window holds ``limit`` matching events they
-    are exactly the newest ``limit`` (every event outside it is older). On a store filled roughly in date order DuckDB reads only the row
-    groups whose dates reach into the window (min/max zone maps).
+    are exactly the newest ``limit`` (every event outside it is older). On a
+    store filled roughly in date order DuckDB reads only the row groups whose
+    dates reach into the window (min/max zone maps).
     """
     if limit <= 0:
         return []
-    after = _window_start(con, flt, limit * WINDOW)
+    # with `text` every story is searched whatever the window: no gain in trying one first
+    after = None if flt.text else _window_start(con, flt, limit * WINDOW)
     if after is not None:
         sql, params = top_eids_sql(flt, limit, after=after)
         found = [int(r[0]) for r in con.execute(sql, params).fetchall()]
@@ -244,12 +256,12 @@ def aggregate_sql(flt: EventFilter, *, by: Sequence[str] = ("dyad",), per: str |
         raise UsageError(f"period {per!r}: use {', '.join(PERIODS)}")
     where, params = flt.where("e")
     sides = [side for side in ("source", "target") if "dyad" in by or side in by]
-    # (inner column, outer key) pairs: the period is computed by date arithmetic (cheaper
-    # than date_trunc, which goes through TIMESTAMP), codes are grouped as their delimited
-    # key first and split into single codes only after the first aggregation
+    # (inner column, outer key) pairs: the period as an integer key (see PERIOD_KEY), codes
+    # grouped as their delimited key first and split into single codes only after the
+    # first aggregation
     groups: list[tuple[str, str]] = []
     if per is not None:
-        groups.append((f"{PERIOD_SQL[per]} AS period", "period"))
+        groups.append((f"{PERIOD_KEY[per]} AS pkey", "pkey"))
     groups += [(f"e.{side}_key", side) for side in sides]
     if "type" in by:
         groups.append(("e.event_type", "event_type"))
@@ -282,7 +294,8 @@ def aggregate_sql(flt: EventFilter, *, by: Sequence[str] = ("dyad",), per: str |
         base = split(inner)
         measures = ["sum(n)::BIGINT AS events", "round(sum(s), 2) AS score_sum",
                     "round(sum(s) / sum(c), 3) AS score_mean"]
-    sql = f"SELECT {group + ', ' if group else ''}{', '.join(measures)} FROM ({base}) "
+    shown = [f"{PERIOD_START[per]} AS period" if key == "pkey" and per else key for key in keys]
+    sql = f"SELECT {', '.join([*shown, *measures])} FROM ({base}) "
     if group:
         sql += f"GROUP BY {group} ORDER BY {group}"
     return sql, params
