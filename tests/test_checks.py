@@ -37,9 +37,34 @@ def test_bad_documents_get_an_error_code(text: str, code: str) -> None:
     assert error.message
 
 
-def test_english_passes() -> None:
-    assert check_document(Document(text=ENGLISH)) is None
-    assert looks_english(ENGLISH)
+@pytest.mark.parametrize(
+    "text",
+    [
+        ENGLISH,
+        # Headline-like: mostly names, few function words (found by the property test).
+        " é Russian President Vladimir Putin held talks with Chinese leader Xi Jinping in Beijing last week. é ",
+        "Liberian riot police used tear gas to disperse demonstrators protesting election results in Monrovia.",
+        "Kenya's President William Ruto met Ethiopian Prime Minister Abiy Ahmed.",
+    ],
+)
+def test_english_passes(text: str) -> None:
+    assert check_document(Document(text=text)) is None
+    assert looks_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der kasachische Präsident Kassym-Schomart Tokajew sagte am Freitag, dass Astana im Ausland im Rahmen "
+        "seiner Möglichkeiten handle und stets bereit sei, zur Lösung internationaler Fragen beizutragen.",
+        "O presidente do Cazaquistão, Kassym-Jomart Tokayev, disse na sexta-feira que, embora Astana atue no "
+        "exterior dentro dos limites do seu potencial, está sempre pronto a contribuir para a resolução de questões.",
+        "Il presidente kazako Kassym-Jomart Tokayev ha detto venerdì che, sebbene Astana agisca all'estero entro "
+        "i limiti del suo potenziale e delle sue capacità, è sempre pronta a contribuire.",
+    ],
+)
+def test_other_languages_are_refused(text: str) -> None:
+    assert not looks_english(text)
 
 
 def test_declared_language_other_than_english_is_refused() -> None:

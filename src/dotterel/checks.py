@@ -52,17 +52,23 @@ def check_document(document: Document, *, max_chars: int = DEFAULT_MAX_CHARS) ->
 def looks_english(text: str) -> bool:
     """Whether ``text`` plausibly is English: Latin script and enough function words.
 
-    Texts of fewer than 12 words pass (too short to judge).
+    Function words are counted among lower-case words only, since names are
+    shared by every language (a headline-like sentence of names and a few verbs
+    is still English). Texts with fewer than 8 lower-case words are judged by
+    their script alone.
     """
     sample = text[:_SAMPLE]
     words = _WORD.findall(sample)
-    if len(words) < 12:
+    if not words:
         return True
     latin = sum(1 for w in words if w.isascii() or _mostly_latin(w))
-    if latin / len(words) < 0.7:
+    if len(words) >= 4 and latin / len(words) < 0.7:
         return False
-    hits = sum(1 for w in words if w.lower() in _ENGLISH_FUNCTION_WORDS)
-    return hits / len(words) >= 0.12
+    lower = [w for w in words if w[0].islower()]
+    if len(lower) < 8:
+        return True
+    hits = sum(1 for w in lower if w in _ENGLISH_FUNCTION_WORDS)
+    return hits / len(lower) >= 0.14
 
 
 def _mostly_latin(word: str) -> bool:
