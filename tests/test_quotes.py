@@ -403,3 +403,19 @@ def test_light_verbs_file_parses(  # the data file behind the light-verb rule
     lex = load_lexicon()
     assert {"give", "make", "deliver", "issue"} <= lex.light_verbs
     assert all(v == v.strip().lower() and " " not in v for v in lex.light_verbs)
+
+
+def test_clause_ending_in_a_conjunction_is_not_joined_to_a_repeated_cue(coder: Coder) -> None:
+    quotes = quotes_of(coder, 'The governor said Monday that she hopes the report will be published soon but said '
+                              '"the timing is not ours to choose."')
+    assert not any("hopes" in q.content.text and "timing" in q.content.text for q in quotes), \
+        [q.to_dict() for q in quotes]
+
+
+def test_light_verb_that_is_a_cue_itself_gives_one_record(coder: Coder) -> None:
+    quotes = quotes_of(coder, "Farmers have expressed concern that the new dam could flood their fields.")
+    assert len(quotes) == 1, [q.to_dict() for q in quotes]
+    q = quotes[0]
+    assert q.content.text == "that the new dam could flood their fields"
+    assert q.speaker is not None and q.speaker.text == "Farmers"
+    assert q.cue is not None and q.cue.text == "have expressed concern"

@@ -97,11 +97,13 @@ def _run_on(verb: Token, clause: Token) -> Token | None:
     punctuation and no subject of its own, right after the clause ends, is the clause's
     real verb (the clause's subject is its subject).
     """
-    if clause.dep_ != "ccomp" or clause.i < verb.i:
-        return None
+    doc = verb.doc
+    if clause.dep_ != "ccomp" or clause.i < verb.i or doc[clause.right_edge.i].dep_ in ("cc", "punct"):
+        return None  # "... should be released but said ...": a coordination after all
     for child in verb.rights:
         if (child.dep_ in ("conj", "ccomp") and child.left_edge.i == clause.right_edge.i + 1
                 and child.pos_ in ("VERB", "AUX") and child.tag_ in ("VBD", "VBZ", "VBP")
+                and child.lemma_ != verb.lemma_
                 and not any(c.dep_ in (*_SUBJECTS, "nsubjpass", "expl") for c in child.children)
                 and not any(c.dep_ in ("cc", "punct") and clause.i < c.i < child.i for c in verb.children)):
             return child
@@ -450,4 +452,7 @@ def find_attributions(doc: Doc, lex: QuoteLexicon) -> list[Attribution]:
             attribution = _verb_cue(token, lex) or _noun_cue(token, lex)
         if attribution is not None:
             found.append(attribution)
-    return found
+    # a cue noun that took its light verb's subject ("expressed concern that ...") is the
+    # attribution; the light verb's own (content "concern that ...") would repeat it
+    light = {a.cue_token.head.i for a in found if a.cue_token.pos_ == "NOUN" and a.cue[0] < a.cue_token.idx}
+    return [a for a in found if a.cue_token.pos_ == "NOUN" or a.cue_token.i not in light]
