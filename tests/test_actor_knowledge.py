@@ -193,6 +193,10 @@ def test_titles_and_agents(kb: ActorKnowledge) -> None:
         "opposition": "OPP",
         "refugees": "REF",
         "company": "BUS",
+        "aircraft": "MIL",
+        "tanks": "MIL",
+        "nationals": "CVL",
+        "detainees": "CVL",
     }
     for noun, sector in expected.items():
         assert kb.agents[noun].sector == sector, noun
