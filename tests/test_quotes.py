@@ -419,3 +419,9 @@ def test_light_verb_that_is_a_cue_itself_gives_one_record(coder: Coder) -> None:
     assert q.content.text == "that the new dam could flood their fields"
     assert q.speaker is not None and q.speaker.text == "Farmers"
     assert q.cue is not None and q.cue.text == "have expressed concern"
+
+
+def test_run_on_verb_not_taken_across_a_missed_sentence_break(coder: Coder) -> None:
+    quotes = quotes_of(coder, "The two leaders told reporters they have made progress in cutting the flow of weapons "
+                              "into the U.S. Garcia sent 5,000 police officers to the border.")
+    assert not any("police officers" in q.content.text for q in quotes), [q.to_dict() for q in quotes]

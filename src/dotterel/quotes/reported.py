@@ -100,6 +100,9 @@ def _run_on(verb: Token, clause: Token) -> Token | None:
     doc = verb.doc
     if clause.dep_ != "ccomp" or clause.i < verb.i or doc[clause.right_edge.i].dep_ in ("cc", "punct"):
         return None  # "... should be released but said ...": a coordination after all
+    if any(doc[i].text.endswith(".") and doc[i + 1].text[:1].isupper()
+           for i in range(clause.left_edge.i, clause.right_edge.i)):
+        return None  # "... into the U.S. Sheinbaum sent ...": a missed sentence break, not one clause
     for child in verb.rights:
         if (child.dep_ in ("conj", "ccomp") and child.left_edge.i == clause.right_edge.i + 1
                 and child.pos_ in ("VERB", "AUX") and child.tag_ in ("VBD", "VBZ", "VBP")
