@@ -414,3 +414,28 @@ def test_heads_of_international_organisations(coder: Coder) -> None:
     assert [m.text for m in leyen.mentions][-2:] == ["Von der Leyen", "she"]
     assert named(table.actors, "Mark Rutte").code == "IGO"
     assert named(table.actors, "Antonio Guterres").code == "UNO"
+
+
+def test_military_hardware_and_nationals_are_agents(coder: Coder) -> None:
+    _, table = run(coder, "Peruvian aircraft bombed the village. Chile expelled three British nationals.")
+    assert codes(named(table.actors, "Peruvian aircraft")) == ("PER", "PER", "MIL")
+    assert codes(named(table.actors, "three British nationals")) == ("GBR", "GBR", "CVL")
+
+
+def test_country_of_the_sentence_without_a_story_country(coder: Coder) -> None:
+    _, table = run(coder, "Rebels in Bolivia blocked the main highway on Monday.")
+    assert codes(named(table.actors, "Rebels")) == ("BOL", "BOL", "REB")
+    _, table = run(coder, "The Chilean government accepted demands from Mapuche rebels.")
+    assert named(table.actors, "rebels").code == "CHL"
+    _, table = run(coder, "President Juan Ortega ordered the Chilean army to the border.")
+    assert named(table.actors, "Juan Ortega").code == "CHL"
+    # two countries in the sentence: no guess
+    _, table = run(coder, "President Juan Ortega criticised Peru and Bolivia.")
+    assert named(table.actors, "Juan Ortega").code is None
+
+
+def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
+    text = ("Rebels in Bolivia blocked the main highway. Traffic stopped for hours. "
+            "Drivers waited in the heat. Shops closed early.")
+    _, table = run(coder, text)
+    assert named(table.actors, "Rebels").code is None

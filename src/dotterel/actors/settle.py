@@ -104,4 +104,43 @@ def settle(
         if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
             # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
+    if home is None:
+        _sentence_country(toks, named, list(merged.values()))
     return merged
+
+
+#: Up to this many sentences, a story is short enough for an agent noun ("rebels", "refugees")
+#: to take the one country its sentence names.
+SHORT_STORY = 3
+
+
+def _sentence_country(toks: Tokens, named: list[Cluster], agents: list[Cluster]) -> None:
+    """With no story country: a titled state official without a country takes the one country
+    its sentence names ("Sri Lankan troops ... President X"); in a short story, so does a
+    non-foreign agent noun ("Rebels in the Ivory Coast", "Shona rebels ... the Mozambique
+    government"). Two countries in the sentence leave it null."""
+    sent_of = toks.sent_start
+    countries: dict[int, set[str]] = {}
+    spans: list[tuple[int, int, int]] = []
+    for cl in named + agents:
+        own = [(f, la) for f, la, kind in cl.mentions if kind != "pronoun"]
+        spans.extend((f, la, id(cl)) for f, la in own)
+        if cl.country is not None and cl.sector != "JRN":  # "told AFP" is no hint
+            for first, _ in own:
+                countries.setdefault(sent_of[first], set()).add(cl.country)
+    open_ = [cl for cl in named if cl.kind == "person" and cl.code is None and cl.role
+             and cl.sector in STATE_SECTORS]
+    if len(set(sent_of)) <= SHORT_STORY:
+        open_ += [cl for cl in agents if cl.local and cl.code is None and cl.country is None
+                  and cl.kind != "state" and cl.possessor is None]
+    for cl in open_:
+        own = [(f, la) for f, la, kind in cl.mentions if kind != "pronoun"]
+        if not own:
+            continue
+        first, last = own[0]
+        if any(first <= f and la <= last and key != id(cl) for f, la, key in spans) or (
+                first > 0 and toks.text[first - 1] in ("'s", "’s")):
+            continue  # "G7 foreign ministers", "the court's president": the phrase names its body
+        found = countries.get(sent_of[first], set())
+        if len(found) == 1:
+            cl.country = cl.code = next(iter(found))
