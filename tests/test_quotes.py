@@ -425,3 +425,9 @@ def test_run_on_verb_not_taken_across_a_missed_sentence_break(coder: Coder) -> N
     quotes = quotes_of(coder, "The two leaders told reporters they have made progress in cutting the flow of weapons "
                               "into the U.S. Garcia sent 5,000 police officers to the border.")
     assert not any("police officers" in q.content.text for q in quotes), [q.to_dict() for q in quotes]
+
+
+def test_example_viewed_as_complement_stays_in_the_content(example_record: CodedDocument) -> None:
+    q = only(example_record.quotes, "meaningful and frank")
+    assert q.content.text.endswith("viewed Kazakhstan as an important strategic partner of the US")
+    assert not any(p.content.text == "Kazakhstan" for p in example_record.quotes)
