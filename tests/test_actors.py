@@ -423,7 +423,7 @@ def test_military_hardware_and_nationals_are_agents(coder: Coder) -> None:
 
 
 def test_country_of_the_sentence_without_a_story_country(coder: Coder) -> None:
-    _, table = run(coder, "Rebels in Bolivia blocked the main highway on Monday.")
+    _, table = run(coder, "Rebels blocked the main highway to Bolivia on Monday.")
     assert codes(named(table.actors, "Rebels")) == ("BOL", "BOL", "REB")
     _, table = run(coder, "The Chilean government accepted demands from Mapuche rebels.")
     assert named(table.actors, "rebels").code == "CHL"
@@ -435,7 +435,15 @@ def test_country_of_the_sentence_without_a_story_country(coder: Coder) -> None:
 
 
 def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
-    text = ("Rebels in Bolivia blocked the main highway. Traffic stopped for hours. "
+    text = ("Rebels blocked the main highway to Bolivia. Traffic stopped for hours. "
             "Drivers waited in the heat. Shops closed early.")
     _, table = run(coder, text)
     assert named(table.actors, "Rebels").code is None
+
+
+def test_agent_takes_the_country_it_is_in(coder: Coder) -> None:
+    # the sentence names two countries; the locative phrase of the noun decides
+    _, table = run(coder, "Demonstrators in Lima burned a Chilean flag on Monday.")
+    assert codes(named(table.actors, "Demonstrators")) == ("PER", "PER", "CVL")
+    _, table = run(coder, "Students throughout Bolivia marched against Chile.")
+    assert named(table.actors, "Students").code == "BOL"

@@ -268,3 +268,20 @@ def of_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) -> 
                             return matches[k][1]
                         k += 1
     return None
+
+
+#: Prepositions after an agent noun that say where the group is ("rebels in the Ivory Coast").
+WHERE_PREPS = frozenset({"in", "throughout", "across"})
+
+
+def where_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) -> Term | None:
+    """The country or capital right after an agent noun in a locative phrase ("demonstrators in
+    Baghdad", "students throughout Indonesia"), if any."""
+    for child in doc[head].rights:
+        if child.dep_ == "prep" and child.lower_ in WHERE_PREPS and child.i == head + 1:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    for k in range(obj.left_edge.i, obj.i + 1):
+                        if k in matches and matches[k][0] == obj.i + 1 and matches[k][1].type in ("country", "capital"):
+                            return matches[k][1]
+    return None

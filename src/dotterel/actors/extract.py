@@ -27,6 +27,7 @@ from .describe import (
     Tokens,
     describe,
     of_complement,
+    where_complement,
     window_start,
 )
 from .knowledge import NONSTATE_CODES, ActorKnowledge, Agent, Term, Title, squash
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from ..nlp import Story
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+#: Agent sectors that do not take their country from where they are: "troops in Syria",
+#: "refugees in Kenya" are often foreign.
+WHERE_SKIP = frozenset({"MIL", "REF"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Prepositions after which a name is a place ("in Sahel"), unless a title says otherwise.
 _IN_PLACE = frozenset({"in", "near", "across", "throughout", "into", "inside", "outside", "around"})
@@ -441,6 +445,10 @@ class _Builder:
                 if of.type == "actor":
                     desc.org = desc.org or of
                 desc.country = desc.country or of.country
+            if desc.country is None and desc.title is None and desc.agent is not None \
+                    and desc.agent.sector not in WHERE_SKIP:
+                at = where_complement(doc, tok.i, self.matches)  # "rebels in the Ivory Coast"
+                desc.country = at.country if at is not None else None
             self._org_title(desc, tok.i)
             det = next((c.lower_ for c in tok.lefts if c.dep_ in ("det", "poss")), "")
             plural = tok.tag_ in ("NNS", "NNPS")
