@@ -95,17 +95,24 @@ def test_code_keys_mirror_the_code_lists(store_path: Path) -> None:
         "ELSE ';' || array_to_string(target_sectors, ';') || ';' END")
     assert int(wrong.n[0]) == 0
     assert int(store.sql("SELECT count(*) AS n FROM events WHERE source_key = ';RUS;'").n[0]) > 0
+    sentences = store.sql(
+        "SELECT count(*) AS n, count(*) FILTER (WHERE e.sentence IS DISTINCT FROM substring("
+        "CASE WHEN e.in_title THEN d.title ELSE d.text END, e.sentence_start + 1, "
+        "e.sentence_end - e.sentence_start)) AS wrong FROM events e JOIN documents d USING (doc_id)")
+    assert int(sentences.n[0]) > 0 and int(sentences.wrong[0]) == 0
 
 
 def test_a_version_2_store_gets_the_code_keys(tmp_path: Path) -> None:
     db = tmp_path / "v2.duckdb"
     con = connect(db, read_only=False)
     migrate(con, target=2)
-    con.execute("INSERT INTO documents (doc_id, text_hash, text) VALUES ('old', 'h', 'Old story.')").fetchall()
+    con.execute("INSERT INTO documents (doc_id, text_hash, text) VALUES "
+                "('old', 'h', 'Old story. The USA and Britain accused.')").fetchall()
     con.execute(
         "INSERT INTO events (eid, doc_id, event_id, event_type, source_codes, target_codes, "
-        "source_sectors, target_sectors, event_date, negated, hypothetical, score) VALUES "
-        "(1, 'old', 'E1', 'ACCUSE', ['USA', 'GBR'], [], ['GOV'], [], DATE '2020-05-01', false, false, -2)"
+        "source_sectors, target_sectors, event_date, negated, hypothetical, score, in_title, "
+        "sentence_start, sentence_end) VALUES (1, 'old', 'E1', 'ACCUSE', ['USA', 'GBR'], [], "
+        "['GOV'], [], DATE '2020-05-01', false, false, -2, false, 11, 39)"
     ).fetchall()
     con.close()
     store = dotterel.open(db)
@@ -113,6 +120,7 @@ def test_a_version_2_store_gets_the_code_keys(tmp_path: Path) -> None:
     row = store.sql("SELECT source_key, target_key, source_sector_key, target_sector_key FROM events")
     assert list(row.iloc[0]) == [";USA;GBR;", "", ";GOV;", ""]
     assert len(store.events(actor="GBR")) == 1 and len(store.events(target="USA")) == 0
+    assert list(store.events(limit=5).sentence) == ["The USA and Britain accused."]
     frame = store.aggregate(by="dyad", per="month")
     assert sorted(zip(frame.source, frame.target.isna(), strict=True)) == [("GBR", True), ("USA", True)]
 

@@ -4,9 +4,10 @@
 >>> store.events(source="RUS", type="ASSAULT", since="2025-01-01")   # doctest: +SKIP
 >>> store.aggregate(by=["dyad"], per="month")                    # doctest: +SKIP
 
-Reading methods attach the file read-only for the length of one query and
-detach it again (see :class:`~dotterel.store.schema.Reader`), so they never keep
-a running ``dotterel code --db`` from writing, and wait, retrying, while it
+Reading methods attach the file read-only around queries and detach it after
+a second without queries, or at once when a writer is waiting for it (see
+:class:`~dotterel.store.schema.Reader`), so they never keep a running
+``dotterel code --db`` from writing for long, and wait, retrying, while it
 commits a batch. Schema: ``docs/store.md``.
 """
 

@@ -159,9 +159,7 @@ EVENT_SELECT = """
     array_to_string(e.target_sectors, ';') AS target_sector,
     e.trigger_text AS trigger, e.location_name AS location, e.location_country,
     e.location_lat, e.location_lon, e.negated, e.hypothetical, e.confidence,
-    e.num_articles, e.num_sources, d.pub_date, d.url, d.source AS outlet, d.title,
-    substring(CASE WHEN e.in_title THEN d.title ELSE d.text END,
-              e.sentence_start + 1, e.sentence_end - e.sentence_start) AS sentence
+    e.num_articles, e.num_sources, d.pub_date, d.url, d.source AS outlet, d.title, e.sentence
 """
 
 

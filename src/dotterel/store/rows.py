@@ -128,7 +128,7 @@ EVENT_COLUMNS = (
     "location_geonames_id", "location_lat", "location_lon", "location_start", "location_end",
     "negated", "hypothetical", "reported_by", "confidence", "cluster_id", "event_key",
     "num_articles", "num_sources", "source_key", "target_key", "source_sector_key",
-    "target_sector_key",
+    "target_sector_key", "sentence",
 )
 EVENT_ACTOR_COLUMNS = (
     "eid", "doc_id", "role", "position", "actor_id", "text", "code", "sector", "start_offset",
@@ -185,7 +185,7 @@ class Batch:
                             country=a.country, sector=a.sector, role=a.role,
                             mentions=_mentions_json(a.mentions))
         for event in record.events:
-            self._add_event(d, cluster_id, event, next_eid)
+            self._add_event(d, cluster_id, event, next_eid, record.title, record.text)
             next_eid += 1
         for q in record.quotes:
             sp, cue = q.speaker, q.cue
@@ -206,7 +206,11 @@ class Batch:
                            end_offset=t.end, in_title=t.in_title, date=t.date, precision=t.precision)
         return next_eid
 
-    def _add_event(self, doc_id: str, cluster_id: str, e: Event, eid: int) -> None:
+    def _add_event(self, doc_id: str, cluster_id: str, e: Event, eid: int, title: str | None,
+                   text: str) -> None:
+        # the sentence's text is kept with the event (schema version 3), so that listing
+        # events never has to read the stories' full texts
+        within = title if e.in_title else text
         sources, targets = _codes(e.source, "code"), _codes(e.target, "code")
         source_sectors, target_sectors = _codes(e.source, "sector"), _codes(e.target, "sector")
         loc = e.location
@@ -228,6 +232,7 @@ class Batch:
             num_articles=1, num_sources=1, source_key=code_key(sources),
             target_key=code_key(targets), source_sector_key=code_key(source_sectors),
             target_sector_key=code_key(target_sectors),
+            sentence=within[e.sentence.start:e.sentence.end] if within is not None else None,
         )
         for role, refs in (("source", e.source), ("target", e.target)):
             for position, ref in enumerate(refs):

@@ -133,6 +133,11 @@ _V3 = [
       for side in ("source", "target", "source_sector", "target_sector")),
     f"""UPDATE events SET source_key = {_key('source_codes')}, target_key = {_key('target_codes')},
         source_sector_key = {_key('source_sectors')}, target_sector_key = {_key('target_sectors')}""",
+    # the sentence's text, so that listing events needs no story text
+    "ALTER TABLE events ADD COLUMN sentence VARCHAR",
+    """UPDATE events SET sentence = substring(CASE WHEN events.in_title THEN d.title ELSE d.text END,
+        events.sentence_start + 1, events.sentence_end - events.sentence_start)
+        FROM documents d WHERE d.doc_id = events.doc_id""",
 ]
 
 #: version → statements that bring a store from version-1 to version.
