@@ -447,3 +447,26 @@ def test_agent_takes_the_country_it_is_in(coder: Coder) -> None:
     assert codes(named(table.actors, "Demonstrators")) == ("PER", "PER", "CVL")
     _, table = run(coder, "Students throughout Bolivia marched against Chile.")
     assert named(table.actors, "Students").code == "BOL"
+
+
+def test_demonym_on_a_thing_names_the_state(coder: Coder) -> None:
+    _, table = run(coder, "Chile rejected a Peruvian ultimatum. Bolivian police arrested two men.")
+    peru = named(table.actors, "Peruvian")
+    assert (peru.kind, peru.code) == ("state", "PER")
+    # on an agent noun the demonym only gives the agent its country
+    assert codes(named(table.actors, "Bolivian police")) == ("BOL", "BOL", "COP")
+    assert not any(m.text == "Bolivian" for a in table.actors for m in a.mentions)
+
+
+def test_coordinated_demonyms(coder: Coder) -> None:
+    _, table = run(coder, "Chilean and Peruvian warships held joint exercises.")
+    assert named(table.actors, "Chilean").code == "CHL"
+    assert named(table.actors, "Peruvian warships").code == "PER"
+
+
+def test_demonyms_do_not_make_the_story_country(coder: Coder) -> None:
+    text = ("Chile bought Peruvian oil. Chile also bought Peruvian gas and Peruvian copper. "
+            "President Ana Soto praised the deal.")
+    _, table = run(coder, text)
+    # Chile is named twice and Peru three times as an adjective: no story country from them
+    assert named(table.actors, "Ana Soto").code is None

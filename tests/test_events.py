@@ -455,3 +455,9 @@ def test_protest_without_recipient_targets_the_protesters_state(coder: Coder) ->
     assert codes(named.target) == ["BOL"]
     bare = top(code(coder, "Peruvian farmers blocked roads on Monday."))
     assert bare.event_type == "PROTEST" and bare.target == []
+
+
+def test_coordinated_modifiers_are_several_actors(coder: Coder) -> None:
+    record = next(iter(coder.code_many([{"text": "Chilean and Peruvian warships held joint exercises on Monday."}])))
+    event = top(record.events)
+    assert event.event_type == "COOPERATE" and codes(event.source) == ["CHL", "PER"]

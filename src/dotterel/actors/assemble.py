@@ -65,7 +65,9 @@ def dominant_country(clusters: list[Cluster], places: frozenset[int] = frozenset
     counts: Counter[str] = Counter()
     for cl in clusters:
         if cl.country and cl.code == cl.country:
-            counts[cl.country] += sum(1 for first, _, _ in cl.mentions if first not in places)
+            counts[cl.country] += sum(
+                1 for first, _, kind in cl.mentions if first not in places and kind != "demonym"
+            )  # "Russian oil" is not the story being about Russia
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if not ranked or ranked[0][1] < 3:
         return None

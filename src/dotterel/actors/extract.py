@@ -37,6 +37,8 @@ from .table import ActorTable
 from .terms import match_terms, strip_name, words_of
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from ..nlp import Story
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
@@ -64,6 +66,8 @@ class _Builder:
         self.toks = Tokens(story.doc)
         self.person_terms: dict[int, Term] = {}
         self.matches = match_terms(self.toks, kb)
+        self.demonyms = frozenset(  # last token of each demonym match
+            end - 1 for end, term in self.matches.values() if term.type == "demonym")
 
     def cluster(self, key: tuple[str, ...], kind: str) -> Cluster:
         found = self.clusters.get(key)
@@ -331,7 +335,15 @@ class _Builder:
                 continue
             last = doc[end - 1]
             if term.type == "demonym":
-                continue  # an adjective; it only colours the noun it modifies
+                # an adjective: it colours the agent noun it modifies ("Iraqi police"); on a
+                # thing or act ("Israeli airstrikes", "an Australian ultimatum") or coordinated
+                # ("French and Egyptian warships") it names the state itself
+                if self._state_demonym(last):
+                    cl = self.cluster(("state", term.country or ""), "state")
+                    cl.fill(code=term.code, country=term.country)
+                    cl.display = cl.display or self.kb.countries.get(term.country or "", term.name)
+                    self.add(cl, start, end, "demonym")
+                continue
             if term.name.startswith("the ") and (
                 start == 0
                 or self.toks.lower[start - 1] != "the"
@@ -385,6 +397,19 @@ class _Builder:
                             self.claimed.update(range(lo, start))
                         else:
                             self._apply_descriptor(cl, desc, start)
+
+    def _state_demonym(self, tok: Token) -> bool:
+        """Whether a demonym names its state: it modifies a common noun that is no agent or
+        title, or it is the first of coordinated demonyms ("French and Egyptian warships")."""
+        if tok.dep_ == "amod" and any(c.dep_ == "conj" and c.i in self.demonyms for c in tok.children):
+            return True
+        head = tok.head
+        return (
+            tok.dep_ in ("amod", "compound")
+            and head.i > tok.i
+            and head.pos_ == "NOUN"
+            and not self._modifies_agent(head.i)
+        )
 
     def _country_possessor(self, lo: int, head: int) -> bool:
         """Whether a known term with a possessive 's sits in [lo, head) ("Georgia's opposition")."""

@@ -85,7 +85,7 @@ class ActorFinder:
     def _one(self, tok: Token, depth: int) -> list[Filler]:
         actor = self.actor_of(tok)
         if actor is not None and (actor.code is not None or depth <= 0):
-            return [Filler(actor, tok)]
+            return [Filler(actor, tok), *self._coordinated_modifiers(tok, actor)]
         if depth <= 0:
             return []
         found: list[Filler] = []
@@ -110,6 +110,18 @@ class ActorFinder:
         if actor is not None:
             return [Filler(actor, tok)]
         return found
+
+
+    def _coordinated_modifiers(self, tok: Token, actor: Actor) -> list[Filler]:
+        """'French and Egyptian warships': the other coordinated modifier is another actor."""
+        out: list[Filler] = []
+        for child in tok.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i < tok.i and child.conjuncts:
+                for mod in [child, *child.conjuncts]:
+                    other = self.actor_of(mod)
+                    if other is not None and other.code is not None and other.id != actor.id:
+                        out.append(Filler(other, mod))
+        return out
 
 
 def _unique(fillers: list[Filler]) -> list[Filler]:
