@@ -470,3 +470,8 @@ def test_demonyms_do_not_make_the_story_country(coder: Coder) -> None:
     _, table = run(coder, text)
     # Chile is named twice and Peru three times as an adjective: no story country from them
     assert named(table.actors, "Ana Soto").code is None
+
+
+def test_participle_inside_a_title_phrase(coder: Coder) -> None:
+    _, table = run(coder, "Chile's president met Peru's visiting Prime Minister Luis Ramos in Santiago.")
+    assert named(table.actors, "Luis Ramos").code == "PER"

@@ -164,6 +164,9 @@ def window_start(toks: Tokens, start: int, stop: set[int]) -> int:
         if toks.pos[i] in _WINDOW_POS and toks.lower[i] not in _NOT_DESCRIPTIVE:
             k -= 1
             continue
+        if toks.pos[i] == "VERB" and toks.doc[i].dep_ == "amod":  # "Jordan's visiting King"
+            k -= 1
+            continue
         if (
             text == "of"
             and i > sent_start
