@@ -461,3 +461,8 @@ def test_coordinated_modifiers_are_several_actors(coder: Coder) -> None:
     record = next(iter(coder.code_many([{"text": "Chilean and Peruvian warships held joint exercises on Monday."}])))
     event = top(record.events)
     assert event.event_type == "COOPERATE" and codes(event.source) == ["CHL", "PER"]
+
+
+def test_parties_own_people_are_no_target_of_their_joint_act(coder: Coder) -> None:
+    event = top(code(coder, "Peru and Bolivia failed to reach agreement on the land of Peruvian farmers."))
+    assert codes(event.source) == ["BOL", "PER"] and event.target == []

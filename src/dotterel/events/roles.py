@@ -329,6 +329,9 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     roles.sources = sources
     ids = {f.actor.id for f in sources}
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
+    if len({f.actor.code for f in sources}) > 1:  # "A and B failed to agree on A's offices"
+        own = {f.actor.code for f in sources}
+        roles.targets = [t for t in roles.targets if t.actor.code not in own]
     return roles
 
 
@@ -453,6 +456,9 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     ids = {f.actor.id for f in sources}
     roles.sources = sources
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
+    if len({f.actor.code for f in sources}) > 1:  # "A and B failed to agree on A's offices"
+        own = {f.actor.code for f in sources}
+        roles.targets = [t for t in roles.targets if t.actor.code not in own]
     return roles
 
 
