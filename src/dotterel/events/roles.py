@@ -330,8 +330,8 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     ids = {f.actor.id for f in sources}
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
     if len({f.actor.code for f in sources}) > 1:  # "A and B failed to agree on A's offices"
-        own = {f.actor.code for f in sources}
-        roles.targets = [t for t in roles.targets if t.actor.code not in own]
+        party_codes = {f.actor.code for f in sources}
+        roles.targets = [t for t in roles.targets if t.actor.code not in party_codes]
     return roles
 
 
@@ -457,8 +457,8 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     roles.sources = sources
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
     if len({f.actor.code for f in sources}) > 1:  # "A and B failed to agree on A's offices"
-        own = {f.actor.code for f in sources}
-        roles.targets = [t for t in roles.targets if t.actor.code not in own]
+        party_codes = {f.actor.code for f in sources}
+        roles.targets = [t for t in roles.targets if t.actor.code not in party_codes]
     return roles
 
 
