@@ -475,3 +475,8 @@ def test_demonyms_do_not_make_the_story_country(coder: Coder) -> None:
 def test_participle_inside_a_title_phrase(coder: Coder) -> None:
     _, table = run(coder, "Chile's president met Peru's visiting Prime Minister Luis Ramos in Santiago.")
     assert named(table.actors, "Luis Ramos").code == "PER"
+
+
+def test_coordinated_demonym_parsed_as_a_noun(coder: Coder) -> None:
+    _, table = run(coder, "Guards in Chile have beaten scores of Sierra Leonean and Liberian migrants.")
+    assert named(table.actors, "Sierra Leonean").code == "SLE"

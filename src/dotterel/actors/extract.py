@@ -400,9 +400,12 @@ class _Builder:
 
     def _state_demonym(self, tok: Token) -> bool:
         """Whether a demonym names its state: it modifies a common noun that is no agent or
-        title, or it is the first of coordinated demonyms ("French and Egyptian warships")."""
+        title, or it is the first of coordinated demonyms ("French and Egyptian warships",
+        also when parsed as a noun)."""
         if tok.dep_ == "amod" and any(c.dep_ == "conj" and c.i in self.demonyms for c in tok.children):
             return True
+        if tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass") and any(c.dep_ == "conj" for c in tok.children):
+            return True  # parsed as a noun in "Sierra Leonean and Liberian refugees"
         head = tok.head
         return (
             tok.dep_ in ("amod", "compound")
