@@ -480,3 +480,12 @@ def test_participle_inside_a_title_phrase(coder: Coder) -> None:
 def test_coordinated_demonym_parsed_as_a_noun(coder: Coder) -> None:
     _, table = run(coder, "Guards in Chile have beaten scores of Sierra Leonean and Liberian migrants.")
     assert named(table.actors, "Sierra Leonean").code == "SLE"
+
+
+def test_ethnic_peoples_and_peoples_of_a_country(coder: Coder) -> None:
+    _, table = run(coder, "The Peruvians of northern Chile demanded autonomy from the government.")
+    assert named(table.actors, "Peruvians").code == "CHL"
+    _, table = run(coder, "Dozens of ethnic Peruvians marched in Bolivia on Monday.")
+    assert named(table.actors, "Peruvians").code == "BOL"
+    _, table = run(coder, "Dozens of Peruvians marched in Bolivia on Monday.")
+    assert named(table.actors, "Peruvians").code == "PER"

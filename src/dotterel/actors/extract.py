@@ -372,8 +372,16 @@ class _Builder:
                 self.add(cl, start, end, "state")
                 cl.names.append((start, end))
             elif term.type == "people":
-                cl = self.cluster(("people", term.country or ""), "group")
-                cl.fill(code=term.code, country=term.country)
+                home = of_complement(doc, end - 1, self.matches)
+                where = home.country if home is not None and home.type == "country" else None
+                if where is not None or (start > 0 and self.toks.lower[start - 1] == "ethnic"):
+                    # "the Albanians of southern Serbia": coded by where they live; "ethnic
+                    # Albanians": a people, not the state of Albania (left to the context)
+                    cl = self.cluster(("people", term.country or "", where or ""), "group")
+                    cl.fill(code=where, country=where)
+                else:
+                    cl = self.cluster(("people", term.country or ""), "group")
+                    cl.fill(code=term.code, country=term.country)
                 self.add(cl, start, end, "name")
                 cl.names.append((start, end))
             else:

@@ -133,6 +133,7 @@ def _sentence_country(toks: Tokens, named: list[Cluster], agents: list[Cluster])
     if len(set(sent_of)) <= SHORT_STORY:
         open_ += [cl for cl in agents if cl.local and cl.code is None and cl.country is None
                   and cl.kind != "state" and cl.possessor is None]
+        open_ += [cl for cl in named if cl.key[0] == "people" and cl.code is None]  # "ethnic Albanians"
     for cl in open_:
         own = [(f, la) for f, la, kind in cl.mentions if kind != "pronoun"]
         if not own:
