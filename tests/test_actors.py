@@ -489,3 +489,11 @@ def test_ethnic_peoples_and_peoples_of_a_country(coder: Coder) -> None:
     assert named(table.actors, "Peruvians").code == "BOL"
     _, table = run(coder, "Dozens of Peruvians marched in Bolivia on Monday.")
     assert named(table.actors, "Peruvians").code == "PER"
+
+
+def test_stateless_people_with_a_demonym(coder: Coder) -> None:
+    _, table = run(coder, "Iraqi Kurds fled to Turkey. The Kurds asked for help.")
+    kurds = named(table.actors, "Kurds")
+    assert kurds.code == "IRQ" and len(kurds.mentions) == 2
+    _, table = run(coder, "The Kurds asked for help in Berlin, Paris and Rome.")
+    assert named(table.actors, "Kurds").code is None

@@ -372,10 +372,10 @@ class _Builder:
                 self.add(cl, start, end, "state")
                 cl.names.append((start, end))
             elif term.type == "people":
-                home = of_complement(doc, end - 1, self.matches)
-                where = home.country if home is not None and home.type == "country" else None
+                home = of_complement(doc, end - 1, self.matches) or self._demonym_before(start)
+                where = home.country if home is not None and home.type in ("country", "demonym") else None
                 if where is not None or (start > 0 and self.toks.lower[start - 1] == "ethnic"):
-                    # "the Albanians of southern Serbia": coded by where they live; "ethnic
+                    # "the Albanians of southern Serbia", "Iraqi Kurds": coded by where they live; "ethnic
                     # Albanians": a people, not the state of Albania (left to the context)
                     cl = self.cluster(("people", term.country or "", where or ""), "group")
                     cl.fill(code=where, country=where)
@@ -392,7 +392,13 @@ class _Builder:
                     and self._modifies_agent(last.head.i)
                 ):
                     continue  # "Hamas militants": the agent noun joins Hamas (build_nominals)
-                cl = self.cluster(("term", term.name), term.kind)
+                lead = self._demonym_before(start) if term.kind == "group" and term.code is None else None
+                if lead is not None:  # "Iraqi Kurds": a people of no state, living in Iraq
+                    cl = self.cluster(("term", term.name, lead.country or ""), term.kind)
+                    cl.fill(code=lead.country, country=lead.country)
+                else:  # a later bare "the Kurds" is the one qualified group named before
+                    seen = [c for k, c in self.clusters.items() if len(k) == 3 and k[:2] == ("term", term.name)]
+                    cl = seen[0] if len(seen) == 1 else self.cluster(("term", term.name), term.kind)
                 cl.fill(code=term.code, country=term.country, sector=term.sector, role=term.role)
                 cl.display = term.name
                 self.add(cl, start, end, "name")
@@ -405,6 +411,13 @@ class _Builder:
                             self.claimed.update(range(lo, start))
                         else:
                             self._apply_descriptor(cl, desc, start)
+
+    def _demonym_before(self, start: int) -> Term | None:
+        """The demonym right before token ``start`` ("Iraqi" of "Iraqi Kurds"), if any."""
+        for k in range(max(0, start - 3), start):
+            if k in self.matches and self.matches[k][0] == start and self.matches[k][1].type == "demonym":
+                return self.matches[k][1]
+        return None
 
     def _state_demonym(self, tok: Token) -> bool:
         """Whether a demonym names its state: it modifies a common noun that is no agent or
