@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -217,12 +217,15 @@ def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
                     ) from exc
                 if not read_only and marker is None:
                     marker = wait_marker(path)
-                    marker.touch()
+                    # in a read-only directory there is no marker: readers still let go within 5 s
+                    with suppress(OSError):
+                        marker.touch()
                 time.sleep(delay)
                 delay = min(delay * 2, 0.25)
     finally:
         if marker is not None:
-            marker.unlink(missing_ok=True)
+            with suppress(OSError):
+                marker.unlink(missing_ok=True)
 
 
 class Reader:
