@@ -7,14 +7,14 @@ Rosatom", "Iraqi police", "the government of Iraq": the words in front of (or th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from .knowledge import ActorKnowledge, Agent, Term, Title
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 #: Word classes that may sit in a descriptor in front of a head ("state nuclear energy").
 _WINDOW_POS = frozenset({"PROPN", "NOUN", "ADJ", "NUM"})
@@ -288,3 +288,23 @@ def where_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) 
                         if k in matches and matches[k][0] == obj.i + 1 and matches[k][1].type in ("country", "capital"):
                             return matches[k][1]
     return None
+
+
+def demonym_before(matches: dict[int, tuple[int, Term]], start: int) -> Term | None:
+    """The demonym right before token ``start`` ("Iraqi" of "Iraqi Kurds"), if any."""
+    for k in range(max(0, start - 3), start):
+        if k in matches and matches[k][0] == start and matches[k][1].type == "demonym":
+            return matches[k][1]
+    return None
+
+
+def state_demonym(tok: Token, demonyms: frozenset[int], modifies_agent: Callable[[int], bool]) -> bool:
+    """Whether a demonym names its state: it modifies a common noun that is no agent or title
+    ("an Australian ultimatum"), or it is the first of coordinated demonyms ("French and
+    Egyptian warships", also when parsed as a noun: "Sierra Leonean and Liberian refugees")."""
+    if tok.dep_ == "amod" and any(c.dep_ == "conj" and c.i in demonyms for c in tok.children):
+        return True
+    if tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass") and any(c.dep_ == "conj" for c in tok.children):
+        return True
+    head = tok.head
+    return tok.dep_ in ("amod", "compound") and head.i > tok.i and head.pos_ == "NOUN" and not modifies_agent(head.i)

@@ -25,8 +25,10 @@ from .describe import (
     STATE_SECTORS,
     Descriptor,
     Tokens,
+    demonym_before,
     describe,
     of_complement,
+    state_demonym,
     where_complement,
     window_start,
 )
@@ -37,7 +39,6 @@ from .table import ActorTable
 from .terms import match_terms, strip_name, words_of
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
 
     from ..nlp import Story
 
@@ -338,7 +339,7 @@ class _Builder:
                 # an adjective: it colours the agent noun it modifies ("Iraqi police"); on a
                 # thing or act ("Israeli airstrikes", "an Australian ultimatum") or coordinated
                 # ("French and Egyptian warships") it names the state itself
-                if self._state_demonym(last):
+                if state_demonym(last, self.demonyms, self._modifies_agent):
                     cl = self.cluster(("state", term.country or ""), "state")
                     cl.fill(code=term.code, country=term.country)
                     cl.display = cl.display or self.kb.countries.get(term.country or "", term.name)
@@ -372,7 +373,7 @@ class _Builder:
                 self.add(cl, start, end, "state")
                 cl.names.append((start, end))
             elif term.type == "people":
-                home = of_complement(doc, end - 1, self.matches) or self._demonym_before(start)
+                home = of_complement(doc, end - 1, self.matches) or demonym_before(self.matches, start)
                 where = home.country if home is not None and home.type in ("country", "demonym") else None
                 if where is not None or (start > 0 and self.toks.lower[start - 1] == "ethnic"):
                     # "the Albanians of southern Serbia", "Iraqi Kurds": coded by where they live; "ethnic
@@ -392,7 +393,7 @@ class _Builder:
                     and self._modifies_agent(last.head.i)
                 ):
                     continue  # "Hamas militants": the agent noun joins Hamas (build_nominals)
-                lead = self._demonym_before(start) if term.kind == "group" and term.code is None else None
+                lead = demonym_before(self.matches, start) if term.kind == "group" and term.code is None else None
                 if lead is not None:  # "Iraqi Kurds": a people of no state, living in Iraq
                     cl = self.cluster(("term", term.name, lead.country or ""), term.kind)
                     cl.fill(code=lead.country, country=lead.country)
@@ -411,29 +412,6 @@ class _Builder:
                             self.claimed.update(range(lo, start))
                         else:
                             self._apply_descriptor(cl, desc, start)
-
-    def _demonym_before(self, start: int) -> Term | None:
-        """The demonym right before token ``start`` ("Iraqi" of "Iraqi Kurds"), if any."""
-        for k in range(max(0, start - 3), start):
-            if k in self.matches and self.matches[k][0] == start and self.matches[k][1].type == "demonym":
-                return self.matches[k][1]
-        return None
-
-    def _state_demonym(self, tok: Token) -> bool:
-        """Whether a demonym names its state: it modifies a common noun that is no agent or
-        title, or it is the first of coordinated demonyms ("French and Egyptian warships",
-        also when parsed as a noun)."""
-        if tok.dep_ == "amod" and any(c.dep_ == "conj" and c.i in self.demonyms for c in tok.children):
-            return True
-        if tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass") and any(c.dep_ == "conj" for c in tok.children):
-            return True  # parsed as a noun in "Sierra Leonean and Liberian refugees"
-        head = tok.head
-        return (
-            tok.dep_ in ("amod", "compound")
-            and head.i > tok.i
-            and head.pos_ == "NOUN"
-            and not self._modifies_agent(head.i)
-        )
 
     def _country_possessor(self, lo: int, head: int) -> bool:
         """Whether a known term with a possessive 's sits in [lo, head) ("Georgia's opposition")."""
