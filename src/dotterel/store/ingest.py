@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..coder import Coder
 from ..model import CodedDocument, Document, normalize_pub_date
 from ..read import ReadDocument, Skipped
-from ..runner import RunSummary
+from ..runner import RunSummary, prepare
 from .rows import text_hash
 from .schema import Reader, default_db_path
 from .writer import StoreWriter
@@ -71,15 +71,7 @@ def code_into_store(
     status = "failed"
     try:
         chunk: list[ReadDocument] = []
-        for item in items:
-            if isinstance(item, Skipped):
-                summary.skipped += 1
-                if on_skip is not None:
-                    on_skip(item)
-                continue
-            if default_date and item.document.pub_date is None:
-                item = ReadDocument(replace(item.document, pub_date=default_date),
-                                    item.read_error, item.detail)
+        for item in prepare(items, pub_date=default_date, on_skip=on_skip, summary=summary):
             chunk.append(item)
             if len(chunk) >= batch_size:
                 yield from _code_chunk(chunk, writer, coder, run_id, summary, force)
