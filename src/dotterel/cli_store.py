@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
         from .store import open as open_store
 
         try:
-            frame = open_store(db).events(limit=limit, **_filters(
+            frame = open_store(db, hold=0).events(limit=limit, **_filters(
                 source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
                 mode=mode, since=since, until=until, text=text,
                 include_hypothetical=include_hypothetical, include_negated=include_negated))
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
         from .store import open as open_store
 
         try:
-            frame = open_store(db).aggregate(
+            frame = open_store(db, hold=0).aggregate(
                 by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, **_filters(
                     source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
                     mode=mode, since=since, until=until, text=text,
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
         from .store import open as open_store
 
         try:
-            n = export(open_store(db), fmt, output, **_filters(
+            n = export(open_store(db, hold=0), fmt, output, **_filters(
                 source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
                 mode=mode, since=since, until=until, text=text,
                 include_hypothetical=include_hypothetical, include_negated=include_negated))

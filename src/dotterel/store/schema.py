@@ -285,7 +285,10 @@ class Reader:
                         or writer_waiting(self.path)):
                     self._detach()
                 elif self._watcher is None:
-                    self._watcher = threading.Thread(target=self._watch, daemon=True,
+                    # Not a daemon: a daemon thread killed inside DuckDB at interpreter
+                    # exit aborts the process ("FATAL: exception not rethrown"). Exit
+                    # waits at most ``hold`` seconds for it instead.
+                    self._watcher = threading.Thread(target=self._watch, daemon=False,
                                                      name="dotterel-reader-release")
                     self._watcher.start()
 
