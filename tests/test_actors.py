@@ -497,3 +497,10 @@ def test_stateless_people_with_a_demonym(coder: Coder) -> None:
     assert kurds.code == "IRQ" and len(kurds.mentions) == 2
     _, table = run(coder, "The Kurds asked for help in Berlin, Paris and Rome.")
     assert named(table.actors, "Kurds").code is None
+
+
+def test_recipient_country_is_not_the_officials_country(coder: Coder) -> None:
+    _, table = run(coder, "President Juan Ortega threatened further action against Peru.")
+    assert named(table.actors, "Juan Ortega").code is None
+    _, table = run(coder, "President Juan Ortega threatened further action, Peruvian radio said.")
+    assert named(table.actors, "Juan Ortega").code == "PER"

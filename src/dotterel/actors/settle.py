@@ -109,6 +109,9 @@ def settle(
     return merged
 
 
+#: Prepositions whose object receives an act ("against Russia", "to President X").
+RECIPIENT_PREPS = frozenset({"against", "to", "toward", "towards", "on", "with", "at"})
+
 #: Up to this many sentences, a story is short enough for an agent noun ("rebels", "refugees")
 #: to take the one country its sentence names.
 SHORT_STORY = 3
@@ -120,14 +123,24 @@ def _sentence_country(toks: Tokens, named: list[Cluster], agents: list[Cluster])
     non-foreign agent noun ("Rebels in the Ivory Coast", "Shona rebels ... the Mozambique
     government"). Two countries in the sentence leave it null."""
     sent_of = toks.sent_start
+    doc = toks.doc
     countries: dict[int, set[str]] = {}
+    for_persons: dict[int, set[str]] = {}  # without states and persons named as recipients
     spans: list[tuple[int, int, int]] = []
     for cl in named + agents:
         own = [(f, la) for f, la, kind in cl.mentions if kind != "pronoun"]
         spans.extend((f, la, id(cl)) for f, la in own)
         if cl.country is not None and cl.sector != "JRN":  # "told AFP" is no hint
-            for first, _ in own:
+            for first, last in own:
                 countries.setdefault(sent_of[first], set()).add(cl.country)
+                tok = doc[last - 1]
+                while tok.dep_ == "conj" and tok.head.i != tok.i:  # "Peru and Bolivia"
+                    tok = tok.head
+                recipient = cl.kind in ("state", "person") and (
+                    tok.dep_ in ("dobj", "dative")
+                    or (tok.dep_ == "pobj" and tok.head.lower_ in RECIPIENT_PREPS))
+                if not recipient:  # "President X threatened action against Russia": not Russian
+                    for_persons.setdefault(sent_of[first], set()).add(cl.country)
     open_ = [cl for cl in named if cl.kind == "person" and cl.code is None and cl.role
              and cl.sector in STATE_SECTORS]
     if len(set(sent_of)) <= SHORT_STORY:
@@ -142,6 +155,6 @@ def _sentence_country(toks: Tokens, named: list[Cluster], agents: list[Cluster])
         if any(first <= f and la <= last and key != id(cl) for f, la, key in spans) or (
                 first > 0 and toks.text[first - 1] in ("'s", "’s")):
             continue  # "G7 foreign ministers", "the court's president": the phrase names its body
-        found = countries.get(sent_of[first], set())
+        found = (for_persons if cl.kind == "person" else countries).get(sent_of[first], set())
         if len(found) == 1:
             cl.country = cl.code = next(iter(found))
