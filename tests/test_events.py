@@ -466,3 +466,17 @@ def test_coordinated_modifiers_are_several_actors(coder: Coder) -> None:
 def test_parties_own_people_are_no_target_of_their_joint_act(coder: Coder) -> None:
     event = top(code(coder, "Peru and Bolivia failed to reach agreement on the land of Peruvian farmers."))
     assert codes(event.source) == ["BOL", "PER"] and event.target == []
+
+
+def test_one_event_per_happening_in_a_sentence(coder: Coder) -> None:
+    text = (
+        "Commenting on his talks with US President Donald Trump in December last year, "
+        "Kazakh President Kassym-Jomart Tokayev said he and Trump had a frank conversation."
+    )
+    record = coder.code(text, pub_date="2025-01-03")
+    consult = [e for e in record.events if e.event_type == "CONSULT"]
+    assert len(consult) == 1
+    (event,) = consult
+    assert {a.code for a in event.source} | {a.code for a in event.target} == {"KAZ", "USA"}
+    assert event.date == "2024-12" and event.date_text == "in December last year"
+    assert [e.id for e in record.events] == [f"{record.id}-E{i}" for i in range(1, len(record.events) + 1)]

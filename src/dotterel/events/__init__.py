@@ -50,11 +50,36 @@ def extract_events(
     text = combined_text(story.document)[0]  # the string story.doc was parsed from (cheaper than Doc.text)
     events: list[Event] = []
     for sent in story.sentences:
-        for cand in _dedupe(_sentence_events(story, sent, lex, finder, by_id, quotes)):
-            c, roles, extra = cand
-            events.append(_build(story, text, sent, c, roles, extra, lex, places, dates,
-                                 f"{doc_id}-E{len(events) + 1}"))
+        built = [_build(story, text, sent, c, roles, extra, lex, places, dates, "")
+                 for c, roles, extra in _dedupe(_sentence_events(story, sent, lex, finder, by_id, quotes))]
+        for event in _merge_same_happening(built):
+            event.id = f"{doc_id}-E{len(events) + 1}"
+            events.append(event)
     return events
+
+
+def _participants(event: Event) -> tuple[frozenset[str], bool, bool]:
+    return (frozenset(a.actor for a in (*event.source, *event.target)), event.negated, event.hypothetical)
+
+
+def _merge_same_happening(events: list[Event]) -> list[Event]:
+    """One event per happening in a sentence: events of one type between the same actors
+    ("his talks with Trump ... he and Trump had a frank conversation") become the first of
+    them, which takes the highest confidence and a date or place that only a later one has."""
+    kept: list[Event] = []
+    for event in events:
+        same = next((k for k in kept if k.event_type == event.event_type
+                     and _participants(k) == _participants(event)), None)
+        if same is None:
+            kept.append(event)
+            continue
+        same.confidence = max(same.confidence, event.confidence)
+        if same.date_text is None and event.date_text is not None:
+            same.date, same.date_precision, same.date_text = event.date, event.date_precision, event.date_text
+        if same.location is None:
+            same.location = event.location
+        same.mode = same.mode or event.mode
+    return kept
 
 
 _Found = tuple[Candidate, Roles, dict[str, Any]]
