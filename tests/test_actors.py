@@ -504,3 +504,27 @@ def test_recipient_country_is_not_the_officials_country(coder: Coder) -> None:
     assert named(table.actors, "Juan Ortega").code is None
     _, table = run(coder, "President Juan Ortega threatened further action, Peruvian radio said.")
     assert named(table.actors, "Juan Ortega").code == "PER"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the one country named earlier in the sentence
+        ("Given China's achievements in nuclear construction, talks are underway with a company "
+         "from this country.", "CHN"),
+        # else the one country of the previous sentence
+        ("The minister praised Turkey. Officials met a firm from that country on Monday.", "TUR"),
+        # two candidates, or none: no guess
+        ("Kenya and Uganda met. Talks are underway with a company from this country.", None),
+        ("Talks are underway with a company from this country.", None),
+    ],
+)
+def test_this_country_points_back_to_one_named_country(coder: Coder, text: str, expected: str | None) -> None:
+    _, table = run(coder, text)
+    (company,) = [a for a in table.actors if a.sector == "BUS"]
+    assert company.country == expected
+
+
+def test_example_company_from_this_country_is_chinese(example_actors: list[Actor]) -> None:
+    company = named(example_actors, "company")
+    assert codes(company) == ("CHN", "CHN", "BUS")

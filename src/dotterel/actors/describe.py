@@ -290,6 +290,43 @@ def where_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) 
     return None
 
 
+#: Prepositions after an agent noun that say where it comes from ("a company from this country").
+FROM_PREPS = frozenset({"from", "of", "in", "based"})
+
+
+def this_country_complement(
+    doc: Doc, head: int, matches: dict[int, tuple[int, Term]], sent_start: list[int]
+) -> str | None:
+    """The country "this country" or "that country" points back to, after an agent noun
+    ("negotiations with a company from this country"): the one country (country name,
+    capital or demonym) named earlier in the same sentence, else the one named in the
+    previous sentence. Two or more candidates: ``None`` (no guessing)."""
+    if not any(
+        child.dep_ == "prep" and child.lower_ in FROM_PREPS and any(
+            obj.dep_ == "pobj" and obj.lower_ == "country"
+            and any(c.dep_ == "det" and c.lower_ in ("this", "that") for c in obj.lefts)
+            for obj in child.children
+        )
+        for child in doc[head].rights
+    ):
+        return None
+    start = sent_start[head]
+    windows = [(start, head)]
+    if start > 0:
+        windows.append((sent_start[start - 1], start))
+    for lo, hi in windows:
+        found = sorted({
+            term.country
+            for k in range(lo, hi)
+            if k in matches
+            for term in (matches[k][1],)
+            if term.country and term.type in ("country", "capital", "demonym")
+        })
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
 def demonym_before(matches: dict[int, tuple[int, Term]], start: int) -> Term | None:
     """The demonym right before token ``start`` ("Iraqi" of "Iraqi Kurds"), if any."""
     for k in range(max(0, start - 3), start):

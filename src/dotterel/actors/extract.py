@@ -29,6 +29,7 @@ from .describe import (
     describe,
     of_complement,
     state_demonym,
+    this_country_complement,
     where_complement,
     window_start,
 )
@@ -476,6 +477,8 @@ class _Builder:
                     and desc.agent.sector not in WHERE_SKIP:
                 at = where_complement(doc, tok.i, self.matches)  # "rebels in the Ivory Coast"
                 desc.country = at.country if at is not None else None
+            if desc.country is None and desc.agent is not None:  # "a company from this country"
+                desc.country = this_country_complement(doc, tok.i, self.matches, toks.sent_start)
             self._org_title(desc, tok.i)
             det = next((c.lower_ for c in tok.lefts if c.dep_ in ("det", "poss")), "")
             plural = tok.tag_ in ("NNS", "NNPS")
