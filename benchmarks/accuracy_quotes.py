@@ -144,11 +144,16 @@ def match(gold: Sequence[Ranges], pred: Sequence[Ranges], *, exact: bool) -> lis
                 shared = len(gold_chars[gi] & pred_chars[pi])
                 if shared:
                     pairs.append((-shared, gi, pi))
-    pairs.sort()
+    return greedy_one_to_one(pairs)
+
+
+def greedy_one_to_one(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """(gold, predicted) index pairs, best first (pairs are (-shared, gold, predicted)),
+    each gold and each predicted item used at most once."""
     used_g: set[int] = set()
     used_p: set[int] = set()
     matched = []
-    for _, gi, pi in pairs:
+    for _, gi, pi in sorted(pairs):
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
@@ -170,16 +175,7 @@ def match_attributions(gold: Sequence[Item], pred: Sequence[Item]) -> list[tuple
             if not speakers_agree:
                 continue
             pairs.append((-shared, gi, pi))
-    pairs.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    matched = []
-    for _, gi, pi in pairs:
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-            matched.append((gi, pi))
-    return matched
+    return greedy_one_to_one(pairs)
 
 
 class Tally:

@@ -179,6 +179,16 @@ def unresolved(m: Match, ctx: Context) -> Keep | None:
 _DAY_LEAN = {FUTURE: FUTURE, PRESENT: NEAREST}
 
 
+def _day_by_tense(m: Match, ctx: Context, pub: date, mon: int, dom: int) -> Keep:
+    """The day ``mon``/``dom`` in the year the tense around the match points to."""
+    if ctx.after_since(m.start()):
+        lean = PAST
+    else:
+        lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
+    d = day_near(pub, mon, dom, lean)
+    return Keep(day(d) if d else None)
+
+
 def day_month(m: Match, ctx: Context) -> Keep | None:
     """"March 5", "5 March" without a year: the year that fits the tense (see ``day_near``)."""
     mon, dom = ctx.lex.month_of(m.req("mon")), int(m.req("d"))
@@ -186,12 +196,7 @@ def day_month(m: Match, ctx: Context) -> Keep | None:
         return None
     if ctx.pub is None:
         return Keep(None)
-    if ctx.after_since(m.start()):
-        lean = PAST
-    else:
-        lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
-    d = day_near(ctx.pub, mon, dom, lean)
-    return Keep(day(d) if d else None)
+    return _day_by_tense(m, ctx, ctx.pub, mon, dom)
 
 
 def month_rel_year(m: Match, ctx: Context) -> Keep | None:
@@ -360,9 +365,4 @@ def holiday(m: Match, ctx: Context) -> Keep | None:
     if ctx.pub is None:
         return Keep(None)
     mon, dom = ctx.lex.holidays[name]
-    if ctx.after_since(m.start()):
-        lean = PAST
-    else:
-        lean = _DAY_LEAN.get(ctx.lean(m.start(), m.end()) or PAST, RECENT)
-    d = day_near(ctx.pub, mon, dom, lean)
-    return Keep(day(d) if d else None)
+    return _day_by_tense(m, ctx, ctx.pub, mon, dom)
