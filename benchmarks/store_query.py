@@ -19,6 +19,10 @@ Copies of a story share its text, which DuckDB stores once per column segment
 (dictionary compression), so a text search reads far less than a million-event
 store of distinct stories would hold; ``--unique-texts`` appends the copy number
 to every copied text to measure the text filter honestly.
+
+The word index of ``--text`` (``doc_words``, schema version 4) is copied the
+same way (plus the words ``copy`` and the copy number with ``--unique-texts``),
+partition table by partition table; a ``--base`` store must therefore have schema version 4 (open it with this dotterel first).
 """
 
 from __future__ import annotations
@@ -60,9 +64,15 @@ def build(base: Path, big: Path, target_events: int, order: str = "chronological
     con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
     for table in ("schema_version", "runs"):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM base.{table}")
+    base_tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'base'").fetchall()}
+    if "doc_words_p00" not in base_tables:
+        raise SystemExit(f"{base} has no word index (schema version < 4): open it with this dotterel first")
+    parts = sorted(t for t in base_tables if t.startswith("doc_words_p"))
     for table in ("documents", "events", "event_actors", "actors", "quotes", "places", "dates",
-                  "doc_minhash", "doc_bands", "feed_items"):
+                  "doc_minhash", "doc_bands", "feed_items", *parts):
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM base.{table} LIMIT 0")
+    con.execute("CREATE VIEW doc_words AS " + " UNION ALL ".join(f"SELECT * FROM {t}" for t in parts))
     n_events = con.execute("SELECT count(*) FROM base.events").fetchall()[0][0]
     max_eid = con.execute("SELECT max(eid) FROM base.events").fetchall()[0][0]
     copies = max(1, -(-target_events // n_events) - 1)  # copies 0..copies of every story
@@ -85,6 +95,22 @@ def build(base: Path, big: Path, target_events: int, order: str = "chronological
     con.execute(f"""INSERT INTO event_actors SELECT * EXCLUDE (k) REPLACE (
         x.eid + r.k * {max_eid} AS eid, x.doc_id || '~' || r.k AS doc_id)
         FROM base.event_actors x, range(0, {copies + 1}) r(k) ORDER BY r.k, x.eid""")
+    # the word index of the copies: the story's words, plus "copy" and k for unique texts
+    from dotterel.store.words import word_hash
+
+    for part in parts:
+        con.execute(f"""INSERT INTO {part} SELECT x.doc_id || '~' || r.k AS doc_id, x.word_hash
+            FROM base.{part} x, range(0, {copies + 1}) r(k) ORDER BY r.k, x.doc_id""")
+    if unique_texts:
+        extra = [(k, word_hash(w)) for k in range(copies + 1) for w in ("copy", str(k))]
+        con.execute("CREATE TEMP TABLE copy_words (k BIGINT, word_hash BIGINT)")
+        con.executemany("INSERT INTO copy_words VALUES (?, ?)", extra)
+        for part in parts:
+            con.execute(f"""INSERT INTO {part} SELECT x.doc_id || '~' || c.k, c.word_hash
+                FROM base.documents x JOIN copy_words c ON true
+                WHERE c.word_hash & {len(parts) - 1} = {int(part[-2:])}
+                  AND NOT EXISTS (SELECT 1 FROM base.{part} w
+                                  WHERE w.doc_id = x.doc_id AND w.word_hash = c.word_hash)""")
     con.execute("DETACH base")
     total = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
     docs = con.execute("SELECT count(*) FROM documents").fetchall()[0][0]

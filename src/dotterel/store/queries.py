@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import normalize_pub_date
+from . import words
 from .rows import QUAD_CLASS
 
 #: Short quad names accepted by ``quad`` besides the contract's words and numbers 1–4.
@@ -42,7 +43,7 @@ class EventFilter:
     code, e.g. ``USA``, ``UNO``) on that side / either side; ``sector`` matches
     either side's sector. ``since``/``until`` bound the event date (inclusive,
     ``YYYY-MM-DD``); ``text`` keeps stories whose title or text contains it
-    (case-insensitive). Negated and hypothetical events are left out unless asked for.
+    as whole words, any case (:meth:`text_docs`). Negated and hypothetical events are left out unless asked for.
     """
 
     source: str | None = None
@@ -100,8 +101,8 @@ class EventFilter:
             conds.append(f"{alias}.event_date <= CAST(? AS DATE)")
             params.append(_date(self.until, "until"))
         if self.text:
-            cond, text_params = self.text_condition()
-            conds.append(f"{alias}.doc_id IN (SELECT doc_id FROM documents WHERE {cond})")
+            docs, text_params = self.text_docs()
+            conds.append(f"{alias}.doc_id IN ({docs})")
             params += text_params
         if not self.include_hypothetical:
             conds.append(f"NOT {alias}.hypothetical")
@@ -110,13 +111,41 @@ class EventFilter:
         return (" AND ".join(conds) or "TRUE"), params
 
 
-    def text_condition(self) -> tuple[str, list[Any]]:
-        """SQL condition on ``documents`` for ``text`` (title or text contains it, any case)."""
-        # ILIKE without ESCAPE takes DuckDB's fast path; % and _ are escaped only when present
+    def text_docs(self) -> tuple[str, list[Any]]:
+        """SELECT of the doc_ids kept by ``text``: title or text contains it as whole words.
+
+        "Whole words, in that order, any case": ``text`` must occur in the title
+        or the text (case-insensitive), not starting or ending inside a word of
+        the story (words.phrase_pattern): ``ceasefire`` matches "A Ceasefire.",
+        ``cease`` does not. The stories having every word of ``text`` come from
+        the word index (``doc_words``, schema version 4); only they are checked
+        with the pattern, and a one-word ``text`` needs no check. A ``text`` without any word character (e.g. ``--``)
+        is a plain case-insensitive substring search over every story.
+        """
         text = self.text or ""
-        escape = "" if not re.search(r"[\\%_]", text) else " ESCAPE '\\'"
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
-        return f"(text ILIKE ?{escape} OR title ILIKE ?{escape})", [pattern, pattern]
+        hashes = words.query_hashes(text)
+        if not hashes:
+            # ILIKE without ESCAPE takes DuckDB's fast path; % and _ are escaped only when present
+            escape = "" if not re.search(r"[\\%_]", text) else " ESCAPE '\\'"
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+            return (f"SELECT doc_id FROM documents WHERE text ILIKE ?{escape} OR title ILIKE ?{escape}",
+                    [pattern, pattern])
+        # one lookup per word, each in the one partition table holding its hash
+        lookups = " UNION ALL ".join(f"SELECT doc_id FROM {words.part_table(h)} WHERE word_hash = ?"
+                                     for h in hashes)
+        candidates = f"SELECT doc_id, count(*) AS n FROM ({lookups}) GROUP BY doc_id HAVING count(*) = ?"
+        if words.WORD.fullmatch(text):
+            # one whole word: the index alone answers
+            return f"SELECT doc_id FROM ({candidates})", [*hashes, len(hashes)]
+        # `c.n > 0` (always true) ties the pattern to the candidates, so that DuckDB cannot push
+        # it down to a scan of every document
+        pattern = words.phrase_pattern(text)
+        cond = (
+            f"SELECT c.doc_id FROM ({candidates}) c JOIN documents d2 ON d2.doc_id = c.doc_id "
+            "WHERE regexp_matches(CASE WHEN c.n > 0 THEN d2.text END, ?) "
+            "OR regexp_matches(CASE WHEN c.n > 0 THEN coalesce(d2.title, '') END, ?)"
+        )
+        return cond, [*hashes, len(hashes), pattern, pattern]
 
     def without_text(self) -> EventFilter:
         """The same filter without ``text``."""

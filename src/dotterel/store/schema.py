@@ -1,7 +1,8 @@
 """The store's schema, its versioned migrations, and opening the DuckDB file politely.
 
 The schema is documented for users of other DuckDB clients in ``docs/store.md``.
-Each migration is a list of SQL statements applied in one transaction, after
+Each migration is a list of SQL statements (or Python functions of the connection, such
+as the version 4 back-fill of the word index) applied in one transaction, after
 which ``schema_version`` records the new version; opening a store with an older
 version applies the missing migrations in order (opening a *newer* one than this
 dotterel knows is refused with a message saying to upgrade).
@@ -17,15 +18,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError, missing_dependency
+from . import words
 
 #: The schema version this dotterel writes. Bump it by appending to MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Where the store lives unless ``--db`` / ``path`` says otherwise.
 DEFAULT_DB = "dotterel.duckdb"
 #: Environment variable naming the default store.
@@ -140,8 +142,34 @@ _V3 = [
         FROM documents d WHERE d.doc_id = events.doc_id""",
 ]
 
-#: version → statements that bring a store from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
+#: Documents read per round when the version 4 migration back-fills the word index.
+BACKFILL_CHUNK = 2000
+
+
+def backfill_words(con: Any) -> None:
+    """Fill ``doc_words`` for every stored document (in the migration's transaction)."""
+    try:
+        import pyarrow as pa
+    except ImportError as exc:
+        raise missing_dependency("pyarrow", "store") from exc
+    ids = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
+    for start in range(0, len(ids), BACKFILL_CHUNK):
+        chunk = ids[start:start + BACKFILL_CHUNK]
+        docs = con.execute("SELECT doc_id, title, text FROM documents WHERE doc_id IN (SELECT unnest(?)) "
+                           "ORDER BY doc_id", [chunk]).fetchall()
+        words.insert(con, pa, words.rows([d[0] for d in docs], [d[1] for d in docs], [d[2] for d in docs]))
+
+
+_V4: list[str | Callable[[Any], None]] = [
+    # the word index of the `text` filter (words.py): one row per distinct lower-cased word,
+    # in partition tables by word hash, and the `doc_words` view over them
+    *words.create_sql(),
+    backfill_words,
+]
+
+#: version → steps (SQL statements, or functions of the connection) that bring a store
+#: from version-1 to version.
+MIGRATIONS: dict[int, list[str | Callable[[Any], None]]] = {1: [*_V1], 2: [*_V2], 3: [*_V3], 4: _V4}
 
 
 def default_db_path(path: str | Path | None = None) -> Path:
@@ -379,8 +407,11 @@ def migrate(con: Any, *, target: int = SCHEMA_VERSION) -> int:
                 con.execute(
                     "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
                 )
-            for statement in MIGRATIONS[version]:
-                con.execute(statement).fetchall()
+            for step in MIGRATIONS[version]:
+                if isinstance(step, str):
+                    con.execute(step).fetchall()
+                else:
+                    step(con)
             con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version]).fetchall()
             con.commit()
         except Exception:

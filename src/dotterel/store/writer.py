@@ -19,10 +19,11 @@ from typing import Any
 from .. import dedup
 from ..errors import missing_dependency
 from ..model import CodedDocument
+from . import words
 from .rows import Batch
 from .schema import connect, migrate, scalar
 
-#: Tables holding one document's records, keyed by doc_id.
+#: Tables holding one document's records, keyed by doc_id (and the word index, words.delete).
 DOC_TABLES = ("actors", "events", "event_actors", "quotes", "places", "dates", "doc_minhash",
               "doc_bands", "documents")
 
@@ -108,11 +109,13 @@ class StoreWriter:
             raise missing_dependency("pyarrow", "store") from exc
         signatures = [dedup.signature(r.text) for r in records]
         ids = [r.id for r in records]
+        # the word index rows are computed before the file is held (pure Python work)
+        word_rows = words.rows(ids, [r.title for r in records], [r.text for r in records])
         con = self._open()
         try:
             con.begin()
             try:
-                result = self._write(con, pa, records, ids, signatures, run_id)
+                result = self._write(con, pa, records, ids, signatures, word_rows, run_id)
                 con.commit()
             except BaseException:
                 con.rollback()
@@ -122,12 +125,16 @@ class StoreWriter:
         return result
 
     def _write(self, con: Any, pa: Any, records: Sequence[CodedDocument], ids: list[str],
-               signatures: list[dedup.Signature | None], run_id: str) -> WriteResult:
+               signatures: list[dedup.Signature | None], word_rows: dict[str, list[Any]],
+               run_id: str) -> WriteResult:
         result = WriteResult()
-        result.replaced = int(scalar(
-            con, "SELECT count(*) FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]))
-        for table in DOC_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        stored = [r[0] for r in con.execute(
+            "SELECT doc_id FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()]
+        result.replaced = len(stored)
+        if stored:  # only documents being replaced have rows to delete
+            for table in DOC_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [stored]).fetchall()
+            words.delete(con, stored)
         clusters = self._clusters(con, records, signatures)
         next_eid = int(scalar(con, "SELECT coalesce(max(eid), 0) FROM events")) + 1
         batch = Batch()
@@ -153,6 +160,7 @@ class StoreWriter:
                 band_rows["doc_id"].append(record.id)
                 band_rows["band"].append(band)
                 band_rows["key"].append(key)
+        words.insert(con, pa, word_rows)
         if sig_rows["doc_id"]:
             _insert(con, pa, "doc_minhash", sig_rows)
             _insert(con, pa, "doc_bands", band_rows)
