@@ -26,7 +26,7 @@ QuadOpt = Annotated[str | None, typer.Option("--quad", help="Quad class: 1-4, VC
 ModeOpt = Annotated[str | None, typer.Option("--mode", help="PLOVER mode(s), comma-separated.")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="First event date (YYYY-MM-DD), inclusive.")]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Last event date (YYYY-MM-DD), inclusive.")]
-TextOpt = Annotated[str | None, typer.Option("--text", help="Only stories whose title or text contains this (any case).")]
+TextOpt = Annotated[str | None, typer.Option("--text", help="Only stories whose title or text contains these whole words, in this order (any case).")]
 HypoOpt = Annotated[bool, typer.Option("--include-hypothetical/--exclude-hypothetical", help="Keep events flagged hypothetical.")]
 NegOpt = Annotated[bool, typer.Option("--include-negated/--exclude-negated", help="Keep events flagged negated.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")]
