@@ -45,7 +45,7 @@ def extract_events(
     """
     lex = load_lexicon()
     finder = ActorFinder(actors, lex.cue("undergo"), lex.cue("speech"), lex.cue("stance_noun"))
-    by_id = {a.id: a for a in getattr(actors, "actors", [])}
+    by_id = {a.id: a for a in actors.actors}
     doc_id = story.document.doc_id
     text = combined_text(story.document)[0]  # the string story.doc was parsed from (cheaper than Doc.text)
     events: list[Event] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..model import EventLocation, Place, Quote, TimeExpr
 from .lexicon import Lexicon
@@ -181,26 +181,16 @@ def governing_time(story: Story, cand: Candidate, dates: Sequence[TimeExpr]) -> 
 
 def find_date(story: Story, cand: Candidate, dates: Sequence[TimeExpr]) -> tuple[str | None, str | None, str | None]:
     """(date, date_precision, date_text) per the contract: the governing expression, else pub_date."""
-    expr: TimeExpr | None = None
-    governing: Any = _dates_api()
-    if governing is not None:
-        try:
-            expr = governing(story, dates, cand.anchor)
-        except (AttributeError, TypeError, ValueError, IndexError):
-            expr = None
-    if expr is None:
-        expr = governing_time(story, cand, dates)
+    from ..dates import governing_date
+
+    # The dates stage's rule first; this module's clause search covers dates that hang on a
+    # clause the trigger's noun sits in ("Commenting on his talks ... in December, X said").
+    expr = governing_date(story, dates, cand.anchor) or governing_time(story, cand, dates)
     if expr is not None and expr.date is not None:
         return expr.date, expr.precision, expr.text
     if story.pub_date is not None:
         return story.pub_date.isoformat(), "day", None
     return None, None, None
-
-
-def _dates_api() -> Any:
-    from .. import dates as dates_module
-
-    return getattr(dates_module, "governing_date", None)
 
 
 def find_location(story: Story, cand: Candidate, places: Sequence[Place], lex: Lexicon,
