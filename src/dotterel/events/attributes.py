@@ -12,7 +12,7 @@ from .lexicon import Lexicon
 from .triggers import COOPERATIVE, MATERIAL_CONFLICT, THREAT_MODE, Candidate
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
     from ..nlp import Story
 
@@ -129,6 +129,15 @@ def _combined(story: Story, start: int, in_title: bool) -> int:
     return start if in_title else start + story.body_start
 
 
+def _span_in_sentence(story: Story, sent: Span, start: int, end: int, in_title: bool) -> Span | None:
+    """The tokens of a contract-offset span when it starts inside ``sent``, else ``None``."""
+    begin = _combined(story, start, in_title)
+    if not (sent.start_char <= begin < sent.end_char):
+        return None
+    span = story.doc.char_span(begin, _combined(story, end, in_title), alignment_mode="expand")
+    return None if span is None or len(span) == 0 else span
+
+
 def _path_hits(tok: Token, targets: set[int], stop: int = 8) -> tuple[int, bool]:
     """Climb from ``tok``: (steps to the first token in ``targets`` or -1, whether a verb came first)."""
     steps = 0
@@ -160,16 +169,12 @@ def clause_tokens(cand: Candidate) -> set[int]:
 
 def governing_time(story: Story, cand: Candidate, dates: Sequence[TimeExpr]) -> TimeExpr | None:
     """The temporal expression attached to the trigger's clause, if any."""
-    doc = story.doc
     sent = cand.anchor.sent
     targets = clause_tokens(cand)
     best: tuple[int, TimeExpr] | None = None
     for expr in dates:
-        start = _combined(story, expr.start, expr.in_title)
-        if not (sent.start_char <= start < sent.end_char):
-            continue
-        span = doc.char_span(start, _combined(story, expr.end, expr.in_title), alignment_mode="expand")
-        if span is None or len(span) == 0:
+        span = _span_in_sentence(story, sent, expr.start, expr.end, expr.in_title)
+        if span is None:
             continue
         if any(t.i == cand.anchor.i for t in span):
             continue
@@ -196,18 +201,14 @@ def find_date(story: Story, cand: Candidate, dates: Sequence[TimeExpr]) -> tuple
 def find_location(story: Story, cand: Candidate, places: Sequence[Place], lex: Lexicon,
                   role_tokens: set[int]) -> EventLocation | None:
     """The place named in a locative phrase ("in Baku") attached to the trigger's clause."""
-    doc = story.doc
     sent = cand.anchor.sent
     targets = clause_tokens(cand)
     place_preps = lex.cue("place_prep")
     best: tuple[int, Place, int, int] | None = None
     for place in places:
         for m in place.mentions:
-            start = _combined(story, m.start, m.in_title)
-            if not (sent.start_char <= start < sent.end_char):
-                continue
-            span = doc.char_span(start, _combined(story, m.end, m.in_title), alignment_mode="expand")
-            if span is None or len(span) == 0:
+            span = _span_in_sentence(story, sent, m.start, m.end, m.in_title)
+            if span is None:
                 continue
             root = span.root
             if root.i in role_tokens:
