@@ -21,10 +21,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import UsageError, missing_dependency
 from . import words
+
+T = TypeVar("T")
 
 #: The schema version this dotterel writes. Bump it by appending to MIGRATIONS.
 SCHEMA_VERSION = 4
@@ -230,30 +232,49 @@ def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
     duckdb = duckdb_module()
     if read_only and not path.exists():
         raise UsageError(f"no store at {str(path)!r}: create it with  dotterel code INPUT --db {path}")
+    marker: list[Path] = []
+
+    def announce_wait() -> None:
+        if not read_only and not marker:
+            marker.append(wait_marker(path))
+            # in a read-only directory there is no marker: readers still let go within 5 s
+            with suppress(OSError):
+                marker[0].touch()
+
+    try:
+        return retry_while_locked(
+            duckdb, path, timeout, lambda: duckdb.connect(str(path), read_only=read_only), announce_wait
+        )
+    finally:
+        if marker:
+            with suppress(OSError):
+                marker[0].unlink(missing_ok=True)
+
+
+def retry_while_locked(
+    duckdb: Any, path: Path, timeout: float, attempt: Callable[[], T],
+    on_wait: Callable[[], None] | None = None,
+) -> T:
+    """``attempt()``, retried with backoff while DuckDB says another process holds ``path``.
+
+    ``on_wait`` runs before each wait. Raises :class:`UsageError` naming the file once it
+    has stayed locked for ``timeout`` seconds (or on any other DuckDB open error).
+    """
     deadline = time.monotonic() + timeout
     delay = 0.01
-    marker: Path | None = None
-    try:
-        while True:
-            try:
-                return duckdb.connect(str(path), read_only=read_only)
-            except _lock_errors(duckdb) as exc:
-                if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                    raise UsageError(
-                        f"could not open the store {str(path)!r}: {exc} "
-                        "(another dotterel process may be holding it; try again)"
-                    ) from exc
-                if not read_only and marker is None:
-                    marker = wait_marker(path)
-                    # in a read-only directory there is no marker: readers still let go within 5 s
-                    with suppress(OSError):
-                        marker.touch()
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
-    finally:
-        if marker is not None:
-            with suppress(OSError):
-                marker.unlink(missing_ok=True)
+    while True:
+        try:
+            return attempt()
+        except _lock_errors(duckdb) as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                raise UsageError(
+                    f"could not open the store {str(path)!r}: {exc} "
+                    "(another dotterel process may be holding it; try again)"
+                ) from exc
+            if on_wait is not None:
+                on_wait()
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
 
 class Reader:
@@ -322,21 +343,11 @@ class Reader:
 
     def _attach(self, duckdb: Any, con: Any) -> None:
         path = str(self.path).replace("'", "''")
-        deadline = time.monotonic() + self.timeout
-        delay = 0.01
-        while True:
-            try:
-                con.execute(f"ATTACH '{path}' AS {self.ALIAS} (READ_ONLY)").fetchall()
-                self._attached_at = time.monotonic()
-                return
-            except _lock_errors(duckdb) as exc:
-                if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                    raise UsageError(
-                        f"could not open the store {str(self.path)!r}: {exc} "
-                        "(another dotterel process may be holding it; try again)"
-                    ) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, 0.25)
+        retry_while_locked(
+            duckdb, self.path, self.timeout,
+            lambda: con.execute(f"ATTACH '{path}' AS {self.ALIAS} (READ_ONLY)").fetchall(),
+        )
+        self._attached_at = time.monotonic()
 
     def _detach(self) -> None:
         if self._attached_at is not None and self._con is not None:
