@@ -147,6 +147,20 @@ def match(gold: Sequence[Ranges], pred: Sequence[Ranges], *, exact: bool) -> lis
     return greedy_one_to_one(pairs)
 
 
+def add_direct_split(
+    tally: Tally, name: str, pairs: list[tuple[int, int]], gold: Sequence[Item], pred: Sequence[Item]
+) -> None:
+    """Add ``name/direct`` and ``name/indirect``: the matching split by the direct flag."""
+    for kind, flag in (("direct", True), ("indirect", False)):
+        tally.add_split(
+            f"{name}/{kind}",
+            sum(1 for _, pi in pairs if pred[pi].direct == flag),
+            sum(1 for x in pred if x.direct == flag),
+            sum(1 for gi, _ in pairs if gold[gi].direct == flag),
+            sum(1 for x in gold if x.direct == flag),
+        )
+
+
 def greedy_one_to_one(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """(gold, predicted) index pairs, best first (pairs are (-shared, gold, predicted)),
     each gold and each predicted item used at most once."""
@@ -219,24 +233,10 @@ def score_article(tally: Tally, gold: list[Item], pred: list[Item]) -> None:
             name = f"{role}/{'exact' if exact else 'overlap'}"
             tally.add(name, len(pairs), sum(1 for x in p if x), sum(1 for x in g if x))
             if role == "content":
-                for kind, flag in (("direct", True), ("indirect", False)):
-                    tally.add_split(
-                        f"{name}/{kind}",
-                        sum(1 for _, pi in pairs if pred[pi].direct == flag),
-                        sum(1 for x in pred if x.direct == flag),
-                        sum(1 for gi, _ in pairs if gold[gi].direct == flag),
-                        sum(1 for x in gold if x.direct == flag),
-                    )
+                add_direct_split(tally, name, pairs, gold, pred)
     pairs = match_attributions(gold, pred)
     tally.add("attribution", len(pairs), len(pred), len(gold))
-    for kind, flag in (("direct", True), ("indirect", False)):
-        tally.add_split(
-            f"attribution/{kind}",
-            sum(1 for _, pi in pairs if pred[pi].direct == flag),
-            sum(1 for x in pred if x.direct == flag),
-            sum(1 for gi, _ in pairs if gold[gi].direct == flag),
-            sum(1 for x in gold if x.direct == flag),
-        )
+    add_direct_split(tally, "attribution", pairs, gold, pred)
 
 
 def evaluate(articles: Sequence[dict[str, Any]], records: Sequence[dict[str, Any]]) -> dict[str, Any]:
