@@ -11,7 +11,7 @@ from hypothesis import settings
 from dotterel import CodedDocument, Coder
 
 # CI runs a fixed set of examples (reproducible); local runs explore new ones each time.
-settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 

@@ -357,6 +357,40 @@ def test_lexicon_rejects_incomplete_months() -> None:
         DateLexicon.from_json(bad)
 
 
+# --- a calendar day that spaCy swallows into a name ---------------------------------
+
+
+def _doc_with_name(coder: Coder, text: str, name: str):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = coder.nlp.make_doc(text)
+    start = text.index(name)
+    span = doc.char_span(start, start + len(name), alignment_mode="expand")
+    assert span is not None
+    doc.ents = [Span(doc, span.start, span.end, label="ORG")]
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "found"),
+    [
+        ("Astana March 5.", "Astana March 5", "March 5"),  # dateline read as one ORG
+        ("Kabul 5 March 2024, officials met.", "Kabul 5 March 2024", "5 March 2024"),
+        ("The March 14 Alliance met.", "March 14 Alliance", None),  # a name that starts with a day
+        ("Fox News Sunday aired it.", "Fox News Sunday", None),  # a weekday is no calendar day
+    ],
+)
+def test_calendar_day_ending_a_name_entity_is_a_date(
+    coder: Coder, text: str, name: str, found: str | None
+) -> None:
+    doc = _doc_with_name(coder, text, name)
+    texts = [text[f.start : f.end] for f in find_dates(text, date(2024, 3, 9), doc)]
+    if found is None:
+        assert not [t for t in texts if t in name]
+    else:
+        assert found in texts
+
+
 # --- spans are exact over generated sentences -------------------------------------
 
 EXPRESSIONS = [

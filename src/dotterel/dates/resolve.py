@@ -36,7 +36,7 @@ from .lexicon import DateLexicon
 from .tense import lean_of_span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 @dataclass(frozen=True, slots=True)
 class Keep:
@@ -56,16 +56,26 @@ class Context:
         self.entity_ranges: list[tuple[int, int]] = []
         self.name_ranges: list[tuple[int, int]] = []
         if doc is not None:
-            self.name_ranges = [
-                (e.start_char, e.end_char) for e in doc.ents if e.label_ in _NAME_LABELS
-            ]
+            self.name_ranges = [_name_range(e) for e in doc.ents if e.label_ in _NAME_LABELS]
             self.entity_ranges = [
                 (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
             ]
 
-    def in_name(self, start: int, end: int) -> bool:
-        """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date."""
-        return any(s <= start and end <= e for s, e in self.name_ranges)
+    def in_name(self, start: int, end: int, calendar_day: bool = False) -> bool:
+        """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date.
+
+        A calendar day (month and day number) that ends the name is spaCy's boundary error
+        after a dateline ("Astana March 5" taken as one ORG), not part of the name: names
+        may start with such a day ("March 14 Alliance") but do not end with one.
+        """
+        for s, e in self.name_ranges:
+            if s <= start and end <= e:
+                if not _CAPITAL_WORD.search(f"{self.text[s:start]} {self.text[end:e]}"):
+                    continue  # nothing name-like besides the date: "42 and the 1990s"
+                if calendar_day and s < start and not self.text[end:e].strip(_TRAILING_NAME_JUNK):
+                    continue
+                return True
+        return False
 
     def prev_word(self, start: int) -> str:
         """The word right before ``start`` (lower case), or ""."""
@@ -95,6 +105,20 @@ class Context:
 POSSESSIVE = re.compile(r"['’]s?(?![A-Za-z])")
 #: spaCy entity labels whose spans are names, not dates, even when they hold one.
 _NAME_LABELS = frozenset({"ORG", "WORK_OF_ART", "PRODUCT", "FAC", "LAW", "PERSON"})
+def _name_range(ent: Span) -> tuple[int, int]:
+    """A name entity's characters without the lower-case words spaCy ran on into ("... in")."""
+    end = ent.end
+    while end > ent.start and (ent.doc[end - 1].is_lower or ent.doc[end - 1].is_punct):
+        end -= 1
+    if end == ent.start:
+        return ent.start_char, ent.start_char
+    last = ent.doc[end - 1]
+    return ent.start_char, last.idx + len(last)
+
+
+_CAPITAL_WORD = re.compile(r"\b[A-Z]")
+#: What may follow a calendar day inside a name entity that it ends ("March 5, 2024." has none).
+_TRAILING_NAME_JUNK = " \t,.;:"
 _PREV_WORD = re.compile(r"([A-Za-z]+)[^\S\n]+\Z")
 
 

@@ -34,7 +34,24 @@ class Found:
 
 
 _TRAILING_JUNK = " \t,;:.-–—"
+#: Patterns that match a whole calendar day (month and day number, with or without a year).
+CALENDAR_DAYS = frozenset({"iso", "month_day_year", "day_month_year", "month_day", "day_month"})
+#: Patterns that match a day with its year.
+FULL_DAYS = frozenset({"iso", "month_day_year", "day_month_year"})
 _LEADING_JUNK = " \t,;:-–—"
+
+
+def _may_be_a_name(pattern: str, matched: str) -> bool:
+    """Whether a date could be part of a name around it ("USA Today", "Vision 2030").
+
+    Names are capitalised and do not hold a whole dated day: a match with a lower-case
+    word ("last November", "mid-March") or a day with its year ("March 5, 2024") inside a
+    spaCy name entity is the entity's boundary error ("Astana March 5, 2024 ..." as ORG).
+    """
+    return pattern not in FULL_DAYS and not _LOWER_WORD.search(matched)
+
+
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]")
 
 
 def _spacy_only(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
@@ -103,7 +120,10 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
                 left = pattern.left.search(text, max(0, start - 24), start)
                 if left is not None and left.start() and text[left.start() - 1].isalpha():
                     left = None
-            if ctx.in_name(start, core.end()):
+            begin = start if left is None else left.start()
+            if _may_be_a_name(pattern.name, text[begin : core.end()]) and ctx.in_name(
+                begin, core.end(), calendar_day=pattern.name in CALENDAR_DAYS
+            ):
                 continue
             kept = pattern.resolve(Match(core, left), ctx)
             if kept is not None:
