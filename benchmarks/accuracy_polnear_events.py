@@ -145,7 +145,7 @@ def match(gold: Sequence[GoldMention], preds: Sequence[dict[str, Any]]) -> list[
     Predictions need ``event_type``, ``trigger`` {start, end} and, for tier 2,
     ``sentence`` {start, end}.
     """
-    cands: list[tuple[int, int, int, int, int]] = []
+    cands: list[tuple[int, int, int, int]] = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(preds):
             if p["event_type"] != g.type:
@@ -159,12 +159,12 @@ def match(gold: Sequence[GoldMention], preds: Sequence[dict[str, Any]]) -> list[
                 if s0 is None or s1 is None or not (s0 <= g.start < s1):
                     continue
                 tier = 2
-            cands.append((tier, abs(g.start - t0), gi, pi, 0))
+            cands.append((tier, abs(g.start - t0), gi, pi))
     cands.sort()
     used_g: set[int] = set()
     used_p: set[int] = set()
     pairs = []
-    for _tier, _dist, gi, pi, _ in cands:
+    for _tier, _dist, gi, pi in cands:
         if gi in used_g or pi in used_p:
             continue
         used_g.add(gi)
