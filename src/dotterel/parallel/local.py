@@ -1,0 +1,97 @@
+"""A :class:`~dotterel.coder.Coder` that codes through a local process pool.
+
+:class:`ParallelCoder` is a drop-in ``Coder``: ``code_many`` streams documents
+through ``workers`` processes and yields records in input order, so
+``runner.code_inputs`` (JSONL) and ``store.code_into_store`` (the store, one
+writer: this process) use it unchanged. Small inputs (fewer than
+:data:`MIN_FOR_POOL` documents, looked at before any process starts) and
+``workers=1`` are coded in this process. Every document's coding time goes to
+``tracker`` (slowest documents in the summary).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+
+from ..coder import Coder, DocumentLike, _as_read_document
+from ..model import CodedDocument
+from ..read import ReadDocument
+from .pool import LocalPool
+from .progress import Tracker
+from .worker import CoderConfig, code_stream
+
+#: Below this many documents a run is coded in this process (starting workers costs more).
+MIN_FOR_POOL = 32
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class ParallelCoder(Coder):
+    """A Coder whose ``code_many`` uses ``workers`` processes (``None``: all cores)."""
+
+    workers: int | None = None
+    tracker: Tracker = field(default_factory=Tracker)
+    _pool: LocalPool | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.workers is None:
+            self.workers = default_workers()
+
+    def __enter__(self) -> ParallelCoder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    @property
+    def pool(self) -> LocalPool | None:
+        return self._pool
+
+    def code_many(self, documents: Iterable[DocumentLike], *,
+                  batch_size: int | None = None) -> Iterator[CodedDocument]:
+        """Code documents in input order, through the pool when it pays, streaming."""
+        items = (_as_read_document(d) for d in documents)
+        head: list[ReadDocument] = []
+        if self._pool is None:
+            for item in items:
+                head.append(item)
+                if len(head) >= MIN_FOR_POOL:
+                    break
+        if (self.workers or 1) <= 1 or (self._pool is None and len(head) < MIN_FOR_POOL):
+            yield from self._here(chain(head, items), batch_size or self.batch_size)
+            return
+        if self._pool is None:
+            self._pool = LocalPool(CoderConfig.of(self), self.workers, batch_size=self.batch_size)
+        size = batch_size or self.batch_size
+        if isinstance(documents, list | tuple):  # a known chunk (the store's): spread it evenly
+            size = max(1, min(size, math.ceil(len(documents) / (2 * (self.workers or 1)))))
+        self._pool.batch_size = size
+        for coded in self._pool.code(chain(head, items)):
+            self.tracker.add(coded.record, coded.seconds)
+            yield coded.record
+
+    def _here(self, items: Iterator[ReadDocument], size: int) -> Iterator[CodedDocument]:
+        while True:
+            batch = [item for _, item in zip(range(size), items, strict=False)]
+            if not batch:
+                return
+            for coded in code_stream(self, batch):
+                self.tracker.add(coded.record, coded.seconds)
+                yield coded.record

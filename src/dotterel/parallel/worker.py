@@ -1,0 +1,134 @@
+"""Coding one batch of documents inside a worker, one document's failure kept to itself.
+
+Used by both engines: the local process pool (:mod:`.pool`) and the Dask tasks
+(:mod:`.dask_engine`). Every worker process builds its :class:`~dotterel.coder.Coder`
+once (:func:`worker_coder`) and keeps it for all its batches.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import doc_error_message
+from ..model import CodedDocument, DocumentError
+from ..read import ReadDocument
+
+if TYPE_CHECKING:
+    from ..coder import Coder
+
+#: Environment that keeps numpy's BLAS on one thread per worker process: the second
+#: BLAS thread mostly spins on spaCy's small matrices and stops processes scaling
+#: (notes/spacy-throughput.md). A value the user set is kept.
+ONE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@dataclass(frozen=True)
+class CoderConfig:
+    """What a worker needs to build the same :class:`Coder` as the parent (picklable)."""
+
+    model: str
+    actor_files: tuple[str, ...] = ()
+    batch_size: int = 16
+    max_chars: int = 200_000
+
+    @classmethod
+    def of(cls, coder: Coder) -> CoderConfig:
+        return cls(model=coder.model, actor_files=tuple(str(p) for p in coder.actor_files),
+                   batch_size=coder.batch_size, max_chars=coder.max_chars)
+
+    def build(self) -> Coder:
+        from ..coder import Coder
+
+        return Coder(model=self.model, actor_files=[Path(p) for p in self.actor_files],
+                     batch_size=self.batch_size, max_chars=self.max_chars)
+
+
+@dataclass(slots=True)
+class Coded:
+    """One coded document and the seconds its coding took (its share of the spaCy batch)."""
+
+    record: CodedDocument
+    seconds: float
+
+
+@dataclass
+class _Cache:
+    coders: dict[CoderConfig, Coder] = field(default_factory=dict)
+
+
+_CACHE = _Cache()
+
+
+def worker_coder(config: CoderConfig) -> Coder:
+    """This process's coder for ``config``, built and fully loaded on first use only."""
+    coder = _CACHE.coders.get(config)
+    if coder is None:
+        for key, value in ONE_THREAD_ENV.items():
+            os.environ.setdefault(key, value)
+        coder = config.build()
+        _ = coder.nlp, coder.actor_knowledge, coder.gazetteer
+        _CACHE.coders[config] = coder
+    return coder
+
+
+def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
+    """Code ``items`` in order; a document whose coding raises gets an ``internal`` error record.
+
+    spaCy parses the batch in one ``nlp.pipe`` call; its time is shared among the
+    documents in proportion to their length, and each document's extractor time is
+    added to its share, so the slowest documents of a run can be named.
+    """
+    from ..nlp import make_doc
+
+    problems = [coder._preflight(item) for item in items]
+    todo = [i for i, problem in enumerate(problems) if problem is None]
+    parsed: dict[int, object] = {}
+    share: dict[int, float] = {}
+    if todo:
+        nlp = coder.nlp
+        started = time.perf_counter()
+        try:
+            docs = list(nlp.pipe((make_doc(nlp, items[i].document) for i in todo),
+                                 batch_size=max(1, len(todo))))
+            parsed = dict(zip(todo, docs, strict=True))
+        except Exception:  # one document broke the batch: parse one by one
+            for i in todo:
+                try:
+                    parsed[i] = nlp(make_doc(nlp, items[i].document))
+                except Exception as exc:
+                    problems[i] = _internal(exc)
+        spent = time.perf_counter() - started
+        chars = sum(len(items[i].document.text) + 1 for i in todo) or 1
+        share = {i: spent * (len(items[i].document.text) + 1) / chars for i in todo}
+    out: list[Coded] = []
+    for i, item in enumerate(items):
+        started = time.perf_counter()
+        problem = problems[i]
+        if problem is None:
+            try:
+                record = coder.code_parsed(item.document, parsed[i])  # type: ignore[arg-type]
+            except Exception as exc:
+                record = coder._empty_record(item.document, [_internal(exc)])
+        else:
+            record = coder._empty_record(item.document, [problem])
+        out.append(Coded(record, share.get(i, 0.0) + time.perf_counter() - started))
+    return out
+
+
+def code_stream(coder: Coder, items: Sequence[ReadDocument]) -> Iterator[Coded]:
+    """:func:`code_batch` over spaCy batches of ``coder.batch_size`` documents."""
+    size = max(1, coder.batch_size)
+    for start in range(0, len(items), size):
+        yield from code_batch(coder, items[start:start + size])
+
+
+def _internal(exc: BaseException) -> DocumentError:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return DocumentError("internal", doc_error_message("internal", f"{type(exc).__name__}: {exc}{at}"))
