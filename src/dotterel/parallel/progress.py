@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..model import CodedDocument
 from ..read import format_for
@@ -43,6 +44,17 @@ class Tracker:
         elif item > self._slow[0]:
             heapq.heapreplace(self._slow, item)
 
+    def merge(self, documents: int, errors: int, slowest: Iterable[tuple[str, float]]) -> None:
+        """Add the counts and slowest documents of a partition coded elsewhere."""
+        self.documents += documents
+        self.errors += errors
+        for doc_id, seconds in slowest:
+            item = (seconds, doc_id)
+            if len(self._slow) < SLOWEST:
+                heapq.heappush(self._slow, item)
+            elif item > self._slow[0]:
+                heapq.heapreplace(self._slow, item)
+
     def slowest(self) -> list[tuple[str, float]]:
         """(doc id, seconds) of the slowest documents, slowest first."""
         return [(doc_id, s) for s, doc_id in sorted(self._slow, reverse=True)]
@@ -58,34 +70,63 @@ def interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
+class Live:
+    """A live progress line on standard error (a no-op when not :func:`interactive`).
+
+    ``advance(documents, errors)`` after each document or partition; ``total`` is
+    asked for the number of documents expected (``None`` while unknown).
+    """
+
+    def __init__(self, *, total: Callable[[], int | None] | None = None, label: str = "coding") -> None:
+        self.total = total
+        self.label = label
+        self.documents = 0
+        self.errors = 0
+        self._started = time.perf_counter()
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Live:
+        if interactive():
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self._progress = Progress(
+                TextColumn(f"[bold]{self.label}[/]"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:.2f} documents/s"),
+                TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(),
+                TextColumn("ETA"), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=True)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.label, total=None, rate=0.0, errors=0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+            self._progress = None
+
+    def advance(self, documents: int = 1, errors: int = 0) -> None:
+        self.documents += documents
+        self.errors += errors
+        if self._progress is None:
+            return
+        elapsed = time.perf_counter() - self._started
+        self._progress.update(
+            self._task, completed=self.documents, total=self.total() if self.total else None,
+            rate=self.documents / elapsed if elapsed > 0 else 0.0, errors=self.errors)
+
+
 def show(records: Iterable[CodedDocument], *, total: Callable[[], int | None] | None = None,
          label: str = "coding") -> Iterator[CodedDocument]:
-    """Yield ``records`` unchanged, drawing progress on a terminal.
-
-    ``total`` is asked now and then for the number of documents expected (``None``
-    while unknown); the ETA appears once it is known.
-    """
+    """Yield ``records`` unchanged, drawing progress on a terminal (see :class:`Live`)."""
     if not interactive():
         yield from records
         return
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
-
-    columns = (TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]:.2f} documents/s"),
-               TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
-    started = time.perf_counter()
-    errors = 0
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=None, rate=0.0, errors=0)
-        for n, record in enumerate(records, start=1):
-            errors += 1 if record.errors else 0
-            elapsed = time.perf_counter() - started
-            known = total() if total is not None else None
-            progress.update(task, completed=n, total=known, rate=n / elapsed if elapsed else 0.0,
-                            errors=errors)
+    with Live(total=total, label=label) as live:
+        for record in records:
+            live.advance(1, 1 if record.errors else 0)
             yield record
 
 
