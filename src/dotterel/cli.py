@@ -38,6 +38,13 @@ def code_command(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
+    # --- scale (docs/scale.md): parallel engines and Parquet output ---
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores; fewer than 32 documents are coded in this process).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (processes on this machine) or dask (a dask.distributed cluster).")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --workers processes).")] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write a Parquet dataset here, partitioned by publication month; then records go to --output only when it is given.")] = None,
+    job_dir: Annotated[Path | None, typer.Option("--job-dir", help="Dask engine: the job's partitions and manifest; a rerun resumes it (default: OUTPUT_DIR/_job, OUTPUT.job, DB.job or ./dotterel-job).")] = None,
+    partition_size: Annotated[int, typer.Option("--partition-size", min=1, help="Dask engine: documents per partition.")] = 500,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
@@ -50,11 +57,30 @@ def code_command(
     for path in actors or []:
         if not path.is_file():
             raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
-    coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars)
-    summary = RunSummary() if db is None else StoreRunSummary()
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"{engine!r}: choose local or dask", param_hint="--engine")
 
     def on_skip(item: object) -> None:
         typer.echo(str(item), err=True)
+
+    if engine == "dask" or output_dir is not None:  # scale: dotterel.parallel runs these
+        from .parallel.command import run_code
+        from .parallel.worker import CoderConfig
+
+        config = CoderConfig.of(Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars))
+        try:
+            run_code(inputs, coder=config, engine=engine, workers=workers, scheduler=scheduler,
+                     output_dir=output_dir, job_dir=job_dir, partition_size=partition_size,
+                     output=output, db=db, fmt=fmt, include_text=not no_text, pub_date=pub_date,
+                     input_format=input_format, on_skip=on_skip, echo=lambda line: typer.echo(line, err=True))
+        except DotterelError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        return
+    from .parallel import ParallelCoder  # scale: a Coder using --workers processes
+
+    coder = ParallelCoder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars, workers=workers)
+    summary = RunSummary() if db is None else StoreRunSummary()
 
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
@@ -74,21 +100,19 @@ def code_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     finally:
+        coder.close()  # scale: stop the worker processes
         if output:
             out.close()
     typer.echo(summary.line(), err=True)
+    if coder.tracker.slowest_line():  # scale: the slowest documents
+        typer.echo(coder.tracker.slowest_line(), err=True)
 
 
 def _progress(records: Iterable[CodedDocument]) -> Iterator[CodedDocument]:
-    """Count documents on standard error when it is a terminal."""
-    if not sys.stderr.isatty():
-        yield from records
-        return
-    for n, record in enumerate(records, start=1):
-        sys.stderr.write(f"\rcoded {n} documents")
-        sys.stderr.flush()
-        yield record
-    sys.stderr.write("\r" + " " * 30 + "\r")
+    """Progress on standard error when it is a terminal (and not CI): dotterel.parallel.progress."""
+    from .parallel.progress import show
+
+    yield from show(records)
 
 
 from .cli_store import register as _register_store_commands  # noqa: E402

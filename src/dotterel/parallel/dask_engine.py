@@ -65,6 +65,10 @@ class JobResult:
     already_done: int = 0
     failed: list[str] = field(default_factory=list)
     skipped_lines: int = 0
+    documents: int = 0
+    events: int = 0
+    quotes: int = 0
+    errors: int = 0
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -227,6 +231,10 @@ def run_dask(
                 tracker.merge(entry["documents"], entry["errors"], [tuple(s) for s in entry["slowest"]])
                 live.advance(entry["documents"], entry["errors"])
                 result.skipped_lines += entry["skipped"]
+                result.documents += entry["documents"]
+                result.events += entry["events"]
+                result.quotes += entry["quotes"]
+                result.errors += entry["errors"]
                 for message in entry["skipped_messages"]:
                     if on_skip is not None:
                         on_skip(message)

@@ -92,7 +92,7 @@ class DatasetWriter:
 
     def __init__(self, root: str | Path, *, run_id: str = "", stored_at: datetime | None = None) -> None:
         try:
-            import pyarrow  # noqa: F401
+            import pyarrow
             import pyarrow.parquet  # noqa: F401
         except ImportError as exc:
             raise missing_dependency("pyarrow", "parquet") from exc

@@ -82,8 +82,8 @@ class LocalPool:
                                         daemon=True, name="dotterel-worker")
             process.start()
         finally:
-            for key, value in saved.items():
-                if value is None:
+            for key, old in saved.items():
+                if old is None:
                     os.environ.pop(key, None)
         send.close()
         return _Worker(process, inbox, receive)

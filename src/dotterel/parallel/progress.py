@@ -89,8 +89,14 @@ class Live:
     def __enter__(self) -> Live:
         if interactive():
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn(f"[bold]{self.label}[/]"), BarColumn(), MofNCompleteColumn(),

@@ -1,0 +1,91 @@
+"""Where a parallel run's records go besides JSONL: a Parquet dataset, or the store.
+
+Both take records in input order from either engine and pass them on, so the
+command line can chain them (records → dataset → JSONL output).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import CodedDocument
+from .dataset import DatasetWriter
+
+#: Documents per Parquet file written by the local engine.
+DATASET_CHUNK = 2000
+
+
+def check_empty_dataset(root: str | Path) -> None:
+    """The local engine writes a new dataset: refuse a directory that already holds one."""
+    path = Path(root)
+    if path.exists() and any(path.glob("*/pub_month=*/*.parquet")):
+        raise UsageError(
+            f"{str(path)!r} already holds a Parquet dataset: give an empty --output-dir "
+            "(or use --engine dask, whose reruns resume a job)"
+        )
+
+
+def tee_dataset(records: Iterable[CodedDocument], writer: DatasetWriter, *,
+                chunk: int = DATASET_CHUNK, prefix: str = "local") -> Iterator[CodedDocument]:
+    """Yield ``records`` while writing them to the dataset, ``chunk`` documents per file."""
+    buffer: list[CodedDocument] = []
+    seq = 0
+    for record in records:
+        buffer.append(record)
+        yield record
+        if len(buffer) >= chunk:
+            writer.write(buffer, f"{prefix}-{seq:06d}")
+            seq += 1
+            buffer = []
+    if buffer:
+        writer.write(buffer, f"{prefix}-{seq:06d}")
+
+
+def store_records(records: Iterable[CodedDocument], *, db: str | Path | None, coder: dict[str, str],
+                  summary: object, batch_size: int = 64, command: str = "code") -> Iterator[CodedDocument]:
+    """Write coded records into the store in committed batches (one writer: this process).
+
+    ``summary`` is a :class:`dotterel.store.StoreRunSummary`; each record is yielded after its
+    batch commits. Same-id documents already stored are replaced.
+    """
+    from ..store import StoreRunSummary
+    from ..store.schema import default_db_path
+    from ..store.writer import StoreWriter
+
+    assert isinstance(summary, StoreRunSummary)
+    writer = StoreWriter(default_db_path(db))
+    run_id = writer.start_run(command, coder)
+    summary.run_id = run_id
+    status = "failed"
+    try:
+        chunk: list[CodedDocument] = []
+        for record in records:
+            chunk.append(record)
+            if len(chunk) >= batch_size:
+                yield from _commit(writer, chunk, run_id, summary)
+                chunk = []
+        if chunk:
+            yield from _commit(writer, chunk, run_id, summary)
+        status = "done"
+    finally:
+        summary.finished = time.perf_counter()
+        writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
+                          input_skipped=summary.skipped)
+
+
+def _commit(writer: object, chunk: list[CodedDocument], run_id: str, summary: object) -> Iterator[CodedDocument]:
+    from ..store import StoreRunSummary
+    from ..store.writer import StoreWriter
+
+    assert isinstance(writer, StoreWriter) and isinstance(summary, StoreRunSummary)
+    # the last occurrence of an id in a chunk wins, as in code_into_store
+    last = {r.id: i for i, r in enumerate(chunk)}
+    keep = [r for i, r in enumerate(chunk) if last[r.id] == i]
+    result = writer.write(keep, run_id=run_id)
+    summary.replaced += result.replaced
+    for record in keep:
+        summary.add(record)
+        yield record
