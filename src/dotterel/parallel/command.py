@@ -88,11 +88,11 @@ def run_code(
                         pub_date=normalize_pub_date(pub_date), on_skip=lambda s: on_skip(str(s)),
                         summary=summary)
         records = show(pool.code_many(items), total=Counter(inputs) if interactive() else None)
-    if output_dir is not None:
+    if output_dir is not None and engine != "dask":  # dask tasks write their own files
         records = tee_dataset(records, DatasetWriter(output_dir, run_id=run_id))
     if db is not None:
         records = store_records(records, db=db, coder=coder.build().info, summary=summary)
-    elif want_records:
+    elif engine != "dask" or want_records:
         records = _counted(records, summary)
     out: IO[str] = output.open("w", encoding="utf-8") if output else sys.stdout
     try:

@@ -5,7 +5,7 @@ state in a job directory and submits one task per unfinished partition::
 
     JOB/plan.json           the inputs, options and partitions (a rerun must match)
     JOB/done/000012.json    partition 12 is finished: its counts (the manifest)
-    JOB/parts/000012.pkl.gz its coded records, when the run writes JSONL or a store
+    JOB/parts/000012.pkl.gz its coded records (what JSONL output and the store are written from)
     JOB/running/000012.json which worker process is coding it (diagnostics)
 
 A task reads its partition, codes it with the worker's one :class:`Coder`
@@ -167,8 +167,10 @@ def connect(scheduler: str | None, workers: int | None) -> Any:
         raise missing_dependency("distributed", "dask") from exc
     if scheduler:
         return Client(scheduler)
+    import logging
+
     cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.ERROR)
     return Client(cluster)
 
 
@@ -202,7 +204,6 @@ def run_dask(
     default_date = normalize_pub_date(pub_date)
     options = {"partition_size": partition_size, "input_format": input_format, "pub_date": default_date,
                "coder": asdict(coder) | {"actor_files": list(coder.actor_files)},
-               "keep_records": keep_records,
                "output_dir": str(output_dir) if output_dir is not None else None}
     parts = _plan_or_resume(job, names, options, partition_size, input_format)
     tracker = tracker if tracker is not None else Tracker()
@@ -215,7 +216,8 @@ def run_dask(
             done[part.index] = entry
     result.already_done = len(done)
     run_id = uuid.uuid4().hex[:12]
-    spec = TaskSpec(coder=coder, job_dir=str(job), pub_date=default_date, keep_records=keep_records,
+    # partitions always keep their records, so a rerun can write any output from them
+    spec = TaskSpec(coder=coder, job_dir=str(job), pub_date=default_date, keep_records=True,
                     output_dir=str(output_dir) if output_dir is not None else None,
                     run_id=run_id, stored_at=datetime.now(UTC).isoformat())
     total = sum(p.documents for p in parts)
