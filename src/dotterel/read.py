@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,7 @@ def read_file(path: Path, *, input_format: str | None = None) -> Iterator[Item]:
         try:
             with _open_binary(path) as stream:
                 yield from read_jsonl_stream(stream, name=str(path))
-        except (OSError, EOFError) as exc:  # e.g. a truncated or corrupt .gz
+        except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz (zlib.error: bad deflate data)
             yield Skipped(str(path), None, f"could not read the rest of the file: {exc}")
         return
     try:

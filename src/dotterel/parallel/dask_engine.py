@@ -87,10 +87,10 @@ def code_partition(part: Partition, spec: TaskSpec) -> dict[str, Any]:
     Runs on a Dask worker (or anywhere): the worker process's coder is built once.
     """
     job = Path(spec.job_dir)
+    coder = worker_coder(spec.coder)
     _atomic_write(job / "running" / f"{part.key}.json", json.dumps(
         {"host": socket.gethostname(), "pid": os.getpid(), "started": datetime.now(UTC).isoformat()}
     ).encode())
-    coder = worker_coder(spec.coder)
     skipped: list[str] = []
     n_skipped = 0
     items: list[ReadDocument] = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import io
 import itertools
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -116,7 +117,7 @@ def _line_ranges(path: Path, size: int) -> Iterator[tuple[int, int | None, int |
                     docs += 1
                     if docs % size == 0:
                         starts.append((line, None if gz else offset))
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         pass  # the partition that reaches this point reports it
     if len(starts) > 1 and docs == size * (len(starts) - 1):
         starts.pop()  # the file ended exactly at a partition boundary
@@ -151,7 +152,7 @@ def read_partition(part: Partition) -> Iterator[Item]:
                 if isinstance(item, Skipped) and item.line is not None:
                     item = replace(item, line=item.line + part.start_line)
                 yield item
-    except (OSError, EOFError) as exc:  # e.g. a truncated or corrupt .gz
+    except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
         yield Skipped(str(path), None, f"could not read the rest of the file: {exc}")
 
 

@@ -181,6 +181,7 @@ def count_documents(inputs: Iterable[str]) -> int | None:
 def count_lines(path: Path) -> int:
     """Non-blank lines of a (possibly gzipped) file; stops quietly at a corrupt end."""
     import gzip
+    import zlib
 
     n = 0
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -189,6 +190,6 @@ def count_lines(path: Path) -> int:
             for line in stream:
                 if line.strip():
                     n += 1
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         pass
     return n

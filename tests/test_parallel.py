@@ -1,0 +1,192 @@
+"""The local process pool, partitions, the Parquet dataset and per-document failures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from dotterel import Coder
+from dotterel.model import Document
+from dotterel.parallel.dask_engine import TaskSpec, code_partition, load_records
+from dotterel.parallel.dataset import DatasetWriter, event_eid
+from dotterel.parallel.local import ParallelCoder
+from dotterel.parallel.partition import plan, read_partition
+from dotterel.parallel.pool import LocalPool
+from dotterel.parallel.progress import Tracker, count_documents, show
+from dotterel.parallel.sinks import check_empty_dataset
+from dotterel.parallel.worker import CoderConfig, code_batch
+from dotterel.read import ReadDocument, Skipped, read_inputs
+from dotterel.render import to_json_line
+
+from .parallel_corpus import story, write_corpus
+
+
+def _ids(items: list[object]) -> list[str]:
+    return [i.document.doc_id if isinstance(i, ReadDocument) else str(i) for i in items]
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_partitions_cover_the_file_in_order(tmp_path: Path, gz: bool) -> None:
+    path = write_corpus(tmp_path / ("c.jsonl.gz" if gz else "c.jsonl"), 23, gz=gz)
+    if not gz:  # a bad line and a blank line keep their line numbers
+        lines = path.read_text().splitlines()
+        lines[4:4] = ["{not json", ""]
+        path.write_text("\n".join(lines) + "\n")
+    for size in (1, 5, 12, 25):
+        parts = plan([path], size=size)
+        assert sum(p.documents for p in parts) == (24 if not gz else 23)  # non-blank lines
+        got = [item for p in parts for item in read_partition(p)]
+        assert _ids(got) == _ids(list(read_inputs([path])))
+    assert any(isinstance(i, Skipped) and i.line == 5 for p in plan([path], size=3)
+               for i in read_partition(p)) is (not gz)
+
+
+def test_partitions_group_loose_files_and_refuse_stdin(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"{i}.txt").write_text(f"Title {i}\nKenya signed a deal with Peru ({i}).\n")
+    parts = plan([folder], size=2)
+    assert [len(p.files) for p in parts] == [2, 2, 1]
+    got = [item for p in parts for item in read_partition(p)]
+    assert _ids(got) == _ids(list(read_inputs([folder])))
+    from dotterel.errors import UsageError
+
+    with pytest.raises(UsageError, match="local engine"):
+        plan(["-"])
+
+
+def test_truncated_gzip_is_reported_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path / "c.jsonl.gz", 40, gz=True)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])  # cut inside the stream
+    items = [item for p in plan([path], size=10) for item in read_partition(p)]
+    docs = [i for i in items if isinstance(i, ReadDocument)]
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert 0 < len(docs) < 40
+    assert [d.document.doc_id for d in docs] == [f"s{i:05d}" for i in range(len(docs))]
+    assert len(skipped) == 1 and "could not read the rest" in skipped[0].message
+
+
+def test_corrupt_second_gzip_member(tmp_path: Path) -> None:
+    path = tmp_path / "two.jsonl.gz"
+    good = gzip.compress("".join(json.dumps(story(i)) + "\n" for i in range(6)).encode())
+    bad = bytearray(gzip.compress("".join(json.dumps(story(i)) + "\n" for i in range(6, 12)).encode()))
+    bad[20:40] = b"\xff" * 20  # damage the second member's deflate data
+    path.write_bytes(good + bytes(bad))
+    items = [item for p in plan([path], size=4) for item in read_partition(p)]
+    assert [i.document.doc_id for i in items if isinstance(i, ReadDocument)][:6] == [
+        f"s{i:05d}" for i in range(6)]
+    assert any(isinstance(i, Skipped) for i in items)
+
+
+def _explode_on(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dotterel.events as events
+
+    real = events.extract_events
+
+    def extract(story, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if marker in story.document.text:
+            raise RuntimeError("extractor failed on purpose")
+        return real(story, *args, **kwargs)
+
+    monkeypatch.setattr(events, "extract_events", extract)
+
+
+def test_a_failing_extractor_gives_one_error_record(coder: Coder, monkeypatch: pytest.MonkeyPatch) -> None:
+    _explode_on("EXPLODE", monkeypatch)
+    docs = [ReadDocument(Document(**story(i))) for i in range(5)]
+    docs[2] = ReadDocument(Document(text="France accused Peru of lying. EXPLODE", id="bad"))
+    out = code_batch(coder, docs)
+    assert [c.record.id for c in out] == ["s00000", "s00001", "bad", "s00003", "s00004"]
+    assert [e.code for e in out[2].record.errors] == ["internal"]
+    assert "extractor failed on purpose" in out[2].record.errors[0].message
+    assert all(not c.record.errors for i, c in enumerate(out) if i != 2)
+    assert any(c.record.events for c in out if c.record.id != "bad")
+
+
+def test_a_partition_goes_on_after_a_failing_document(tmp_path: Path, coder: Coder,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _explode_on("EXPLODE", monkeypatch)
+    path = tmp_path / "c.jsonl"
+    rows = [story(i) for i in range(6)]
+    rows[3]["text"] += " EXPLODE"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    config = CoderConfig.of(coder)
+    from dotterel.parallel import worker
+
+    monkeypatch.setitem(worker._CACHE.coders, config, coder)  # this process's coder
+    part = plan([path], size=10)[0]
+    entry = code_partition(part, TaskSpec(coder=config, job_dir=str(tmp_path / "job")))
+    assert entry["documents"] == 6 and entry["errors"] == 1
+    records = load_records(tmp_path / "job", part.key)
+    assert [r.id for r in records] == [r["id"] for r in rows]
+    assert [e.code for e in records[3].errors] == ["internal"]
+    assert (tmp_path / "job" / "done" / f"{part.key}.json").exists()
+
+
+def test_pool_keeps_input_order_and_matches_one_process(coder: Coder) -> None:
+    docs = [Document(**story(i)) for i in range(48)]
+    with ParallelCoder(workers=2, batch_size=4) as pc:
+        got = [to_json_line(r) for r in pc.code_many(docs)]
+        assert pc.pool is not None and len(pc.pool.pids()) == 2
+    assert got == [to_json_line(r) for r in coder.code_many(docs)]
+    assert pc.tracker.documents == 48 and len(pc.tracker.slowest()) == 5
+
+
+def test_small_inputs_stay_in_this_process() -> None:
+    with ParallelCoder(workers=2) as pc:
+        assert len(list(pc.code_many([Document(**story(i)) for i in range(3)]))) == 3
+        assert pc.pool is None
+
+
+def test_a_killed_worker_is_replaced_and_every_document_coded_once(coder: Coder) -> None:
+    docs = [ReadDocument(Document(**story(i))) for i in range(60)]
+    out = []
+    with LocalPool(CoderConfig.of(coder), 2, batch_size=3) as pool:
+        for n, coded in enumerate(pool.code(docs)):
+            if n == 1:
+                os.kill(pool.pids()[0], signal.SIGKILL)
+            out.append(coded.record.id)
+        assert pool.restarts == 1
+    assert out == [d.document.doc_id for d in docs]
+
+
+def test_dataset_rows_are_partitioned_by_month(tmp_path: Path, coder: Coder) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    records = list(coder.code_many([Document(**story(i)) for i in range(8)]
+                                   + [Document(text="Japan praised Chile.", id="nodate")]))
+    DatasetWriter(tmp_path / "out").write(records, "x")
+    months = sorted(p.name for p in (tmp_path / "out" / "documents").iterdir())
+    assert months == ["pub_month=2025-01", "pub_month=2025-02", "pub_month=2025-03",
+                      "pub_month=2025-04", "pub_month=unknown"]
+    con = duckdb.connect()
+    glob = str(tmp_path / "out" / "{}" / "*" / "*.parquet")
+    docs = con.execute(f"SELECT doc_id, pub_month FROM read_parquet('{glob.format('documents')}', "
+                       "hive_partitioning=true) ORDER BY doc_id").fetchall()
+    assert ("s00005", "2025-02") in docs and ("nodate", "unknown") in docs
+    events = con.execute(f"SELECT doc_id, event_id, eid FROM read_parquet('{glob.format('events')}')").fetchall()
+    assert len(events) == sum(len(r.events) for r in records) > 0
+    assert all(eid == event_eid(d, e) for d, e, eid in events)
+    links = con.execute(f"SELECT DISTINCT eid FROM read_parquet('{glob.format('event_actors')}')").fetchall()
+    assert {e for (e,) in links} <= {eid for *_, eid in events}
+    from dotterel.errors import UsageError
+
+    with pytest.raises(UsageError, match="already holds"):
+        check_empty_dataset(tmp_path / "out")
+
+
+def test_progress_is_quiet_off_a_terminal_and_counts(tmp_path: Path, coder: Coder) -> None:
+    records = list(coder.code_many([Document(**story(i)) for i in range(3)]))
+    assert list(show(iter(records))) == records  # pytest's stderr is not a terminal
+    tracker = Tracker()
+    for seconds, record in zip((0.5, 2.0, 1.0), records, strict=True):
+        tracker.add(record, seconds)
+    assert [d for d, _ in tracker.slowest()] == ["s00001", "s00002", "s00000"]
+    assert count_documents([str(write_corpus(tmp_path / "c.jsonl.gz", 7, gz=True))]) == 7
+    assert count_documents(["-"]) is None
