@@ -30,6 +30,7 @@ TextOpt = Annotated[str | None, typer.Option("--text", help="Only stories whose 
 HypoOpt = Annotated[bool, typer.Option("--include-hypothetical/--exclude-hypothetical", help="Keep events flagged hypothetical.")]
 NegOpt = Annotated[bool, typer.Option("--include-negated/--exclude-negated", help="Keep events flagged negated.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores; fewer than 32 documents per batch are coded in this process).")]
 
 QUERY_FORMATS = ("table", "csv", "json", "parquet")
 
@@ -147,19 +148,26 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         outdated_only: Annotated[bool, typer.Option("--outdated-only", help="Only documents coded by another dotterel version.")] = False,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
+        workers: WorkersOpt = None,
     ) -> None:
         """Re-code every stored document with this dotterel and replace its records."""
-        from .coder import Coder
+        from .parallel import ParallelCoder
+        from .parallel.progress import show
         from .store import StoreRunSummary, recode
 
         summary = StoreRunSummary()
+        coder = ParallelCoder(workers=workers)  # scale: --workers processes
         try:
-            for _ in recode(db=db, coder=Coder(), outdated_only=outdated_only,
-                            batch_size=batch_size, summary=summary):
+            for _ in show(recode(db=db, coder=coder, outdated_only=outdated_only,
+                                 batch_size=batch_size, summary=summary), label="recoding"):
                 pass
         except DotterelError as exc:
             raise _fail(exc) from exc
+        finally:
+            coder.close()
         typer.echo(summary.line(), err=True)
+        if coder.tracker.slowest_line():
+            typer.echo(coder.tracker.slowest_line(), err=True)
 
     @app.command("watch")
     def watch_command(
@@ -168,20 +176,26 @@ def register(app: typer.Typer) -> None:
         every: Annotated[str, typer.Option("--every", help="Polling interval: 30s, 15m, 1h ...")] = "15m",
         iterations: Annotated[int | None, typer.Option("--iterations", min=1, help="Stop after this many rounds (default: never).")] = None,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
+        workers: WorkersOpt = None,
     ) -> None:
         """Poll feeds and code their new items into the store, round after round."""
-        from .coder import Coder
         from .feeds import parse_interval
+        from .parallel import ParallelCoder
+        from .parallel.progress import show
         from .store.watch import Cycle, watch
 
         def on_cycle(cycle: Cycle) -> None:
             typer.echo(f"round {cycle.number}: {cycle.new_items} new items, {cycle.stored} stored, "
                        f"{cycle.failed_feeds} feeds failed", err=True)
 
+        coder = ParallelCoder(workers=workers)  # scale: --workers processes, kept between rounds
         try:
-            for _ in watch(feeds, db=db, coder=Coder(), every=parse_interval(every),
-                           iterations=iterations, batch_size=batch_size,
-                           on_skip=lambda item: typer.echo(str(item), err=True), on_cycle=on_cycle):
+            for _ in show(watch(feeds, db=db, coder=coder, every=parse_interval(every),
+                                iterations=iterations, batch_size=batch_size,
+                                on_skip=lambda item: typer.echo(str(item), err=True), on_cycle=on_cycle),
+                          label="watching"):
                 pass
         except DotterelError as exc:
             raise _fail(exc) from exc
+        finally:
+            coder.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,9 +32,15 @@ DEPTH = 3
 def _worker_main(config: CoderConfig, inbox: Any, outbox: Connection) -> None:
     """Loop of one worker process: take a batch, code it, send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    parent = os.getppid()
     coder = worker_coder(config)
     while True:
-        job = inbox.get()
+        try:
+            job = inbox.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent died (e.g. SIGKILL): do not linger
+                return
+            continue
         if job is None:
             break
         batch_id, items = job
