@@ -120,7 +120,9 @@ def test_a_partition_goes_on_after_a_failing_document(tmp_path: Path, coder: Cod
     config = CoderConfig.of(coder)
     from dotterel.parallel import worker
 
-    monkeypatch.setitem(worker._CACHE.coders, config, coder)  # this process's coder
+    import threading
+
+    monkeypatch.setitem(worker._CACHE.coders, (config, threading.get_ident()), coder)  # this thread's
     part = plan([path], size=10)[0]
     entry = code_partition(part, TaskSpec(coder=config, job_dir=str(tmp_path / "job")))
     assert entry["documents"] == 6 and entry["errors"] == 1

@@ -160,11 +160,14 @@ def load_records(job: Path, key: str) -> list[CodedDocument]:
 
 
 def connect(scheduler: str | None, workers: int | None) -> Any:
-    """A dask.distributed Client: to ``scheduler``, else to a new LocalCluster of ``workers`` processes."""
+    """A dask.distributed Client: to ``scheduler`` (an address or a scheduler file), else to a
+    new LocalCluster of ``workers`` processes with one thread each."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
         raise missing_dependency("distributed", "dask") from exc
+    if scheduler and Path(scheduler).is_file():  # a scheduler file (dask scheduler --scheduler-file)
+        return Client(scheduler_file=scheduler)
     if scheduler:
         return Client(scheduler)
     import logging

@@ -8,6 +8,7 @@ once (:func:`worker_coder`) and keeps it for all its batches.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -59,15 +60,20 @@ class Coded:
 
 @dataclass
 class _Cache:
-    coders: dict[CoderConfig, Coder] = field(default_factory=dict)
+    coders: dict[tuple[CoderConfig, int], Coder] = field(default_factory=dict)
 
 
 _CACHE = _Cache()
 
 
 def worker_coder(config: CoderConfig) -> Coder:
-    """This process's coder for ``config``, built and fully loaded on first use only."""
-    coder = _CACHE.coders.get(config)
+    """This thread's coder for ``config``, built and fully loaded on first use only.
+
+    One per thread: a Dask worker started with several threads never shares a spaCy
+    pipeline between two partitions at once (run workers with ``--nthreads 1``).
+    """
+    key = (config, threading.get_ident())
+    coder = _CACHE.coders.get(key)
     if coder is None:
         for key, value in ONE_THREAD_ENV.items():
             os.environ.setdefault(key, value)
@@ -79,7 +85,7 @@ def worker_coder(config: CoderConfig) -> Coder:
         code_batch(coder, [ReadDocument(Document(
             text="The minister met the visiting delegation in the capital on Monday, officials said.",
             title="Talks held", pub_date="2025-01-06"))])
-        _CACHE.coders[config] = coder
+        _CACHE.coders[key] = coder
     return coder
 
 
