@@ -105,9 +105,9 @@ def _lines(path: Path) -> int:
 def _memory(stories: list[dict[str, Any]], total: int) -> dict[str, Any]:
     """RSS of one worker process after 1,000 stories and after ``total``."""
     from dotterel import Coder
+    from dotterel.model import Document
     from dotterel.parallel.pool import LocalPool
     from dotterel.parallel.worker import CoderConfig
-    from dotterel.model import Document
 
     marks = sorted({min(1_000, total), total})
     out: dict[str, Any] = {"stories": total}

@@ -118,9 +118,9 @@ def test_a_partition_goes_on_after_a_failing_document(tmp_path: Path, coder: Cod
     rows[3]["text"] += " EXPLODE"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     config = CoderConfig.of(coder)
-    from dotterel.parallel import worker
-
     import threading
+
+    from dotterel.parallel import worker
 
     monkeypatch.setitem(worker._CACHE.coders, (config, threading.get_ident()), coder)  # this thread's
     part = plan([path], size=10)[0]
