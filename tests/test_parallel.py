@@ -192,3 +192,22 @@ def test_progress_is_quiet_off_a_terminal_and_counts(tmp_path: Path, coder: Code
     assert [d for d, _ in tracker.slowest()] == ["s00001", "s00002", "s00000"]
     assert count_documents([str(write_corpus(tmp_path / "c.jsonl.gz", 7, gz=True))]) == 7
     assert count_documents(["-"]) is None
+
+
+def test_cli_workers_and_output_dir_give_the_same_records(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dotterel.cli import app
+
+    corpus = write_corpus(tmp_path / "c.jsonl", 40)
+    runner = CliRunner()
+    one = runner.invoke(app, ["code", str(corpus), "--workers", "1", "-o", str(tmp_path / "one.jsonl")])
+    two = runner.invoke(app, ["code", str(corpus), "--workers", "2", "-o", str(tmp_path / "two.jsonl"),
+                              "--output-dir", str(tmp_path / "ds")])
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()
+    assert "40 documents" in two.stderr and "slowest documents" in two.stderr
+    assert sorted(p.name for p in (tmp_path / "ds" / "documents").iterdir()) == [
+        "pub_month=2025-01", "pub_month=2025-02", "pub_month=2025-03", "pub_month=2025-04"]
+    again = runner.invoke(app, ["code", str(corpus), "--output-dir", str(tmp_path / "ds")])
+    assert again.exit_code == 2 and "already holds a Parquet dataset" in again.stderr

@@ -114,3 +114,57 @@ def test_dataset_from_dask_matches_the_local_one(corpus: Path, client: Any, tmp_
             return sorted(rel.fetchall(), key=repr)
 
         assert rows(tmp_path / "dask") == rows(tmp_path / "local"), table
+
+
+def test_cli_dask_job_resumes_and_writes_all_outputs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dotterel.cli import app
+
+    small = write_corpus(tmp_path / "small.jsonl", 45)
+    out, ds = tmp_path / "out.jsonl", tmp_path / "ds"
+    args = ["code", str(small), "--engine", "dask", "--workers", "2", "--partition-size", "20",
+            "--output-dir", str(ds), "--output", str(out), "--db", str(tmp_path / "s.duckdb")]
+    runner = CliRunner()
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "45 documents" in first.stderr and "3 partitions, 0 finished before this run" in first.stderr
+    assert "slowest documents: s" in first.stderr
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [f"s{i:05d}" for i in range(45)]
+    assert (ds / "_job" / "done" / "000002.json").exists()
+    assert len(list((ds / "documents").glob("*/part-000000.parquet"))) == 4  # 4 months
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "3 finished before this run" in again.stderr
+    assert out.read_text().splitlines() == lines
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchone() == (45,)
+    con.close()
+
+
+def test_cli_refuses_an_unknown_engine_and_other_jobs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dotterel.cli import app
+
+    small = write_corpus(tmp_path / "small.jsonl", 3)
+    result = CliRunner().invoke(app, ["code", str(small), "--engine", "spark"])
+    assert result.exit_code != 0 and "choose local or dask" in result.output
+    job = tmp_path / "job"
+    job.mkdir()
+    (job / "plan.json").write_text(json.dumps({"inputs": ["other.jsonl"], "options": {}, "partitions": []}))
+    result = CliRunner().invoke(app, ["code", str(small), "--engine", "dask", "--job-dir", str(job)])
+    assert result.exit_code == 2 and "holds another job" in result.stderr
+
+
+def test_missing_dask_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from dotterel.errors import DependencyError
+    from dotterel.parallel.dask_engine import connect
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(DependencyError, match=r"dotterel\[dask\]"):
+        connect(None, 1)
