@@ -84,7 +84,7 @@ def _dask(corpus: Path, workers: int) -> tuple[float, int, list[int]]:
 
     config = CoderConfig.of(Coder())
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
+                           dashboard_address=":0", silence_logs=logging.ERROR)
     with Client(cluster) as client:
         client.run(worker_coder, config)  # load the model in every worker before the clock starts
         with tempfile.TemporaryDirectory() as job:

@@ -75,8 +75,8 @@ def worker_coder(config: CoderConfig) -> Coder:
     key = (config, threading.get_ident())
     coder = _CACHE.coders.get(key)
     if coder is None:
-        for key, value in ONE_THREAD_ENV.items():
-            os.environ.setdefault(key, value)
+        for name, value in ONE_THREAD_ENV.items():
+            os.environ.setdefault(name, value)
         coder = config.build()
         _ = coder.nlp, coder.actor_knowledge, coder.gazetteer
         # one small story first, so that lazy set-up is not counted against a real document
