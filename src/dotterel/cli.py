@@ -92,10 +92,10 @@ def code_command(
             records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
                                       coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
         if db is not None and output is None:
-            for _ in _progress(records):
+            for _ in _progress(records, inputs):
                 pass
         else:
-            write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
+            write_records(_progress(records, inputs), out, fmt=fmt, include_text=not no_text)
     except DotterelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -108,11 +108,11 @@ def code_command(
         typer.echo(coder.tracker.slowest_line(), err=True)
 
 
-def _progress(records: Iterable[CodedDocument]) -> Iterator[CodedDocument]:
+def _progress(records: Iterable[CodedDocument], inputs: list[str]) -> Iterator[CodedDocument]:
     """Progress on standard error when it is a terminal (and not CI): dotterel.parallel.progress."""
-    from .parallel.progress import show
+    from .parallel.progress import Counter, interactive, show
 
-    yield from show(records)
+    yield from show(records, total=Counter(inputs) if interactive() else None)
 
 
 from .cli_store import register as _register_store_commands  # noqa: E402
