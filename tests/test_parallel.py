@@ -211,3 +211,14 @@ def test_cli_workers_and_output_dir_give_the_same_records(tmp_path: Path) -> Non
         "pub_month=2025-01", "pub_month=2025-02", "pub_month=2025-03", "pub_month=2025-04"]
     again = runner.invoke(app, ["code", str(corpus), "--output-dir", str(tmp_path / "ds")])
     assert again.exit_code == 2 and "already holds a Parquet dataset" in again.stderr
+
+
+def test_gzip_is_staged_per_partition_with_original_names(tmp_path: Path) -> None:
+    path = write_corpus(tmp_path / "c.jsonl.gz", 30, gz=True)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 3 // 4])  # truncated: the last partition reports it
+    parts = plan([path], size=8, stage_dir=tmp_path / "stage")
+    assert all(Path(p.path).parent == tmp_path / "stage" and p.source == str(path) for p in parts)
+    staged = [item for p in parts for item in read_partition(p)]
+    assert _ids(staged) == _ids(list(read_inputs([path])))
+    assert isinstance(staged[-1], Skipped) and staged[-1].path == str(path)

@@ -7,6 +7,7 @@ state in a job directory and submits one task per unfinished partition::
     JOB/done/000012.json    partition 12 is finished: its counts (the manifest)
     JOB/parts/000012.pkl.gz its coded records (what JSONL output and the store are written from)
     JOB/running/000012.json which worker process is coding it (diagnostics)
+    JOB/inputs/000012.jsonl.gz  partition 12's lines, when its input is a .jsonl.gz split at planning
 
 A task reads its partition, codes it with the worker's one :class:`Coder`
 (loaded once per worker process), writes its outputs under temporary names,
@@ -138,7 +139,7 @@ def _plan_or_resume(job: Path, inputs: Sequence[str], options: dict[str, Any], s
                 "give a new --job-dir, or remove it to start over"
             )
         return [Partition(**(p | {"files": tuple(p["files"])})) for p in saved["partitions"]]
-    parts = plan(inputs, size=size, input_format=input_format)
+    parts = plan(inputs, size=size, input_format=input_format, stage_dir=job / "inputs")
     data = {"inputs": list(inputs), "options": options,
             "partitions": [asdict(p) for p in parts]}
     _atomic_write(path, json.dumps(data, indent=1).encode())

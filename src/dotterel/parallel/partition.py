@@ -41,6 +41,13 @@ class Partition:
     files: tuple[str, ...] = ()  # .txt/.html partitions: the files, in order
     input_format: str | None = None
     documents: int = 0           # non-blank lines or files in it, known when planned
+    source: str | None = None    # staged gzip partitions: the original file (for messages)
+    line_offset: int = 0         # staged: line number in the original of the staged file's first line
+    tail_error: str | None = None  # staged: the original could not be read past this partition
+
+    @property
+    def name(self) -> str:
+        return self.source or self.path
 
     @property
     def key(self) -> str:
@@ -49,13 +56,19 @@ class Partition:
     def describe(self) -> str:
         if self.files:
             return f"{len(self.files)} files from {self.files[0]}"
-        end = "end" if self.end_line is None else str(self.end_line)
-        return f"{self.path} lines {self.start_line + 1}-{end}"
+        first = self.start_line + self.line_offset + 1
+        end = "end" if self.end_line is None and not self.source else str(first + self.documents - 1)
+        return f"{self.name} lines {first}-{end}"
 
 
 def plan(inputs: Iterable[str | Path], *, size: int = DEFAULT_PARTITION_SIZE,
-         input_format: str | None = None) -> list[Partition]:
+         input_format: str | None = None, stage_dir: str | Path | None = None) -> list[Partition]:
     """Partitions of at most ``size`` documents covering ``inputs`` in input order.
+
+    With ``stage_dir`` (the Dask engine's job directory), a ``.jsonl.gz`` is split once
+    into one small gzip file per partition there (fast compression), so that no worker
+    has to decompress the file from its start to reach its lines; messages still name
+    the original file and line.
 
     Only files and directories can be split: standard input (``-``), URLs and
     feeds raise :class:`UsageError` (code them with the local engine).
@@ -94,6 +107,9 @@ def plan(inputs: Iterable[str | Path], *, size: int = DEFAULT_PARTITION_SIZE,
                     flush_loose()
                 continue
             flush_loose()
+            if stage_dir is not None and file.name.lower().endswith(".gz"):
+                parts.extend(_stage_gzip(file, size, Path(stage_dir), len(parts), input_format))
+                continue
             for start, end, offset, docs in _line_ranges(file, size):
                 parts.append(Partition(len(parts), str(file), start, end, offset,
                                        input_format=input_format, documents=docs))
@@ -126,6 +142,61 @@ def _line_ranges(path: Path, size: int) -> Iterator[tuple[int, int | None, int |
         yield start, None if last else starts[i + 1][0], byte, docs - size * i if last else size
 
 
+def _stage_gzip(path: Path, size: int, stage: Path, first: int,
+                input_format: str | None) -> list[Partition]:
+    """Split a gzipped JSONL file into one gzip file per partition under ``stage``."""
+    import os
+    import uuid
+
+    stage.mkdir(parents=True, exist_ok=True)
+    parts: list[Partition] = []
+    writer: IO[bytes] | None = None
+    temp = target = Path()
+    start = line = docs = 0
+    error: str | None = None
+
+    def close() -> None:
+        nonlocal writer
+        if writer is not None:
+            writer.close()
+            os.replace(temp, target)
+            writer = None
+
+    def open_next() -> IO[bytes]:
+        nonlocal temp, target
+        target = stage / f"{first + len(parts):06d}.jsonl.gz"
+        temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+        return cast(IO[bytes], gzip.open(temp, "wb", compresslevel=1))
+
+    def finish() -> None:
+        close()
+        parts.append(Partition(first + len(parts), str(target), input_format=input_format,
+                               documents=docs, source=str(path), line_offset=start))
+
+    try:
+        with _open(path) as stream:
+            for raw in stream:
+                if writer is None:
+                    writer = open_next()
+                writer.write(raw)
+                line += 1
+                if raw.strip():
+                    docs += 1
+                    if docs == size:
+                        finish()
+                        start, docs = line, 0
+    except (OSError, EOFError, zlib.error) as exc:
+        error = str(exc)
+    if writer is not None or error is not None or not parts:
+        if writer is None:
+            writer = open_next()
+        finish()
+    if error is not None:
+        last = parts[-1]
+        parts[-1] = replace(last, tail_error=error)
+    return parts
+
+
 def _open(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
@@ -139,6 +210,7 @@ def read_partition(part: Partition) -> Iterator[Item]:
             yield from read_file(Path(name), input_format=part.input_format)
         return
     path = Path(part.path)
+    name = part.name
     try:
         with _open(path) as stream:
             if part.start_byte is not None:
@@ -148,12 +220,15 @@ def read_partition(part: Partition) -> Iterator[Item]:
                     pass
             lines: Iterable[bytes] = stream if part.end_line is None else itertools.islice(
                 stream, part.end_line - part.start_line)
-            for item in read_jsonl_stream(cast(IO[bytes], _Lines(lines)), name=str(path)):
+            for item in read_jsonl_stream(cast(IO[bytes], _Lines(lines)), name=name):
                 if isinstance(item, Skipped) and item.line is not None:
-                    item = replace(item, line=item.line + part.start_line)
+                    item = replace(item, line=item.line + part.start_line + part.line_offset)
                 yield item
     except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz
-        yield Skipped(str(path), None, f"could not read the rest of the file: {exc}")
+        yield Skipped(name, None, f"could not read the rest of the file: {exc}")
+        return
+    if part.tail_error is not None:
+        yield Skipped(name, None, f"could not read the rest of the file: {part.tail_error}")
 
 
 class _Lines(io.RawIOBase):
