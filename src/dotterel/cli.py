@@ -39,7 +39,7 @@ def code_command(
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
     # --- scale (docs/scale.md): parallel engines and Parquet output ---
-    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores; fewer than 32 documents are coded in this process).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores, at most one per 900 MB of free memory; fewer than 32 documents are coded in this process).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local (processes on this machine) or dask (a dask.distributed cluster).")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --workers processes).")] = None,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write a Parquet dataset here, partitioned by publication month; then records go to --output only when it is given.")] = None,

@@ -173,7 +173,9 @@ def connect(scheduler: str | None, workers: int | None) -> Any:
         return Client(scheduler)
     import logging
 
-    cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+    from .local import default_workers
+
+    cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                            dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster)
 

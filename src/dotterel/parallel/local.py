@@ -28,12 +28,31 @@ from .worker import CoderConfig, code_stream
 MIN_FOR_POOL = 32
 
 
+#: Memory one worker needs (spaCy pipeline and knowledge, ~600–750 MB measured), with room.
+WORKER_MEMORY = 900 * 1024 * 1024
+
+
 def default_workers() -> int:
-    """All cores this process may use."""
+    """All cores this process may use, but no more workers than available memory holds."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    available = _available_memory()
+    if available is not None:
+        cores = min(cores, available // WORKER_MEMORY)
+    return max(1, cores)
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
 
 @dataclass
