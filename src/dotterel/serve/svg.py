@@ -48,6 +48,19 @@ def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> list[tup
     return points
 
 
+def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Longitudes made continuous (a step of more than 180° goes the other way round the globe)."""
+    out: list[tuple[float, float]] = []
+    for lon, lat in points:
+        if out:
+            while lon - out[-1][0] > 180:
+                lon -= 360
+            while lon - out[-1][0] < -180:
+                lon += 360
+        out.append((lon, lat))
+    return out
+
+
 @cache
 def country_paths() -> tuple[tuple[str, str, str], ...]:
     """(ISO numeric id, name, SVG path data) of every country, decoded once."""
@@ -62,8 +75,14 @@ def country_paths() -> tuple[tuple[str, str, str], ...]:
         parts = []
         for polygon in polygons:
             for ring in polygon:
-                pts = [project(lon, max(min(lat, MAP_TOP), MAP_BOTTOM)) for lon, lat in _ring(arcs, ring)]
-                if len(pts) > 2:
+                points = _unwrap(_ring(arcs, ring))
+                if len(points) < 3:
+                    continue
+                # a ring across the antimeridian is drawn twice, once on each side of the map
+                shifts = [0.0] + [-360.0] * any(lon > 180 for lon, _ in points) + [360.0] * any(
+                    lon < -180 for lon, _ in points)
+                for shift in shifts:
+                    pts = [project(lon + shift, max(min(lat, MAP_TOP), MAP_BOTTOM)) for lon, lat in points]
                     parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in pts) + "Z")
         if parts:
             out.append((str(geom.get("id", "")), str(geom.get("properties", {}).get("name", "")),
@@ -144,9 +163,9 @@ def network_layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, 
             d = max(math.hypot(dx, dy), 1e-9)
             pos[i][0] += dx / d * min(d, temp)
             pos[i][1] += dy / d * min(d, temp)
-            # gravity keeps unconnected parts on the canvas
-            pos[i][0] *= 0.98
-            pos[i][1] *= 0.98
+            # gravity keeps unconnected parts close together
+            pos[i][0] *= 0.95
+            pos[i][1] *= 0.95
         temp = max(temp * 0.98, 0.005)
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
@@ -156,11 +175,16 @@ def network_layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, 
     top_node = max((int(n["events"]) for n in nodes), default=1)
     placed = {i: (round(margin + (pos[i][0] - min(xs)) * scale, 1),
                   round(margin + (pos[i][1] - min(ys)) * scale, 1)) for i in ids}
-    out_nodes = [{**n, "x": placed[n["id"]][0], "y": placed[n["id"]][1],
-                  "r": round(5 + 15 * math.sqrt(int(n["events"]) / top_node), 1)} for n in nodes]
+    radius = {n["id"]: round(5 + 15 * math.sqrt(int(n["events"]) / top_node), 1) for n in nodes}
+    out_nodes = [{**n, "x": placed[n["id"]][0], "y": placed[n["id"]][1], "r": radius[n["id"]]}
+                 for n in nodes]
     out_edges = []
     for e in edges:
         (x1, y1), (x2, y2) = placed[e["source"]], placed[e["target"]]
+        # the arrow stops at the target's rim
+        length = max(math.hypot(x2 - x1, y2 - y1), 1e-6)
+        back = min(radius[e["target"]] + 2, length / 2)
+        x2, y2 = round(x2 - (x2 - x1) / length * back, 1), round(y2 - (y2 - y1) / length * back, 1)
         score = e.get("score_mean")
         colour = "#888" if score is None else ("#de2d26" if score < -2 else "#fd8d3c" if score < 0
                                                else "#31a354" if score > 2 else "#2b8cbe")
