@@ -6,7 +6,7 @@
 Builds the big store as ``benchmarks/store_query.py`` does (the VOA development
 stories coded once, or ``--base``, replicated to ``--events`` events), starts
 ``dotterel serve`` on 127.0.0.1 in a child process, and runs ``--connections``
-concurrent keep-alive clients (asyncio + httpx, in this process) for
+concurrent keep-alive connections (a minimal HTTP/1.1 client on asyncio streams, in this process) for
 ``--duration`` seconds. Each client loops over a fixed mix of event queries
 (``URLS``: the filters of the store benchmark, 50–100 events per page) and
 follows the ``next_cursor`` of every third answer once, so pages beyond the
@@ -26,6 +26,7 @@ import asyncio
 import math
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -77,45 +78,64 @@ def start_server(db: Path, port: int, cache_size: int) -> subprocess.Popen[bytes
     raise SystemExit("the server did not answer within 120 s")
 
 
-async def load(base_url: str, connections: int, duration: float) -> dict[str, Any]:
-    import httpx
+async def get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> tuple[int, bytes]:
+    """One HTTP/1.1 keep-alive GET on an open connection: (status, body)."""
+    writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(int(v) for k, _, v in (line.partition(":") for line in lines[1:])
+                  if k.strip().lower() == "content-length")
+    return status, await reader.readexactly(length)
 
+
+async def load(port: int, connections: int, duration: float) -> dict[str, Any]:
+    """``connections`` keep-alive connections, each sending its next request as soon as the last is answered.
+
+    A minimal HTTP/1.1 client on asyncio streams, so that the client costs
+    the shared CPUs as little as possible.
+    """
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
-        # one warm-up pass (first query of each kind attaches the file and fills the OS cache)
-        for url in URLS:
-            await client.get(url)
-        stop = time.monotonic() + duration
+    cursor_re = re.compile(rb'"next_cursor":"([^"]+)"')
+    # one warm-up pass (the first query of each kind attaches the file and fills the OS cache)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for url in URLS:
+        await get(reader, writer, url)
+    writer.close()
+    stop = time.monotonic() + duration
 
-        async def worker(n: int) -> None:
-            rnd = random.Random(n)
-            i = rnd.randrange(len(URLS))
-            while time.monotonic() < stop:
-                url = URLS[i % len(URLS)]
-                i += 1
-                for _ in range(2 if i % 3 == 0 else 1):
-                    t0 = time.perf_counter()
-                    try:
-                        r = await client.get(url)
-                        status = r.status_code
-                    except httpx.HTTPError as exc:
-                        status = -1
-                        errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+    async def worker(n: int) -> None:
+        rnd = random.Random(n)
+        i = rnd.randrange(len(URLS))
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.monotonic() < stop:
+            url = URLS[i % len(URLS)]
+            i += 1
+            for _ in range(2 if i % 3 == 0 else 1):
+                t0 = time.perf_counter()
+                try:
+                    status, body = await get(reader, writer, url)
+                except (OSError, asyncio.IncompleteReadError, ValueError, StopIteration) as exc:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                     latencies.append((time.perf_counter() - t0) * 1000)
-                    if status != 200:
-                        if status != -1:
-                            errors[str(status)] = errors.get(str(status), 0) + 1
-                        break
-                    cursor = r.json().get("next_cursor")
-                    if not cursor:
-                        break
-                    url = url + "&cursor=" + cursor
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    break
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if status != 200:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+                    break
+                found = cursor_re.search(body[-400:])
+                if not found:
+                    break
+                url = url + "&cursor=" + found.group(1).decode()
+        writer.close()
 
-        t0 = time.monotonic()
-        await asyncio.gather(*(worker(n) for n in range(connections)))
-        elapsed = time.monotonic() - t0
+    t0 = time.monotonic()
+    await asyncio.gather(*(worker(n) for n in range(connections)))
+    elapsed = time.monotonic() - t0
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -181,7 +201,7 @@ def main() -> int:
             server = start_server(big, port, cache_size)
             try:
                 load_start = os.getloadavg()[0]
-                r = asyncio.run(load(f"http://127.0.0.1:{port}", args.connections, args.duration))
+                r = asyncio.run(load(port, args.connections, args.duration))
                 load_end = os.getloadavg()[0]
             finally:
                 server.terminate()
@@ -195,7 +215,7 @@ def main() -> int:
     body = "\n".join([
         f"`{' '.join(['.venv/bin/python', 'benchmarks/serve_load.py', *sys.argv[1:]])}` — "
         f"`dotterel serve` on 127.0.0.1 over {n_events:,} events in {n_docs:,} documents (built as by "
-        "`store_query.py`, chronological order); the clients (asyncio + httpx, keep-alive) ran on the "
+        "`store_query.py`, chronological order); the clients (a minimal HTTP/1.1 keep-alive client on asyncio streams, one process) ran on the "
         f"same {os.cpu_count()}-CPU machine, shared with other jobs. Each client loops over "
         f"{len(URLS)} event queries (filters of the store benchmark, 50–100 events a page) and "
         "follows one `next_cursor` every third request. Cache: the server's answer cache size "

@@ -7,11 +7,15 @@ Filter parameters have the names of ``dotterel query``'s options
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import UsageError
 from ..model import Document
@@ -32,7 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def event_filter(
+async def event_filter(
     source: Annotated[str | None, Query(description="Source actor code(s), comma-separated (e.g. USA,GBR).")] = None,
     target: Annotated[str | None, Query(description="Target actor code(s), comma-separated.")] = None,
     actor: Annotated[str | None, Query(description="Actor code(s) on either side (country codes included).")] = None,
@@ -58,12 +62,28 @@ def event_filter(
 Filter = Annotated[EventFilter, Depends(event_filter)]
 
 
-def catalog(request: Request) -> data.Catalog:
+async def catalog(request: Request) -> data.Catalog:
     cat: data.Catalog = request.app.state.catalog
     return cat
 
 
 Cat = Annotated[data.Catalog, Depends(catalog)]
+
+
+async def cached_json(request: Request, cat: data.Catalog, compute: Callable[[], dict[str, Any]]
+                      ) -> Response:
+    """The answer as JSON bytes, cached per URL until the store changes.
+
+    A hit is answered on the event loop (no thread, no re-encoding); a miss
+    queries the store in a worker thread.
+    """
+    def encode() -> bytes:
+        return json.dumps(compute(), ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    key = ("json", request.url.path, request.url.query)
+    body = cat.peek(key)
+    if body is None:
+        body = await run_in_threadpool(cat.cached, key, encode)
+    return Response(body, media_type="application/json")
 
 
 class CodeRequest(BaseModel):
@@ -96,7 +116,7 @@ def code_document(request: Request, body: CodeRequest, *, store: bool) -> tuple[
                             id=document.id, url=document.url, source=document.source)
     state = "no"
     if store:
-        result = catalog(request).write([record])
+        result = request.app.state.catalog.write([record])
         state = "replaced" if result.replaced else "yes"
     return record.to_dict(), state
 
@@ -113,13 +133,13 @@ def code(request: Request, body: CodeRequest, response: Response,
     return record
 
 
-@router.get("/events", responses=ERRORS)
-def events(cat: Cat, flt: Filter,
+@router.get("/events", responses=ERRORS, response_class=JSONResponse)
+async def events(request: Request, cat: Cat, flt: Filter,
            limit: Annotated[int, Query(ge=1, le=data.MAX_LIMIT, description="Events per page (newest first).")] = 50,
            cursor: Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page.")] = None,
-           ) -> dict[str, Any]:
+           ) -> Response:
     """Stored events matching the filters, newest first, a page at a time."""
-    return data.events_page(cat, flt, limit=limit, cursor=cursor or None)
+    return await cached_json(request, cat, lambda: data.events_page(cat, flt, limit=limit, cursor=cursor or None))
 
 
 @router.get("/events/{eid}", responses=ERRORS)
@@ -143,26 +163,26 @@ def document(cat: Cat, doc_id: Annotated[str, Path(description="The document id 
     return {"ok": True, "document": found, "spans": [s.to_dict() for s in spans(found)]}
 
 
-@router.get("/actors", responses=ERRORS)
-def actors(cat: Cat, flt: Filter,
+@router.get("/actors", responses=ERRORS, response_class=JSONResponse)
+async def actors(request: Request, cat: Cat, flt: Filter,
            limit: Annotated[int, Query(ge=1, le=data.MAX_LIMIT, description="Most active actors kept.")] = 100,
-           ) -> dict[str, Any]:
+           ) -> Response:
     """Actor codes by number of matching events, with their commonest name."""
-    return data.actors(cat, flt, limit=limit)
+    return await cached_json(request, cat, lambda: data.actors(cat, flt, limit=limit))
 
 
-@router.get("/aggregates", responses=ERRORS)
-def aggregates(cat: Cat, flt: Filter,
+@router.get("/aggregates", responses=ERRORS, response_class=JSONResponse)
+async def aggregates(request: Request, cat: Cat, flt: Filter,
                by: Annotated[list[str] | None, Query(description="dyad, type, quad, source or target; repeatable.")] = None,
                per: Annotated[str, Query(description="day, week, month, year or none.")] = "month",
                distinct: Annotated[bool, Query(description="Add distinct_events and stories.")] = False,
                limit: Annotated[int, Query(ge=1, le=100_000, description="Rows kept.")] = 5000,
-               ) -> dict[str, Any]:
+               ) -> Response:
     """Dyad/type/quad series: event counts and PLOVER-score sums per group and period."""
     if per not in ("none", *PERIODS):
         raise UsageError(f"per {per!r}: use none, {', '.join(PERIODS)}")
-    return data.aggregates(cat, flt, by=by or ["dyad"], per=None if per == "none" else per,
-                           distinct=distinct, limit=limit)
+    return await cached_json(request, cat, lambda: data.aggregates(
+        cat, flt, by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, limit=limit))
 
 
 @router.get("/health", responses=ERRORS)

@@ -125,6 +125,17 @@ class Catalog:
                 self._cache.popitem(last=False)
         return value
 
+    def peek(self, key: Any) -> Any:
+        """The cached answer for ``key`` while the store is unchanged, else None (computes nothing)."""
+        if self.cache_size <= 0:
+            return None
+        full = (key, self.stamp())
+        with self._lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+        return None
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
