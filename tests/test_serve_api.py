@@ -279,3 +279,36 @@ def test_cli_serve_refuses_an_open_bind_without_token(store_path: Path, monkeypa
     monkeypatch.delenv("DOTTEREL_TOKEN", raising=False)
     result = CliRunner().invoke(app, ["serve", "--db", str(store_path), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "token" in result.output
+
+
+def test_public_surface() -> None:
+    import dotterel.serve
+
+    assert dotterel.serve.__all__ == ["SETTINGS", "ServeSettings", "create_app", "is_loopback", "serve"]
+    names = [name for name, _, _ in dotterel.serve.SETTINGS]
+    assert names == ["host", "port", "token", "max_body", "cors_origin", "cache_size"]
+
+
+def test_cache_computes_a_missing_answer_once_for_concurrent_askers(store_path: Path) -> None:
+    import threading
+    import time
+
+    from dotterel.serve.data import Catalog
+
+    cat = Catalog(store_path, cache_size=4)
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(cat.cached("k", slow))) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 5 and len(calls) == 1
+    assert Catalog(store_path, cache_size=0).cached("k", lambda: 7) == 7
+    cat.close()

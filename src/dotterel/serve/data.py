@@ -78,6 +78,7 @@ class Catalog:
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
+        self._inflight: dict[Any, threading.Lock] = {}
 
     @contextmanager
     def session(self) -> Iterator[Any]:
@@ -111,6 +112,11 @@ class Catalog:
         return tuple(out)
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The cached answer for ``key``, else ``compute()``'s, computed once for concurrent askers.
+
+        Requests for the same missing answer wait for the one computing it
+        rather than run the same query side by side.
+        """
         if self.cache_size <= 0:
             return compute()
         full = (key, self.stamp())
@@ -118,11 +124,23 @@ class Catalog:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]
-        value = compute()
-        with self._lock:
-            self._cache[full] = value
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            flight = self._inflight.setdefault(full, threading.Lock())
+        with flight:
+            with self._lock:
+                if full in self._cache:
+                    self._cache.move_to_end(full)
+                    return self._cache[full]
+            try:
+                value = compute()
+            except BaseException:
+                with self._lock:
+                    self._inflight.pop(full, None)
+                raise
+            with self._lock:
+                self._cache[full] = value
+                self._inflight.pop(full, None)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return value
 
     def peek(self, key: Any) -> Any:
