@@ -312,3 +312,14 @@ def test_cache_computes_a_missing_answer_once_for_concurrent_askers(store_path: 
     assert results == [42] * 5 and len(calls) == 1
     assert Catalog(store_path, cache_size=0).cached("k", lambda: 7) == 7
     cat.close()
+
+
+def test_event_rows_have_the_columns_and_values_of_dotterel_query(client: Client, store_path: Path) -> None:
+    frame = dotterel.open(store_path).events(limit=5, actor="KEN")
+    got = client.get("/api/v1/events", params={"limit": 5, "actor": "KEN"}).json()["events"]
+    assert [k for k in got[0] if k not in ("eid", "id")] == list(frame.columns)
+    for row, (_, expected) in zip(got, frame.iterrows(), strict=True):
+        for column in ("doc_id", "event_id", "title", "outlet", "source", "target", "trigger", "sentence",
+                       "location"):
+            assert row[column] == (None if expected[column] is None else expected[column]), column
+        assert row["pub_date"] == expected["pub_date"].date().isoformat()

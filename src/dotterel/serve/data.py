@@ -40,12 +40,43 @@ MAX_LIMIT = 1000
 #: Quad classes 1–4 and their names (as the contract writes them).
 QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
 
-#: Events by key, with the key itself (the rows of ``dotterel query`` plus ``eid``).
+
+
+def _select_items(select: str) -> list[str]:
+    """The items of a SELECT list (commas inside parentheses or quotes do not split)."""
+    items, depth, quoted, current = [], 0, False, ""
+    for ch in select:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch in "([":
+            depth += 1
+        elif not quoted and ch in ")]":
+            depth -= 1
+        if ch == "," and depth == 0 and not quoted:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    return [*items, current.strip()] if current.strip() else items
+
+
+def _name(item: str) -> str:
+    return item.rsplit(" AS ", 1)[1].strip() if " AS " in item else item.split(".")[-1].strip()
+
+
+#: The columns of ``dotterel query`` (the store's EVENT_SELECT), split by the table they come from.
+_ITEMS = _select_items(EVENT_SELECT)
+EVENT_COLUMNS = [_name(i) for i in _ITEMS]
+_DOC_ITEMS = [i for i in _ITEMS if i.startswith("d.")]
+#: Events by key, with the key itself, without their documents' columns ...
 EVENTS_BY_EID = (
-    f"SELECT e.eid, {EVENT_SELECT} FROM events e JOIN documents d USING (doc_id) "
+    f"SELECT e.eid, {', '.join(i for i in _ITEMS if not i.startswith('d.'))} FROM events e "
     "WHERE e.eid BETWEEN ? AND ? AND e.eid IN (SELECT unnest(?)) "
     "ORDER BY e.event_date DESC NULLS LAST, e.eid"
 )
+#: ... which are looked up by document id (a join would scan the documents table: several times slower).
+DOCUMENT_COLUMNS = (f"SELECT d.doc_id AS doc_key, {', '.join(_DOC_ITEMS)} FROM documents d "
+                    "WHERE d.doc_id IN (SELECT unnest(?))")
 
 
 def _json_value(value: Any) -> Any:
@@ -191,9 +222,16 @@ def decode_cursor(cursor: str) -> tuple[str | None, int]:
 # -- events ------------------------------------------------------------------------------------
 
 def _event_rows(con: Any, eids: list[int]) -> list[dict[str, Any]]:
-    out = rows(con, EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids])
-    for r in out:
-        r["id"] = f"{r['doc_id']}:{r['event_id']}"
+    """The rows of ``dotterel query`` for these event keys (in its order), plus ``eid`` and ``id``."""
+    found = rows(con, EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids])
+    if not found:
+        return []
+    docs = {d.pop("doc_key"): d for d in rows(con, DOCUMENT_COLUMNS, [sorted({r["doc_id"] for r in found})])}
+    out = []
+    for r in found:
+        merged = {**r, **docs.get(r["doc_id"], {})}
+        out.append({"eid": r["eid"], **{c: merged.get(c) for c in EVENT_COLUMNS},
+                    "id": f"{r['doc_id']}:{r['event_id']}"})
     return out
 
 
