@@ -110,3 +110,20 @@ def test_page_errors_are_pages_for_browsers_and_json_otherwise(client: Client) -
     assert twin.status_code == 404 and twin.json() == {"ok": False, "status": 404,
                                                        "error": "no stored document with id 'nope'"}
     assert client.get("/events", params={"since": "never"}).status_code == 400
+
+
+def test_only_web_urls_become_links(tmp_path: Path) -> None:
+    from dotterel import Document
+    from dotterel.read import ReadDocument
+    from dotterel.store import StoreRunSummary, code_into_store
+
+    from .serve_fixtures import LocatedCoder
+
+    db = tmp_path / "u.duckdb"
+    docs = [ReadDocument(Document(id="js", text="Mali visited France.", url="javascript:alert(1)")),
+            ReadDocument(Document(id="web", text="Mali visited France.", url="https://example.org/a"))]
+    list(code_into_store(docs, db=db, coder=LocatedCoder(), summary=StoreRunSummary()))
+    client = Client(make_app(db), HTML)
+    assert 'href="javascript' not in client.get("/stories/js").text
+    assert "javascript:alert(1)" in client.get("/stories/js").text
+    assert '<a href="https://example.org/a"' in client.get("/stories/web").text
