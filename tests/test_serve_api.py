@@ -323,3 +323,14 @@ def test_event_rows_have_the_columns_and_values_of_dotterel_query(client: Client
                        "location"):
             assert row[column] == (None if expected[column] is None else expected[column]), column
         assert row["pub_date"] == expected["pub_date"].date().isoformat()
+
+
+def test_code_with_the_real_coder_is_the_contract_record(store_path: Path, coder: dotterel.Coder) -> None:
+    from dotterel.serve import ServeSettings, create_app
+
+    client = Client(create_app(ServeSettings.build(store_path), coder=coder))
+    story = {"text": "The president of France met the prime minister of India in Paris on Monday.",
+             "pub_date": "2025-05-07", "id": "real-1"}
+    got = client.post("/api/v1/code", json=story).json()
+    expected = coder.code(story["text"], pub_date=story["pub_date"], id="real-1").to_dict()
+    assert got == expected

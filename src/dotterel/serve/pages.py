@@ -60,7 +60,7 @@ def overview_page(request: Request, cat: Cat, flt: Filter, format: Format = "htm
                   per: Annotated[str, Query(pattern="^(day|week|month|year)$")] = "month") -> Response:
     found = data.overview(cat, flt, per=per)
     return render(request, "overview.html", {"data": found, "per": per,
-                                             "chart": svg.timeline(found["timeline"])}, format, found)
+                                             "chart": svg.timeline(found["timeline"], per=per)}, format, found)
 
 
 @router.get("/events")

@@ -101,14 +101,15 @@ def map_circles(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def timeline(rows: list[dict[str, Any]], *, width: int = 720, height: int = 200) -> dict[str, Any]:
+def timeline(rows: list[dict[str, Any]], *, per: str = "month", width: int = 720, height: int = 200
+             ) -> dict[str, Any]:
     """One polyline per quad class over the periods of ``rows`` (aggregate by quad per period)."""
     periods = sorted({str(r["period"]) for r in rows if r.get("period")})
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
         if r.get("period") and r.get("quad"):
             counts.setdefault(str(r["quad"]), {})[str(r["period"])] = int(r["events"])
-    top = max((n for per in counts.values() for n in per.values()), default=0)
+    top = max((n for by_period in counts.values() for n in by_period.values()), default=0)
     pad, bottom = 40, height - 24
     step = (width - pad - 10) / max(len(periods) - 1, 1)
 
@@ -119,11 +120,12 @@ def timeline(rows: list[dict[str, Any]], *, width: int = 720, height: int = 200)
     from .data import QUADS
     lines = []
     for cls, name in QUADS.items():
-        per = counts.get(name, {})
+        series = counts.get(name, {})
         lines.append({"quad": name, "quad_class": cls, "colour": QUAD_COLOURS[cls],
-                      "points": " ".join(xy(i, per.get(p, 0)) for i, p in enumerate(periods)),
-                      "total": sum(per.values())})
-    ticks = [{"x": round(pad + i * step, 1), "label": p[:7]}
+                      "points": " ".join(xy(i, series.get(p, 0)) for i, p in enumerate(periods)),
+                      "total": sum(series.values())})
+    cut = {"year": 4, "month": 7}.get(per, 10)
+    ticks = [{"x": round(pad + i * step, 1), "label": p[:cut]}
              for i, p in enumerate(periods) if len(periods) <= 12 or i % math.ceil(len(periods) / 12) == 0]
     return {"width": width, "height": height, "lines": lines, "ticks": ticks, "max": top,
             "periods": len(periods), "bottom": bottom, "left": pad}
