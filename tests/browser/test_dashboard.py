@@ -202,7 +202,7 @@ def test_network_renders(page: Any) -> None:
     page.goto("/network")
     nodes = page.locator("#network .nodes circle")
     assert nodes.count() >= 6
-    assert page.locator("#network .edges line").count() >= 5
+    assert page.locator("#network .edges path").count() >= 5
     labels = page.locator("#network .nodes text").all_text_contents()
     assert {"RUS", "UKR", "KEN"} <= set(labels)
     shot(page, "network")

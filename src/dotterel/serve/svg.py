@@ -190,6 +190,9 @@ def network_layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, 
         score = e.get("score_mean")
         colour = "#888" if score is None else ("#de2d26" if score < -2 else "#fd8d3c" if score < 0
                                                else "#31a354" if score > 2 else "#2b8cbe")
-        out_edges.append({**e, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "colour": colour,
+        # bend each edge to its right, so that A→B and B→A are two arcs, not one line
+        cx = round((x1 + x2) / 2 + (y2 - y1) * 0.12, 1)
+        cy = round((y1 + y2) / 2 - (x2 - x1) * 0.12, 1)
+        out_edges.append({**e, "x1": x1, "y1": y1, "x2": x2, "y2": y2, "cx": cx, "cy": cy, "colour": colour,
                           "width": round(1 + 7 * int(e["events"]) / heaviest, 1)})
     return {"size": size, "nodes": out_nodes, "edges": out_edges}
