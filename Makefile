@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,store,web]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,store,web,serve]"
 	touch $(STAMP)
 
 demo: $(STAMP)

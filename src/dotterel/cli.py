@@ -95,6 +95,10 @@ from .cli_store import register as _register_store_commands  # noqa: E402
 
 _register_store_commands(app)
 
+from .serve.command import register as _register_serve_command  # noqa: E402
+
+_register_serve_command(app)
+
 
 def main() -> None:
     app()
