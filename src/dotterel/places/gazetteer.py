@@ -175,10 +175,11 @@ class Gazetteer:
             bucket.append(match)
 
     def _load_countries(self) -> None:
-        for iso3, _iso2, gid, name, lat, lon, pop in _rows("countries.tsv"):
+        for iso3, _iso2, gid, name, lat, lon, pop, *formal in _rows("countries.tsv"):
             entry = Entry(COUNTRY, name, iso3, None, None, _float(lat), _float(lon), int(gid), int(pop))
             self.countries[iso3] = entry
-            self._add_name(name, Match(entry))
+            for text in [name, *filter(None, formal[0].split("|") if formal else ())]:
+                self._add_name(text, Match(entry))
 
     def _load_admins(self) -> None:
         renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
