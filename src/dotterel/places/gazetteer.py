@@ -183,16 +183,22 @@ class Gazetteer:
 
     def _load_admins(self) -> None:
         renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
-        for iso3, code, geonames_name, gid, lat, lon, pop in _rows("admin1.tsv"):
+        for iso3, code, geonames_name, gid, lat, lon, pop, *other in _rows("admin1.tsv"):
             admin_code = f"{iso3}.{code}"
             name = renamed.get(admin_code, geonames_name)
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
                           int(gid) if gid else None, int(pop))
             self.admins[admin_code] = entry
-            for text in dict.fromkeys((name, geonames_name)):
-                self._add_name(text, Match(entry))
+            others = other[0].split("|") if other and other[0] else []
+            for text in dict.fromkeys((name, geonames_name, *others)):
+                # an alternate name with its admin word ("Herat Province") is found through
+                # its bare form, as "X province" in text is (``admins_named``)
+                if text in (name, geonames_name) or _strip_admin_words(name_key(text), self.admin_words) == name_key(text):
+                    self._add_name(text, Match(entry))
                 bare = _strip_admin_words(name_key(text), self.admin_words)
-                self.admin_names.setdefault(bare, []).append(entry)
+                named = self.admin_names.setdefault(bare, [])
+                if entry not in named:
+                    named.append(entry)
                 if bare != name_key(text):
                     self._add_name(bare, Match(entry))
 
