@@ -18,6 +18,7 @@ so loading stays under a second and memory modest.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import math
 import re
@@ -132,6 +133,11 @@ def _rows(name: str) -> list[list[str]]:
         for line in _read_text(name).splitlines()
         if line.strip() and not line.startswith("#")
     ]
+
+
+def _line_id(line: str) -> int:
+    """The GeoNames id opening a line of ``cities.tsv.gz``."""
+    return int(line[: line.index("\t")])
 
 
 def _float(text: str) -> float | None:
@@ -255,17 +261,19 @@ class Gazetteer:
         return None
 
     def city(self, geonames_id: int) -> Entry | None:
-        """The city with this GeoNames id, if the gazetteer has it (a scan on first ask)."""
+        """The city (or district) with this GeoNames id, if the gazetteer has it."""
         if geonames_id not in self._city_by_id:
             self._index_city_ids({geonames_id})
         i = self._city_by_id.get(geonames_id)
         return None if i is None else self._city_entry(i)
 
     def _index_city_ids(self, ids: set[int]) -> None:
-        prefixes = tuple(f"{gid}\t" for gid in ids)
-        for i, line in enumerate(self._city_lines):
-            if line.startswith(prefixes):
-                self._city_by_id[int(line[: line.index("\t")])] = i
+        """Find lines by id: a binary search, ``cities.tsv.gz`` being sorted by GeoNames id."""
+        lines = self._city_lines
+        for gid in ids:
+            i = bisect.bisect_left(lines, gid, key=_line_id)
+            if i < len(lines) and _line_id(lines[i]) == gid:
+                self._city_by_id[gid] = i
 
     def _city_entry(self, i: int) -> Entry:
         entry = self._city_cache.get(i)
