@@ -3,11 +3,13 @@
 Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
 
 * ``countries.tsv``, ``admin1.tsv``, ``cities.tsv.gz`` — derived from GeoNames
-  (CC BY 4.0) by ``scripts/build_gazetteer.py``;
+  (CC BY 4.0) by ``scripts/build_gazetteer.py``: countries with GeoNames' own
+  points and formal names, admin1 regions with their ids and other names, places
+  down to 500 people (feature class ``P``) and districts (``A``);
 * ``aliases.tsv`` — hand-written names for the same records ("U.S.", "Britain",
   "Kiev") and default readings of ambiguous names ("Washington" is the capital);
 * ``admin_names.tsv`` — better-known names of a few admin1 regions ("Kharkiv Oblast");
-* ``regions.tsv`` — continents, world regions and seas (feature ``other``);
+* ``regions.tsv`` — continents, oceans, seas, world regions, each with a point (feature ``other``);
 * ``not_places.tsv`` — names that are towns somewhere but read as words or
   people in news ("Forest", "Modi"): never geocoded as cities.
 
