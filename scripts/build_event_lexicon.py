@@ -97,6 +97,8 @@ RECIP_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 PATIENT_MODES = frozenset({("COERCE", "arrest"), ("COERCE", "deport"), ("ASSAULT", "abduct"),
                            ("ASSAULT", "assassinate"), ("RETREAT", "release")})
 FRAME_TYPES = frozenset({"REQUEST", "REJECT", "THREATEN", "AGREE"})
+#: Prepositions that mostly introduce a time or a place ("on Tuesday", "in Kabul").
+PLACE_TIME_PREPS = frozenset({"on", "in", "at", "during", "after", "before", "since", "until", "near", "by"})
 #: Cue classes whose verbs the coder handles by rule (reporting, modality, control, light verbs):
 #: they never become bare triggers from the import.
 HELPER_CUES = frozenset({"speech", "hyp_verb", "transparent", "neg_verb", "light", "undergo"})
@@ -549,6 +551,12 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
                 continue
             if block.name in rules.bare_blocks and not any(a for _, a in parts):
                 report.skip("pattern", "generic block and no named argument (as vague as the bare verb)")
+                continue
+            if not any(a for _, a in parts) and any(r.split(":")[-1] in PLACE_TIME_PREPS for r, _ in parts):
+                report.skip("pattern", "preposition of time or place without a named argument")
+                continue
+            if code == block_code and not extra:
+                report.skip("pattern", "gives the block's own code (adds nothing to the bare verb)")
                 continue
             (rel, args), *extra = parts
             extra_text = "-" if not extra else f"{extra[0][0]}={'|'.join(extra[0][1]) or '*'}"

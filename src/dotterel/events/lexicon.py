@@ -258,9 +258,11 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
         imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
         if not imported:
             continue
-        head = lemma.split()[0] if " " not in lemma else lemma
-        own = patterns.get((head, "V"))
-        patterns[(head, "V")] = imported if own is None else [*own, *imported]
+        if (lemma, "V") in triggers and not triggers[(lemma, "V")].imported or (lemma, "V") in patterns:
+            # a hand-checked head: only imported patterns that name their argument are more specific
+            imported = [p for p in imported if p.arguments]
+        own = patterns.get((lemma, "V"))
+        patterns[(lemma, "V")] = imported if own is None else [*own, *imported]
     _, rows = _rows("cameo_nouns.tsv")
     for where, lemma, type_, mode, flags, _cameo, _origin in rows:
         if (lemma, "N") not in triggers:

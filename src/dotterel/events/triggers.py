@@ -303,6 +303,10 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
                     and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
+            if match is not None and match[0].imported:
+                own = _verb_trigger(tok, lex)
+                if own is not None and not own.imported and own.type == match[0].type:
+                    match = None  # the hand-checked trigger says the same, with its frame and role rules
             if match is not None:
                 pat, obj = match
                 if pat.type == NO_EVENT:
@@ -310,7 +314,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
                 trig = _verb_trigger(tok, lex)
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
-                if obj is not None and obj.i in nouns and nouns[obj.i].type == pat.type:
+                if pat.relation == "obj" and obj is not None and obj.i in nouns and nouns[obj.i].type == pat.type:
                     flags = flags | (nouns[obj.i].flags & {"recip", "joint"})  # "held talks with X"
                 if pat.type in FRAME_TYPES and trig is not None and "frame" in trig.flags:
                     flags = flags | {"frame"}
