@@ -292,7 +292,7 @@ def phrase_lemma(words: Iterable[str]) -> str:
 TOKEN = re.compile(r"\{[^}]*\}|\([^)]*\)|\S+")
 
 
-class Skip(Exception):  # noqa: N818  (a control-flow signal carrying the reason)
+class Skip(Exception):
     """A pattern part that cannot be checked on a dependency parse; the message is the reason."""
 
 
@@ -555,7 +555,7 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
             if not any(a for _, a in parts) and any(r.split(":")[-1] in PLACE_TIME_PREPS for r, _ in parts):
                 report.skip("pattern", "preposition of time or place without a named argument")
                 continue
-            if code == block_code and not extra:
+            if code == block_code and len(parts) == 1:
                 report.skip("pattern", "gives the block's own code (adds nothing to the bare verb)")
                 continue
             (rel, args), *extra = parts

@@ -258,7 +258,7 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
         imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
         if not imported:
             continue
-        if (lemma, "V") in triggers and not triggers[(lemma, "V")].imported or (lemma, "V") in patterns:
+        if ((lemma, "V") in triggers and not triggers[(lemma, "V")].imported) or (lemma, "V") in patterns:
             # a hand-checked head: only imported patterns that name their argument are more specific
             imported = [p for p in imported if p.arguments]
         own = patterns.get((lemma, "V"))
