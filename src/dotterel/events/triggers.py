@@ -48,6 +48,7 @@ class Candidate:
     deontic: Token | None = None  # "must" in "X said Y must Z"
     event_noun: Token | None = None  # the noun of "held talks", "imposed sanctions"
     notes: set[str] = field(default_factory=set)
+    imported: bool = False  # from the CAMEO tables, not a hand-checked override
 
 
 def _is_verb(tok: Token) -> bool:
@@ -319,7 +320,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 if pat.type in FRAME_TYPES and trig is not None and "frame" in trig.flags:
                     flags = flags | {"frame"}
                 found[tok.i] = Candidate(tok, start, end, pat.type, pat.mode, pat.weight, flags,
-                                         noun=False, neg_type=pat.neg_type)
+                                         noun=False, neg_type=pat.neg_type, imported=pat.imported)
                 if obj is not None:
                     consumed.add(obj.i)
                     found[tok.i].event_noun = obj
@@ -342,7 +343,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             hit = _verb_trigger(tok, lex)
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
-                                         hit.flags, noun=False)
+                                         hit.flags, noun=False, imported=hit.imported)
         elif tok.pos_ == "ADJ" and _has_xcomp(tok):
             hit = lex.trigger(lemma, "A")
             if hit is not None:
@@ -355,7 +356,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             for child in tok.children:
                 if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
                     start = child.idx
-            found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True)
+            found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True,
+                                 imported=hit.imported)
     _add_deontic(toks, lex, found)
     _resolve_frames(found, lex)
     _protest_purposes(found)
