@@ -505,7 +505,7 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
                 continue
             type_, mode, flags = "-", "-", "-"
             if lemma in seen_verbs:
-                report.skip("verb code", f"verb already coded in an earlier block ({seen_verbs[lemma]})")
+                report.skip("verb code", "verb already coded in an earlier block (first block wins)")
             elif code is None or code == "---":
                 report.skip("verb code", "block codes no event for the bare verb ([---])")
             elif lemma in helpers:
