@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+from dotterel import Coder
 from dotterel.events.lexicon import LAYERS_ENV, NO_EVENT, load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,3 +167,39 @@ def test_layers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="layers"):
         load_lexicon("everything")
     assert os.environ.get(LAYERS_ENV) is None
+
+
+def _events(coder: Coder, text: str) -> list[tuple[str, list[str | None], list[str | None]]]:
+    record = coder.code(text, pub_date="2024-05-01")
+    return [(e.event_type, [a.code for a in e.source], [a.code for a in e.target]) for e in record.events]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # nominal events: the "of" phrase is the patient, the possessor the agent
+    ("Iran's arrest of two British sailors angered London.", ("COERCE", ["IRN"], ["GBR"])),
+    ("The United Nations criticized Iran's deportation of Afghan refugees.", ("COERCE", ["IRN"], ["AFG"])),
+    # "his arrest": without an "of" phrase the possessor is the patient
+    ("Britain condemned his arrest by Iranian police.", ("COERCE", ["IRN"], [])),
+    # reciprocal event nouns from the imported synsets
+    ("The negotiations between Armenia and Azerbaijan resumed.", ("CONSULT", ["ARM", "AZE"], [])),
+    # a nominalisation only the import knows
+    ("China's annexation of the island angered Japan.", ("COERCE", ["CHN"], [])),
+    # a verb only the import knows
+    ("Chadian soldiers ambushed a Nigerien convoy.", ("ASSAULT", ["TCD"], ["NER"])),
+])
+def test_imported_knowledge_codes_events(coder: Coder, text: str,
+                                         expected: tuple[str, list[str], list[str]]) -> None:
+    assert expected in _events(coder, text)
+
+
+def test_imported_verbal_cooperation_needs_a_party(coder: Coder) -> None:
+    # "recognize" is imported (CAMEO 051); with a situation as object it is no SUPPORT
+    assert not [e for e in _events(coder, "Kenya recognized a difficult situation.") if e[0] == "SUPPORT"]
+    assert ("SUPPORT", ["KEN"], ["SOM"]) in _events(coder, "Kenya recognized Somalia.")
+
+
+def test_barring_entry_is_reject_and_barring_an_activity_coerce(coder: Coder) -> None:
+    assert ("REJECT", ["USA"], ["ALB"]) in _events(
+        coder, "The United States barred two Albanian officials from entering the country.")
+    assert [e for e in _events(coder, "Iranian authorities barred women from attending matches.")
+            if e[0] == "COERCE"]
