@@ -34,9 +34,11 @@ TRIGGER_POS = frozenset({"V", "N", "A"})
 LAYERS = ("both", "imported", "overrides")
 #: The environment variable that sets the default layers.
 LAYERS_ENV = "DOTTEREL_EVENT_LAYERS"
-#: Weights of imported entries: below the hand-checked overrides (0.45-0.9), a pattern (verb with
-#: its argument) above a bare verb, a bare noun lowest.
-IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.5, "noun": 0.45}
+#: Weights of imported entries, below the surest hand-checked overrides (up to 0.9): a verb whose
+#: CAMEO code is a specific act (a leaf such as 111 "criticize", 1822 "torture") above a verb coded
+#: only with a category (xx0: 110 "disapprove", 190 "use military force"); a pattern (verb with
+#: its argument) at the category level; a bare noun lowest.
+IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "noun": 0.45}
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,10 +251,11 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
         pats.sort(key=_specific_first)
     _, rows = _rows("cameo_verbs.tsv")
     blocks_of: dict[str, list[str]] = {}
-    for where, lemma, block, _cameo, type_, mode, flags in rows:
+    for where, lemma, block, cameo, type_, mode, flags in rows:
         blocks_of.setdefault(lemma, []).append(block)
         if type_ != "-" and (lemma, "V") not in triggers:
-            triggers[(lemma, "V")] = _trigger(where, lemma, "V", type_, mode, IMPORTED_WEIGHT["verb"], flags,
+            weight = IMPORTED_WEIGHT["verb" if cameo.endswith("0") else "verb_specific"]
+            triggers[(lemma, "V")] = _trigger(where, lemma, "V", type_, mode, weight, flags,
                                               types, modes, imported=True)
     for lemma, blocks in blocks_of.items():
         imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
