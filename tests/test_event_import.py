@@ -203,3 +203,13 @@ def test_barring_entry_is_reject_and_barring_an_activity_coerce(coder: Coder) ->
         coder, "The United States barred two Albanian officials from entering the country.")
     assert [e for e in _events(coder, "Iranian authorities barred women from attending matches.")
             if e[0] == "COERCE"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Chile and Peru upgraded diplomatic ties.", ("SUPPORT", ["CHL", "PER"], [])),
+    ("The ruling party of Kenya expelled its deputy leader from the party.", ("SANCTION", ["KEN"], ["KEN"])),
+    # a hand pattern keeps its own roles: the host is the recipient, the parties the actors
+    ("Qatar hosted talks between Chad and Sudan.", ("CONSULT", ["TCD", "SDN"], ["QAT"])),
+])
+def test_override_patterns(coder: Coder, text: str, expected: tuple[str, list[str], list[str]]) -> None:
+    assert expected in _events(coder, text)

@@ -315,7 +315,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
                 trig = _verb_trigger(tok, lex)
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
-                if pat.relation == "obj" and obj is not None and obj.i in nouns and nouns[obj.i].type == pat.type:
+                if pat.imported and pat.relation == "obj" and obj is not None and obj.i in nouns \
+                        and nouns[obj.i].type == pat.type:
                     flags = flags | (nouns[obj.i].flags & {"recip", "joint"})  # "held talks with X"
                 if pat.type in FRAME_TYPES and trig is not None and "frame" in trig.flags:
                     flags = flags | {"frame"}
