@@ -217,10 +217,10 @@ def _load(layers: str) -> Lexicon:
         for where, head, pos, relation, args, type_, mode, weight, neg, *_reason in pat_rows:
             patterns.setdefault((head, pos), []).append(
                 _pattern(where, head, pos, relation, args, type_, mode, float(weight), _opt(neg), types, modes))
-    if layers in ("both", "imported"):
-        _add_imported(triggers, patterns, types, modes)
     _, cue_rows = _rows("cues.tsv")
     cues = {row[1]: frozenset(" ".join(row[2:]).split()) for row in cue_rows}
+    if layers in ("both", "imported"):
+        _add_imported(triggers, patterns, types, modes, cues.get("transparent", frozenset()))
     return Lexicon(version=version, types=types, modes=modes, triggers=triggers,
                    patterns=patterns, cues=cues, layers=layers)
 
@@ -238,9 +238,11 @@ def _trigger(where: str, lemma: str, pos: str, type_: str, mode: str, weight: fl
 
 
 def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple[str, str], list[Pattern]],
-                  types: dict[str, TypeInfo], modes: dict[tuple[str, str], tuple[float, str]]) -> None:
+                  types: dict[str, TypeInfo], modes: dict[tuple[str, str], tuple[float, str]],
+                  transparent: frozenset[str]) -> None:
     """Add the CAMEO tables under the overrides: a trigger the overrides know keeps the override;
-    a verb's imported patterns (its blocks') are tried after the override patterns."""
+    a verb's imported patterns (its blocks') are tried after the override patterns. Transparent
+    verbs ("continue", "try") get none: their complement is the event ("continued their attacks")."""
     by_block: dict[str, list[Pattern]] = {}
     _, rows = _rows("cameo_patterns.tsv")
     for where, block, relation, args, extra, _cameo, type_, mode, _source in rows:
@@ -259,7 +261,7 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
                                               types, modes, imported=True)
     for lemma, blocks in blocks_of.items():
         imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
-        if not imported:
+        if not imported or lemma in transparent:
             continue
         if ((lemma, "V") in triggers and not triggers[(lemma, "V")].imported) or (lemma, "V") in patterns:
             # a hand-checked head: only imported patterns that name their argument are more specific
