@@ -37,8 +37,9 @@ LAYERS_ENV = "DOTTEREL_EVENT_LAYERS"
 #: Weights of imported entries, below the surest hand-checked overrides (up to 0.9): a verb whose
 #: CAMEO code is a specific act (a leaf such as 111 "criticize", 1822 "torture") above a verb coded
 #: only with a category (xx0: 110 "disapprove", 190 "use military force"); a pattern (verb with
-#: its argument) at the category level; a bare noun lowest.
-IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "noun": 0.45}
+#: its argument) at the category level; a noun CAMEO uses as an event (an event synset's word, the
+#: object of "launch"/"hold") above a noun made from a verb by its suffix.
+IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "noun": 0.45, "event_noun": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,8 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
         own = patterns.get((lemma, "V"))
         patterns[(lemma, "V")] = imported if own is None else [*own, *imported]
     _, rows = _rows("cameo_nouns.tsv")
-    for where, lemma, type_, mode, flags, _cameo, _origin in rows:
+    for where, lemma, type_, mode, flags, _cameo, origin in rows:
         if (lemma, "N") not in triggers:
-            triggers[(lemma, "N")] = _trigger(where, lemma, "N", type_, mode, IMPORTED_WEIGHT["noun"], flags,
+            weight = IMPORTED_WEIGHT["noun" if origin.startswith("nominalisation") else "event_noun"]
+            triggers[(lemma, "N")] = _trigger(where, lemma, "N", type_, mode, weight, flags,
                                               types, modes, imported=True)
