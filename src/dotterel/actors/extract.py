@@ -68,6 +68,9 @@ class _Builder:
         self.toks = Tokens(story.doc)
         self.person_terms: dict[int, Term] = {}
         self.matches = match_terms(self.toks, kb)
+        for start, (end, term) in list(self.matches.items()):
+            if term.periods:  # a person with dated offices: the one valid on the story's date
+                self.matches[start] = (end, term.on(story.pub_date))
         self.demonyms = frozenset(  # last token of each demonym match
             end - 1 for end, term in self.matches.values() if term.type == "demonym")
 
@@ -475,8 +478,8 @@ class _Builder:
                 desc.country = desc.country or of.country
             if desc.country is None and desc.title is None and desc.agent is not None \
                     and desc.agent.sector not in WHERE_SKIP:
-                at = where_complement(doc, tok.i, self.matches)  # "rebels in the Ivory Coast"
-                desc.country = at.country if at is not None else None
+                # "rebels in the Ivory Coast", "militants in Kandahar"
+                desc.country = where_complement(doc, tok.i, self.matches, kb)
             if desc.country is None and desc.agent is not None:  # "a company from this country"
                 desc.country = this_country_complement(doc, tok.i, self.matches, toks.sent_start)
             self._org_title(desc, tok.i)
@@ -519,7 +522,7 @@ class _Builder:
             return  # "growing opposition", "UK opposition" (to something), not "the opposition"
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
         cl.fill(
-            code=org.code if org and org.code else desc.country,
+            code=org.code if org and org.code else desc.country or agent.code,
             country=desc.country or (org.country if org else None),
             sector=agent.sector,
         )
