@@ -284,8 +284,9 @@ def display(phrase: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The loader's case-folded key: whitespace and case ignored, apostrophes straightened."""
-    return "".join(text.split()).replace("’", "'").lower()
+    """The loader's key (``dotterel.actors.knowledge.fold``): no whitespace, hyphens or dots,
+    lower case, apostrophes straightened."""
+    return "".join(text.split()).replace("’", "'").replace("-", "").replace(".", "").lower()
 
 
 def common_words() -> frozenset[str]:
@@ -302,6 +303,12 @@ def common_words() -> frozenset[str]:
     return frozenset(words | set(STOP_WORDS))
 
 
+def stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 @dataclass
 class Context:
     isos: frozenset[str]
@@ -309,6 +316,7 @@ class Context:
     title_words: frozenset[str]
     role_words: frozenset[str] = frozenset()
     country_words: frozenset[str] = frozenset()
+    stop: frozenset[str] = frozenset()
     skipped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     imported: Counter[str] = field(default_factory=Counter)
 
@@ -330,7 +338,9 @@ def name_problem(name: str, ctx: Context, *, person: bool, place: bool = False) 
             return "a single word for a person (surname alone is ambiguous)"
         if len(name.replace("-", "").replace(".", "")) <= 2:
             return "one or two letters"
-        if low[0] in ctx.common or low[0].replace("-", "") in ctx.common:
+        if place and (low[0] in ctx.stop or len(low[0]) <= 3):
+            return "a stop word or a name of three letters or less"
+        if not place and (low[0] in ctx.common or low[0].replace("-", "") in ctx.common):
             return "a single word that is a common English word (WordNet)"
     elif (
         all(w.strip(".'") in ctx.common for w in low) and not person and not place
@@ -488,6 +498,31 @@ def build_actors(records: list[Record], ctx: Context, kind: str, actor_kind: str
 AGENT_TOO_GENERAL = frozenset(
     ["man", "men", "woman", "women", "person", "persons", "people", "boy", "girl", "child", "children", "youth", "village", "business", "boss", "bargainer", "airway", "aerospace", "cabinetmaker", "customer", "owner", "member", "members", "leader"]
 )
+#: Endings of abstract and event nouns ("rebellion", "insurgency", "activity", "presence",
+#: "leadership", "uprising"): Phoenix lists some as agents, but they do not act.
+ABSTRACT_SUFFIXES = (
+    "ion", "ions", "ity", "ities", "ence", "ences", "ance", "ances", "ment", "ments", "ism",
+    "isms", "ing", "ings", "ship", "ships", "ency", "encies", "ancy", "ancies", "ure", "ures",
+)
+#: Words with those endings that do name agents.
+PERSON_EXCEPTIONS = frozenset(
+    "legion legions union unions coalition coalitions opposition oppositions commission "
+    "commissions delegation delegations federation federations institution institutions "
+    "association associations organization organizations organisation organisations "
+    "authority authorities community communities minority minorities militia government "
+    "governments parliament parliaments agency agencies presidency ministry "
+    "regiment regiments battalion battalions division divisions garrison garrisons "
+    "university universities charity charities fraternity".split()
+)
+#: Other Phoenix agent words that are acts, things or places, not actors.
+NOT_AGENTS = frozenset(
+    "revolt revolts peace rule rules control crime economy energy education defense defence "
+    "security quality revenue protocol site sites position positions post posts grade grades "
+    "check checks loan loans machine machines meeting meetings information informations "
+    "justice rights news race races house houses building buildings base bases camp camps "
+    "district districts neighborhood neighborhoods neighbourhood neighbourhoods capital "
+    "portfolio portfolios fortune hire commerce affairs daily dailies palace palaces".split()
+)
 #: Last words of agent phrases that name a body rather than people (kind organization).
 BODY_WORDS = frozenset(
     ["ministry", "ministries", "agency", "court", "council", "committee", "commission", "company", "corporation", "firm", "bank", "group", "organization", "organisation", "association", "union", "party", "office", "department", "bureau", "service", "services", "force", "army", "navy", "college", "school", "university", "hospital", "institute", "institution", "center", "centre", "foundation", "league", "network", "society", "movement", "front", "government", "administration", "authority", "regime", "parliament", "assembly", "senate", "congress", "tribunal", "board", "watchdog", "media", "press", "newspaper", "station", "channel", "industry", "business"]
@@ -542,6 +577,13 @@ def build_agents(path: Path, ctx: Context) -> list[list[str]]:
                 ctx.skip("agents", "not plain English words")
                 continue
             noun = " ".join(words)
+            last = words[-1]
+            if last in ctx.stop or len(last) < 3 or last.rstrip(".") != last:
+                ctx.skip("agents", "ends in a stop word, an abbreviation or a fragment")
+                continue
+            if last.endswith(ABSTRACT_SUFFIXES) and last not in PERSON_EXCEPTIONS or last in NOT_AGENTS:
+                ctx.skip("agents", "an act, event or thing, not an agent (rebellion, activity, peace)")
+                continue
             if noun in AGENT_TOO_GENERAL:
                 ctx.skip("agents", "too general to be an actor (man, people, village, ...)")
                 continue
@@ -552,7 +594,7 @@ def build_agents(path: Path, ctx: Context) -> list[list[str]]:
             sector, kind = entry
             forms = [noun]
             if plurals is None:
-                if not {"of", "for"} & set(words):
+                if not {"of", "for"} & set(words) and not words[-1].endswith("s"):
                     forms.append(" ".join([*words[:-1], _plural(words[-1])]))
             else:
                 forms += [" ".join(x.lower().replace("_", " ").split()) for x in plurals if x]
@@ -653,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ctx = Context(load_isos(), common_words(), load_title_words(),
                   load_words("titles.tsv") | load_words("agents.tsv") | {"administration", "the"},
-                  load_country_words())
+                  load_country_words(), stop_words())
     read_skips: Counter[str] = Counter()
     places, people, national = build_countries(read_records(files["countries"], read_skips), ctx)
     intl = build_actors(read_records(files["international"], read_skips), ctx, "orgs", "organization")

@@ -301,7 +301,7 @@ def place_in(doc: Doc, lo: int, hi: int, kb: ActorKnowledge) -> str | None:
     found: set[str] = set()
     k = lo
     while k < hi:
-        if not doc[k].text[:1].isupper():
+        if not doc[k].text[:1].isupper() or doc[k].ent_type_ not in ("GPE", "LOC"):
             k += 1
             continue
         for e in range(min(hi, k + 5), k, -1):

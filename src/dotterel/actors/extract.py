@@ -476,8 +476,10 @@ class _Builder:
                 if of.type == "actor":
                     desc.org = desc.org or of
                 desc.country = desc.country or of.country
-            if desc.country is None and desc.title is None and desc.agent is not None \
-                    and desc.agent.sector not in WHERE_SKIP:
+            if desc.country is None and (
+                (desc.title is None and desc.agent is not None and desc.agent.sector not in WHERE_SKIP)
+                or (desc.title is not None and desc.title.sector not in WHERE_SKIP)
+            ):
                 # "rebels in the Ivory Coast", "militants in Kandahar"
                 desc.country = where_complement(doc, tok.i, self.matches, kb)
             if desc.country is None and desc.agent is not None:  # "a company from this country"

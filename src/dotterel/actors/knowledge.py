@@ -209,9 +209,10 @@ def _opt(value: str) -> str | None:
 
 
 def fold(text: str) -> str:
-    """The key of an imported (Phoenix) form: :func:`squash` lower-cased. Phoenix writes every
-    name in capitals, so imported names are matched case-insensitively (see ``terms.py``)."""
-    return squash(text).lower()
+    """The key of an imported (Phoenix) form: :func:`squash` lower-cased, without hyphens and
+    dots. Phoenix writes every name in capitals and spells "LASHKAR_E_TAIBA" for
+    "Lashkar-e-Taiba", so imported names are matched case-insensitively (see ``terms.py``)."""
+    return squash(text).replace("-", "").replace(".", "").lower()
 
 
 #: Length of the prefixes kept for imported forms (longer ones are tried by full lookup).
@@ -323,7 +324,7 @@ class ActorKnowledge:
 
     def _load_imported(self) -> None:
         """The Phoenix tables, under the hand-written ones (hand forms win, noise is dropped)."""
-        hand = {key.lower() for key in self.terms}
+        hand = {fold(key) for key in self.terms}
         dropped: dict[str, int] = {}
 
         def add(form: str, term: Term) -> None:
@@ -465,8 +466,11 @@ class ActorKnowledge:
                     f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite', got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
-            if imported and (key in self.agents or key in self.titles):
-                continue  # the hand-written meaning wins
+            if imported and any(
+                form in self.agents or form in self.titles
+                for form in (key, key + "s", key + "es", key[:-1] if key.endswith("s") else key)
+            ):
+                continue  # the hand-written meaning wins, also over its singular or plural
             nonstate = row[1] in NONSTATE_CODES
             self.agents[key] = Agent(
                 None if nonstate else row[1],

@@ -53,6 +53,7 @@ def settle(
                 and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
             ):
                 cl.country = cl.code = home
+    places_by_sentence = _sentence_places(toks, kb, named)
     pron_owner = {
         first: cl
         for cl in named + [a for a, _, _ in agents]
@@ -80,6 +81,11 @@ def settle(
         cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
         if cl.country is None and cl.code is None and local and home is not None:
             cl.country = cl.code = home
+        elif cl.country is None and cl.code is None and not _foreign and cl.sector not in PLACE_SKIP:
+            # the ICEWS/Phoenix rule for unknown actors: "militants attacked a convoy in Mali"
+            where = places_by_sentence.get(toks.sent_start[cl.first], set())
+            if len(where) == 1:
+                cl.country = cl.code = next(iter(where))
         if cl.kind == "person":  # "his incoming US counterpart": the one US official named
             same = [
                 p
@@ -107,6 +113,42 @@ def settle(
     if home is None:
         _sentence_country(toks, named, list(merged.values()))
     return merged
+
+
+#: Prepositions that say where something happens ("in Mali", "near Kandahar"), for the
+#: unknown-actor rule (not "to"/"from": "officials travelled to Moscow" are not Russian).
+PLACE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "around", "within"})
+#: Sectors often foreign where they are: troops, refugees (as in ``extract.WHERE_SKIP``).
+PLACE_SKIP = frozenset({"MIL", "REF"})
+
+
+def _sentence_places(toks: Tokens, kb: ActorKnowledge, named: list[Cluster]) -> dict[int, set[str]]:
+    """The countries of the places each sentence names after a locative preposition ("in Mali",
+    "near Kandahar"): sentence start token → ISO3 codes. Countries and capitals come from the
+    state actors' mentions, other places (cities, provinces) from ``kb.places``."""
+    doc = toks.doc
+    out: dict[int, set[str]] = {}
+    covered: set[int] = set()
+    for cl in named:
+        if cl.kind != "state" or not cl.country:
+            continue
+        for first, last, kind in cl.mentions:
+            covered.update(range(first, last))
+            tok = doc[last - 1]
+            if kind == "state" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
+                out.setdefault(toks.sent_start[first], set()).add(cl.country)
+    if kb.places:
+        for ent in doc.ents:
+            if ent.label_ not in ("GPE", "LOC") or ent.start in covered:
+                continue
+            root = ent.root
+            if root.dep_ != "pobj" or root.head.lower_ not in PLACE_PREPS:
+                continue
+            text = "".join(t.text for t in ent if t.text.lower() != "the")
+            iso = kb.country_of(text) or kb.place_country(text)
+            if iso is not None:
+                out.setdefault(toks.sent_start[ent.start], set()).add(iso)
+    return out
 
 
 #: Prepositions whose object receives an act ("against Russia", "to President X").

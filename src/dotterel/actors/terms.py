@@ -9,7 +9,8 @@ from .knowledge import FOLD_PREFIX, ActorKnowledge, Term
 
 #: Lower-case words allowed inside an imported (case-insensitively matched) name.
 NAME_PARTICLES = frozenset(
-    ["al", "el", "bin", "ibn", "bint", "de", "da", "di", "du", "del", "della", "der", "van", "von", "la", "le", "dos", "das", "y", "of", "the", "and", "for"]
+    "al el bin ibn bint de da di du del della der van von la le dos das y of the and for "  # noqa: SIM905
+    "e i ul ud ur ut".split()  # "Lashkar-e-Taiba", "Tehrik-i-Taliban", "Harkat-ul-Mujahideen"
 )
 _NAME_PUNCT = frozenset({"-", "'", ".", "’", "&"})
 
@@ -31,7 +32,7 @@ def _folded_match(toks: Tokens, kb: ActorKnowledge, i: int) -> tuple[int, Term] 
         if not (word[:1].isupper() or word[:1].isdigit() or word in _NAME_PUNCT
                 or word.lower() in NAME_PARTICLES):
             break
-        acc += word.replace("’", "'").lower()
+        acc += word.replace("’", "'").replace("-", "").replace(".", "").lower()
         if len(acc) <= FOLD_PREFIX and acc not in prefixes:
             break
         term = folded.get(acc)
