@@ -261,7 +261,9 @@ def read_records(path: Path, skipped: Counter[str]) -> list[Record]:
 
 
 # -- names --------------------------------------------------------------------------------
-_PARTICLES = frozenset(["al", "el", "bin", "ibn", "bint", "de", "da", "di", "du", "del", "della", "der", "van", "von", "la", "le", "dos", "das", "y"])
+_PARTICLES = frozenset(
+    "al el bin ibn bint de da di du del della der van von la le dos das y of the and for".split()  # noqa: SIM905
+)
 
 
 def display(phrase: str) -> str:
@@ -506,22 +508,11 @@ ABSTRACT_SUFFIXES = (
 )
 #: Words with those endings that do name agents.
 PERSON_EXCEPTIONS = frozenset(
-    "legion legions union unions coalition coalitions opposition oppositions commission "
-    "commissions delegation delegations federation federations institution institutions "
-    "association associations organization organizations organisation organisations "
-    "authority authorities community communities minority minorities militia government "
-    "governments parliament parliaments agency agencies presidency ministry "
-    "regiment regiments battalion battalions division divisions garrison garrisons "
-    "university universities charity charities fraternity".split()
+    ["legion", "legions", "union", "unions", "coalition", "coalitions", "opposition", "oppositions", "commission", "commissions", "delegation", "delegations", "federation", "federations", "institution", "institutions", "association", "associations", "organization", "organizations", "organisation", "organisations", "authority", "authorities", "community", "communities", "minority", "minorities", "militia", "government", "governments", "parliament", "parliaments", "agency", "agencies", "presidency", "ministry", "regiment", "regiments", "battalion", "battalions", "division", "divisions", "garrison", "garrisons", "university", "universities", "charity", "charities", "fraternity"]
 )
 #: Other Phoenix agent words that are acts, things or places, not actors.
 NOT_AGENTS = frozenset(
-    "revolt revolts peace rule rules control crime economy energy education defense defence "
-    "security quality revenue protocol site sites position positions post posts grade grades "
-    "check checks loan loans machine machines meeting meetings information informations "
-    "justice rights news race races house houses building buildings base bases camp camps "
-    "district districts neighborhood neighborhoods neighbourhood neighbourhoods capital "
-    "portfolio portfolios fortune hire commerce affairs daily dailies palace palaces".split()
+    ["revolt", "revolts", "peace", "rule", "rules", "control", "crime", "economy", "energy", "education", "defense", "defence", "security", "quality", "revenue", "protocol", "site", "sites", "position", "positions", "post", "posts", "grade", "grades", "check", "checks", "loan", "loans", "machine", "machines", "meeting", "meetings", "information", "informations", "justice", "rights", "news", "race", "races", "house", "houses", "building", "buildings", "base", "bases", "camp", "camps", "district", "districts", "neighborhood", "neighborhoods", "neighbourhood", "neighbourhoods", "capital", "portfolio", "portfolios", "fortune", "hire", "commerce", "affairs", "daily", "dailies", "palace", "palaces"]
 )
 #: Last words of agent phrases that name a body rather than people (kind organization).
 BODY_WORDS = frozenset(
@@ -581,7 +572,7 @@ def build_agents(path: Path, ctx: Context) -> list[list[str]]:
             if last in ctx.stop or len(last) < 3 or last.rstrip(".") != last:
                 ctx.skip("agents", "ends in a stop word, an abbreviation or a fragment")
                 continue
-            if last.endswith(ABSTRACT_SUFFIXES) and last not in PERSON_EXCEPTIONS or last in NOT_AGENTS:
+            if (last.endswith(ABSTRACT_SUFFIXES) and last not in PERSON_EXCEPTIONS) or last in NOT_AGENTS:
                 ctx.skip("agents", "an act, event or thing, not an agent (rebellion, activity, peace)")
                 continue
             if noun in AGENT_TOO_GENERAL:

@@ -405,7 +405,8 @@ class _Builder:
                     seen = [c for k, c in self.clusters.items() if len(k) == 3 and k[:2] == ("term", term.name)]
                     cl = seen[0] if len(seen) == 1 else self.cluster(("term", term.name), term.kind)
                 cl.fill(code=term.code, country=term.country, sector=term.sector, role=term.role)
-                cl.display = term.name
+                if term.origin != "imported":  # imported names are in capitals: the text's form
+                    cl.display = term.name
                 self.add(cl, start, end, "name")
                 cl.names.append((start, end))
                 lo = window_start(self.toks, start, self.claimed)

@@ -367,8 +367,8 @@ class ActorKnowledge:
                 Period(start_day, end_day, code or None, country or None, sector or None)
             )
         for name, periods in people.items():
-            country = periods[0].country
-            add(name, Term(name, "person", country, country, None, None, "actor", "imported",
+            home = periods[0].country
+            add(name, Term(name, "person", home, home, None, None, "actor", "imported",
                            tuple(periods)))
         for key in [k for k, t in self.folded.items() if t is _AMBIGUOUS]:
             del self.folded[key]
@@ -455,6 +455,7 @@ class ActorKnowledge:
             self.title_words = max(self.title_words, len(key.split()))
 
     def _load_agents(self, lines: Iterable[str], source: str, *, imported: bool = False) -> None:
+        hand = frozenset(self.agents) | frozenset(self.titles)
         for number, row in _rows(lines, source):
             if (
                 len(row) < 4
@@ -467,7 +468,7 @@ class ActorKnowledge:
                 )
             key = " ".join(row[0].lower().split())
             if imported and any(
-                form in self.agents or form in self.titles
+                form in hand
                 for form in (key, key + "s", key + "es", key[:-1] if key.endswith("s") else key)
             ):
                 continue  # the hand-written meaning wins, also over its singular or plural
