@@ -131,7 +131,11 @@ class _Builder:
                     continue  # exactly a known term
                 if any(st < s or matches[st][0] > e for st in inner):
                     continue  # a known term reaches outside: trust the term
-                actor_terms = [st for st in inner if matches[st][1].type == "actor"]
+                # imported (Phoenix) names are weaker than the entity around them
+                actor_terms = [
+                    st for st in inner
+                    if matches[st][1].type == "actor" and matches[st][1].origin != "imported"
+                ]
                 if ent.label_ in _PLACE_LABELS:
                     for st in actor_terms:  # "West Bank" is a place, not "the West"
                         del matches[st]

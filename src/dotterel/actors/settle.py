@@ -81,11 +81,7 @@ def settle(
         cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
         if cl.country is None and cl.code is None and local and home is not None:
             cl.country = cl.code = home
-        elif cl.country is None and cl.code is None and not _foreign and cl.sector not in PLACE_SKIP:
-            # the ICEWS/Phoenix rule for unknown actors: "militants attacked a convoy in Mali"
-            where = places_by_sentence.get(toks.sent_start[cl.first], set())
-            if len(where) == 1:
-                cl.country = cl.code = next(iter(where))
+
         if cl.kind == "person":  # "his incoming US counterpart": the one US official named
             same = [
                 p
@@ -110,6 +106,19 @@ def settle(
         if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
             # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
+    for cl in merged.values():
+        # the ICEWS/Phoenix rule for unknown actors: a group the tables do not place takes the
+        # country of the place its sentences name ("militants attacked a convoy in Mali")
+        if cl.country is None and cl.code is None and cl.local and cl.sector not in PLACE_SKIP \
+                and cl.kind != "state" and cl.possessor is None:
+            where = {
+                iso
+                for first, _, kind in cl.mentions
+                if kind != "pronoun"
+                for iso in places_by_sentence.get(toks.sent_start[first], set())
+            }
+            if len(where) == 1:
+                cl.country = cl.code = next(iter(where))
     if home is None:
         _sentence_country(toks, named, list(merged.values()))
     return merged

@@ -36,7 +36,9 @@ def _folded_match(toks: Tokens, kb: ActorKnowledge, i: int) -> tuple[int, Term] 
         if len(acc) <= FOLD_PREFIX and acc not in prefixes:
             break
         term = folded.get(acc)
-        if term is not None and word[:1].isupper():
+        # one word is an imported name only as an acronym ("FARC"): a lone capitalised word
+        # is too often a person's name or a sentence's first word ("Abubakar", "Unity")
+        if term is not None and word[:1].isupper() and (j > i or (word.isupper() and len(word) > 2)):
             best = (j + 1, term)
         j += 1
     return best
