@@ -17,6 +17,7 @@ single mentions, so labels are votes, not verdicts):
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .assemble import Cluster, make_table
@@ -128,6 +129,10 @@ class _Builder:
             inner = sorted({covered[t] for t in range(s, e) if t in covered})
             if inner:
                 if len(inner) == 1 and inner[0] == s and matches[s][0] == e:
+                    term = matches[s][1]
+                    if ent.label_ == "PERSON" and term.origin == "imported" and term.kind != "person":
+                        # Phoenix files some people under organisations ("Jimmy Lai" as MED)
+                        matches[s] = (e, replace(term, kind="person"))
                     continue  # exactly a known term
                 if any(st < s or matches[st][0] > e for st in inner):
                     continue  # a known term reaches outside: trust the term

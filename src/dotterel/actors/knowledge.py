@@ -204,6 +204,11 @@ def _plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
+def _number_forms(noun: str) -> tuple[str, ...]:
+    """A noun phrase with its last word as written, pluralised and singularised (roughly)."""
+    return (noun, noun + "s", noun + "es", noun[:-1] if noun.endswith("s") else noun)
+
+
 def _opt(value: str) -> str | None:
     return value if value and value != "-" else None
 
@@ -328,6 +333,8 @@ class ActorKnowledge:
         dropped: dict[str, int] = {}
 
         def add(form: str, term: Term) -> None:
+            if form.lower().startswith("the "):
+                form = form[4:]  # as in actors.tsv: "The United Nations" is "United Nations"
             key = fold(form)
             if key in hand:
                 dropped["known to a hand-written table"] = dropped.get("known to a hand-written table", 0) + 1
@@ -467,13 +474,8 @@ class ActorKnowledge:
                     f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite', got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
-            if imported and any(
-                form in hand
-                for form in (key, key + "s", key + "es", key[:-1] if key.endswith("s") else key)
-            ):
-                continue  # the hand-written meaning wins, also over its singular or plural
             nonstate = row[1] in NONSTATE_CODES
-            self.agents[key] = Agent(
+            agent = Agent(
                 None if nonstate else row[1],
                 row[2],
                 local=row[3] in ("yes", "definite"),
@@ -481,6 +483,18 @@ class ActorKnowledge:
                 needs_definite=row[3] == "definite",
                 code=row[1] if nonstate else None,
             )
+            if imported:
+                if any(form in hand for form in _number_forms(key)):
+                    continue  # the hand-written meaning wins, also over its singular or plural
+                head = next((self.agents[f] for f in _number_forms(key.split()[-1]) if f in hand
+                             and f in self.agents), None)
+                if head is not None:
+                    if head.sector == agent.sector and head.code == agent.code:
+                        continue  # "national police" is "police": the hand noun and its modifiers decide
+                    # "military officers" (MIL, not the hand "officers" COP): the hand noun's use
+                    agent = replace(agent, local=head.local, needs_modifier=head.needs_modifier,
+                                    needs_definite=head.needs_definite)
+            self.agents[key] = agent
             self.agent_words = max(self.agent_words, len(key.split()))
 
     def place_country(self, form: str) -> str | None:
