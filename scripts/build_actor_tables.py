@@ -370,7 +370,9 @@ def build_countries(records: list[Record], ctx: Context) -> tuple[list[list[str]
     person_rows: dict[str, list[list[str]]] = {}
     for rec in records:
         codes = [c for c in [rec.code, *(p.code for p in rec.periods)] if c]
-        is_place = bool(codes) and all(len(c) == 3 for c in codes)
+        mapped_codes = [map_code(c, ctx.isos) for c in codes]
+        # a place: every code a bare country ("[AFG]", "[BIHSRP >951214]": no sector)
+        is_place = bool(codes) and all(m is not None and m.sector is None for m in mapped_codes)
         is_person = not is_place and bool(rec.periods)
         if is_place:
             latest = [p for p in rec.periods if p.end is None]
@@ -663,6 +665,41 @@ def load_country_words() -> frozenset[str]:
     return frozenset(words - {"georgia", "jordan", "chad"})
 
 
+def load_title_ends() -> frozenset[str]:
+    """Last words of the titles in titles.tsv ("secretary-general", "minister", "president")."""
+    lines = (OUT / "titles.tsv").read_text(encoding="utf-8").splitlines()
+    ends = {line.split("\t")[0].split()[-1] for line in lines if line and not line.startswith(("#", "title\t"))}
+    return frozenset(ends | {w.replace("-", " ").split()[-1] for w in ends})
+
+
+def _is_place(name: str, place_keys: set[str], ctx: Context, kind: str) -> bool:
+    if fold(name) in place_keys:
+        ctx.skip(kind, "a place name of the country file (a city is not an actor)")
+        return True
+    return False
+
+
+def clean_actor_rows(
+    rows: list[list[str]], place_keys: set[str], title_ends: frozenset[str], ctx: Context, kind: str
+) -> list[list[str]]:
+    """Drop names that are places ("Banja Luka") or end in a title ("UN Secretary General":
+    the office of a person, not the body)."""
+    out = []
+    for row in rows:
+        forms = [row[0], *[a for a in row[6].split("|") if a]]
+        keep = []
+        for form in forms:
+            if _is_place(form, place_keys, ctx, kind):
+                continue
+            if form.lower().replace("-", " ").split()[-1] in title_ends:
+                ctx.skip(kind, "ends in a title (a person's office, not a body)")
+                continue
+            keep.append(form)
+        if keep:
+            out.append([keep[0], *row[1:6], "|".join(keep[1:])])
+    return out
+
+
 def load_title_words() -> frozenset[str]:
     lines = (OUT / "titles.tsv").read_text(encoding="utf-8").splitlines()
     firsts = {line.split("\t")[0].split()[0] for line in lines[1:] if line and not line.startswith(("#", "title\t"))}
@@ -694,7 +731,11 @@ def main(argv: list[str] | None = None) -> int:
     agents = build_agents(files["agents"], ctx)
     for kind, n in read_skips.items():
         ctx.skip("reading", kind, n)
-    orgs = sorted({tuple(r) for r in national + intl})
+    place_keys = {fold(row[0]) for row in places}
+    title_ends = load_title_ends()
+    people = [r for r in people if not _is_place(r[0], place_keys, ctx, "people")]
+    orgs = sorted({tuple(r) for r in clean_actor_rows(national + intl, place_keys, title_ends, ctx, "orgs")})
+    groups = clean_actor_rows(groups, place_keys, title_ends, ctx, "groups")
     ok = True
     actor_cols = ["name", "kind", "code", "country", "sector", "role", "aliases"]
     ok &= write_table(OUT / "phoenix_places.tsv", "Phoenix.Countries.actors.txt: country names, variants, cities",

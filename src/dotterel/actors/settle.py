@@ -172,12 +172,17 @@ def _clause_places(toks: Tokens, head: int, places: dict[int, set[str]]) -> set[
     on its verb, or on the verb's subject or object ("Gunmen stormed a hotel in Beledweyne")."""
     tok = toks.doc[head]
     anchors = {tok.i}
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.i != tok.i:
+        tok = tok.head.head  # "leaders of the coalition": the clause of "leaders"
+        anchors.add(tok.i)
     verb = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "conj") else None
     while verb is not None and verb.dep_ == "conj" and verb.pos_ not in ("VERB", "AUX"):
         verb = verb.head  # "militants and gunmen": up to the verb
     if verb is not None and verb.pos_ in ("VERB", "AUX"):
-        anchors.add(verb.i)
-        anchors.update(c.i for c in verb.children if c.dep_ in _CLAUSE_ARGS)
+        verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]  # "agreed to postpone"
+        for v in verbs:
+            anchors.add(v.i)
+            anchors.update(c.i for c in v.children if c.dep_ in _CLAUSE_ARGS)
     found: set[str] = set()
     for i in anchors:
         found |= places.get(i, set())
