@@ -500,7 +500,12 @@ def build_actors(records: list[Record], ctx: Context, kind: str, actor_kind: str
 #: Agent nouns too general to be an actor by themselves (a rule of PLOVER: an actor is a
 #: political role, not a person's sex, age or being somewhere).
 AGENT_TOO_GENERAL = frozenset(
-    ["man", "men", "woman", "women", "person", "persons", "people", "boy", "girl", "child", "children", "youth", "village", "business", "boss", "bargainer", "airway", "aerospace", "cabinetmaker", "customer", "owner", "member", "members", "leader"]
+    [
+        "man", "men", "woman", "women", "person", "persons", "people", "boy", "girl", "child",
+        "children", "youth", "village", "business", "boss", "bargainer", "airway", "aerospace",
+        "cabinetmaker", "customer", "owner", "member", "members", "leader",
+        "actor", "actors", "retired", "vip",  # "humanitarian actors" are parties, not film stars
+    ]
 )
 #: Endings of abstract and event nouns ("rebellion", "insurgency", "activity", "presence",
 #: "leadership", "uprising"): Phoenix lists some as agents, but they do not act.

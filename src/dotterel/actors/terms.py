@@ -55,9 +55,22 @@ def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]
     n = len(texts)
     i = 0
     imported = bool(kb.folded)
+    fprefixes = kb.folded_prefixes
+
+    def may_start(word: str) -> bool:
+        """Cheap test before :func:`_folded_match`: capitalised, and its folded start is a prefix."""
+        if not (imported and word[:1].isupper()):
+            return False
+        key = word.replace("’", "'").replace("-", "").replace(".", "").lower()[:FOLD_PREFIX]
+        return key in fprefixes
+
     while i < n:
         if texts[i] not in prefixes:
-            other = _folded_match(toks, kb, i) if imported else None
+            word = texts[i]
+            other = (
+                _folded_match(toks, kb, i)
+                if imported and word[:1].isupper() and may_start(word) else None
+            )
             if other is not None:
                 found[i] = other
                 i = other[0]
@@ -75,7 +88,7 @@ def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]
             if term is not None:
                 best = (j + 1, term)
             j += 1
-        if imported:
+        if imported and texts[i][:1].isupper() and may_start(texts[i]):
             other = _folded_match(toks, kb, i)
             if other is not None and (best is None or other[0] > best[0]):
                 best = other
