@@ -257,6 +257,8 @@ class _Builder:
                 if term is not None:  # what the text says first, then the actor file
                     cl.votes["person"] += 10
                     cl.votes["evidence"] += 1
+                    if cl.role is None and term.role is not None:
+                        cl.table_role = True  # a title the text gives later still wins
                     cl.fill(
                         code=term.code, country=term.country, sector=term.sector, role=term.role
                     )
@@ -308,6 +310,9 @@ class _Builder:
         if desc.private:
             desc.country = None  # "Japan chair at the Hudson Institute"
         code = org.code if org is not None and org.code else desc.country
+        if title is not None and cl.table_role:  # "the deputy president, William Ruto,"
+            cl.role, cl.table_role = None, False
+            cl.sector = None if sector is not None else cl.sector
         cl.fill(
             code=code,
             country=desc.country or (org.country if org else None),
