@@ -128,7 +128,7 @@ def test_a_person_with_two_roles_takes_the_one_valid_on_the_date() -> None:
     )
     assert term.on(date(2024, 1, 1)).role == "Prime Minister"
     assert term.on(date(2025, 9, 1)).role == "Defence Minister"
-    assert term.on(None).role == "Defence Minister"  # no pub_date: the current office
+    assert term.on(None).role == "Defence Minister"  # no pub_date: the latest office
     before = term.on(date(2010, 1, 1))  # before any office: the country alone
     assert (before.code, before.country, before.sector, before.role) == ("UKR", "UKR", None, None)
 

@@ -127,12 +127,14 @@ class Term:
 
         The dated period covering the day wins (the latest-starting one when several do);
         else the undated default; else the country alone (the person is known, the office
-        is not). No ``day`` means "now": the open-ended period, else the default.
+        is not). No ``day`` (a story without pub_date): the latest dated period.
         """
         if not self.periods:
             return self
-        when = day or date.max
-        dated = [p for p in self.periods if not p.undated and p.covers(when)]
+        if day is None:
+            dated = [p for p in self.periods if not p.undated]
+        else:
+            dated = [p for p in self.periods if not p.undated and p.covers(day)]
         if dated:
             chosen = max(dated, key=lambda p: p.start or date.min)
         else:
