@@ -16,6 +16,7 @@ from types import ModuleType
 
 import pytest
 
+from dotterel import Coder
 from dotterel.actors import ActorKnowledge
 from dotterel.actors.knowledge import SECTORS, Period, Term
 
@@ -268,3 +269,21 @@ def test_shipped_tables_carry_the_licence_and_source() -> None:
         head = (DATA / name).read_text(encoding="utf-8")[:800]
         assert "Copyright (c) 2014 Open Event Data" in head, name
         assert "676801c" in head and "build_actor_tables.py" in head, name
+
+
+@pytest.mark.parametrize(
+    ("text", "pub_date", "expected"),
+    [
+        ("Putin met Erdogan in Sochi.", "2024-09-01", {"Putin": ("RUS", "GOV"), "Erdogan": ("TUR", "GOV")}),
+        ("Merz spoke to Starmer by phone.", "2025-06-01", {"Merz": ("DEU", "GOV"), "Starmer": ("GBR", "GOV")}),
+        # before his term the surname still names the person, but with no office
+        ("Merz spoke to reporters.", "2019-06-01", {"Merz": ("DEU", None)}),
+    ],
+)
+def test_leaders_are_known_by_their_distinctive_surname(
+    coder: Coder, text: str, pub_date: str, expected: dict[str, tuple[str, str | None]]
+) -> None:
+    record = coder.code(text, pub_date=pub_date)
+    got = {a.name: (a.code, a.sector) for a in record.actors}
+    for name, codes in expected.items():
+        assert got.get(name) == codes, got

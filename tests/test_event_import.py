@@ -213,3 +213,19 @@ def test_barring_entry_is_reject_and_barring_an_activity_coerce(coder: Coder) ->
 ])
 def test_override_patterns(coder: Coder, text: str, expected: tuple[str, list[str], list[str]]) -> None:
     assert expected in _events(coder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "lemma"),
+    [
+        ("Demonstrators booed the mayor outside city hall.", "boo"),
+        ("The senator excoriated the defence minister.", "excoriate"),
+        ("The opposition leader took a swipe at the president.", "swipe"),
+        ("The ambassador's denunciation of the blockade angered officials.", "denunciation"),
+    ],
+)
+def test_english_criticism_words_beyond_cameo_are_accuse(coder: Coder, text: str, lemma: str) -> None:
+    record = coder.code(text, pub_date="2024-05-01")
+    assert [e.event_type for e in record.events if lemma[:4] in e.trigger.text.lower()] == ["ACCUSE"], [
+        (e.event_type, e.trigger.text) for e in record.events
+    ]
