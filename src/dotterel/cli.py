@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 
 from .errors import DotterelError
 from .model import CodedDocument
+from .outfile import atomic_text, check_output_path, refuse_overwriting_inputs
 from .render import OUTPUT_FORMATS, write_records
 
 app = typer.Typer(
@@ -56,26 +58,27 @@ def code_command(
     def on_skip(item: object) -> None:
         typer.echo(str(item), err=True)
 
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        if db is None:
-            records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
-                                  on_skip=on_skip, summary=summary)
-        else:
-            assert isinstance(summary, StoreRunSummary)
-            records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
-                                      coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
-        if db is not None and output is None:
-            for _ in _progress(records):
-                pass
-        else:
-            write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
+        if output is not None:
+            refuse_overwriting_inputs(output, inputs)
+            check_output_path(output)
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(atomic_text(output)) if output is not None else sys.stdout
+            if db is None:
+                records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
+                                      on_skip=on_skip, summary=summary)
+            else:
+                assert isinstance(summary, StoreRunSummary)
+                records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
+                                          coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
+            if db is not None and output is None:
+                for _ in _progress(records):
+                    pass
+            else:
+                write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
     except DotterelError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
-    finally:
-        if output:
-            out.close()
     typer.echo(summary.line(), err=True)
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from .errors import DotterelError
+from .outfile import atomic_path, atomic_text
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The DuckDB store (default: $DOTTEREL_DB or dotterel.duckdb).")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Source actor code(s), comma-separated (e.g. USA,GBR).")]
@@ -49,7 +50,8 @@ def _write_frame(frame: Any, fmt: str, output: Path | None) -> None:
     if fmt == "parquet":
         if output is None:
             raise typer.BadParameter("parquet needs --output FILE", param_hint="--format")
-        frame.to_parquet(output, index=False)
+        with atomic_path(output) as temp:
+            frame.to_parquet(temp, index=False)
         return
     frame = frame.copy()
     for column in frame.columns:
@@ -65,7 +67,8 @@ def _write_frame(frame: Any, fmt: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with atomic_text(output) as stream:
+            stream.write(text)
 
 
 def register(app: typer.Typer) -> None:

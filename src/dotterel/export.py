@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import UsageError, missing_dependency
+from .outfile import atomic_path, atomic_text
 from .store import Store
 from .store.queries import EVENT_SELECT, EventFilter
 from .store.rows import read_data_tsv
@@ -73,9 +74,10 @@ def export(store: Store | str | Path | None, fmt: str, output: str | Path | IO[s
     if fmt == "parquet":
         if output is None or not isinstance(output, str | Path):
             raise UsageError("parquet export needs --output FILE.parquet")
-        return _parquet(st, flt, Path(output))
+        with atomic_path(output) as temp:
+            return _parquet(st, flt, temp)
     if isinstance(output, str | Path):
-        with Path(output).open("w", encoding="utf-8", newline="") as stream:
+        with atomic_text(output, newline="") as stream:
             return _write_text(st, flt, fmt, stream)
     import sys
 
@@ -86,10 +88,10 @@ def _write_text(st: Store, flt: EventFilter, fmt: str, stream: IO[str]) -> int:
     if fmt == "csv":
         return _csv(st, flt, stream)
     writer: Any = None
-    if fmt in ("polecat", "gdelt"):
-        writer = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
-                            escapechar=None)
     if fmt == "polecat":
+        # POLECAT's TSV is read with standard CSV readers (pandas, R, Python's csv with a tab
+        # delimiter): a value holding a double quote is quoted, its quotes doubled
+        writer = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(POLECAT_COLUMNS)
     n = 0
     for row in _rows(st, flt):
@@ -99,8 +101,18 @@ def _write_text(st: Store, flt: EventFilter, fmt: str, stream: IO[str]) -> int:
         elif fmt == "polecat":
             writer.writerow([_tsv(v) for v in polecat_row(row)])
         else:
-            writer.writerow([_tsv(v, none="") for v in gdelt_row(row)])
+            stream.write(gdelt_line(row))
     return n
+
+
+def gdelt_line(row: dict[str, Any]) -> str:
+    """One event as a line of GDELT 2.0 Events TSV.
+
+    GDELT's files are not quoted: readers split on tabs (pandas with
+    ``quoting=csv.QUOTE_NONE``, DuckDB with ``quote=''``), so values are
+    written as they are, tabs and line breaks replaced by spaces.
+    """
+    return "\t".join(_tsv(v, none="") for v in gdelt_row(row)) + "\n"
 
 
 def _rows(st: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
