@@ -40,6 +40,7 @@ def code_command(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop with a traceback at the first document the coder fails on (for developers); by default it gets an 'internal' error and the run goes on.")] = False,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
@@ -52,7 +53,11 @@ def code_command(
     for path in actors or []:
         if not path.is_file():
             raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
-    coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars)
+    try:
+        coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars,
+                      fail_fast=fail_fast)
+    except DotterelError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-chars") from exc
     summary = RunSummary() if db is None else StoreRunSummary()
 
     def on_skip(item: object) -> None:

@@ -234,26 +234,38 @@ def read_sources(
     fetcher = fetcher or Fetcher()
     try:
         for raw in inputs:
-            text = str(raw)
-            if is_url(text):
-                try:
-                    page = fetcher.get(text)
-                except FetchError as exc:
-                    yield Skipped(text, None, str(exc))
-                    continue
-                if looks_like_feed(page.body, page.content_type):
-                    yield from read_feed(page.body, fetcher)
-                else:
-                    from .web import read_html_bytes
-
-                    yield read_html_bytes(page.body, url=page.url, name=text)
-            elif text.lower().endswith(FEED_SUFFIXES) and Path(text).is_file():
-                yield from read_feed(Path(text).read_bytes(), fetcher)
-            else:
-                yield from read_inputs([raw], input_format=input_format, stdin=stdin)
+            try:
+                yield from _read_source(raw, input_format=input_format, stdin=stdin, fetcher=fetcher)
+            except DotterelError:
+                raise
+            except Exception as exc:  # a reader bug on one input must not end the run
+                yield Skipped(str(raw), None, f"could not read the rest of this input: "
+                                              f"{type(exc).__name__}: {exc}")
     finally:
         if own:
             fetcher.close()
+
+
+def _read_source(raw: str | Path, *, input_format: str | None, stdin: IO[bytes] | None,
+                 fetcher: Fetcher) -> Iterator[Item]:
+    """The items of one input (URL, feed file, or what :func:`read_inputs` reads)."""
+    text = str(raw)
+    if is_url(text):
+        try:
+            page = fetcher.get(text)
+        except FetchError as exc:
+            yield Skipped(text, None, str(exc))
+            return
+        if looks_like_feed(page.body, page.content_type):
+            yield from read_feed(page.body, fetcher)
+        else:
+            from .web import read_html_bytes
+
+            yield read_html_bytes(page.body, url=page.url, name=text)
+    elif text.lower().endswith(FEED_SUFFIXES) and Path(text).is_file():
+        yield from read_feed(Path(text).read_bytes(), fetcher)
+    else:
+        yield from read_inputs([raw], input_format=input_format, stdin=stdin)
 
 
 def parse_interval(value: str | float) -> float:

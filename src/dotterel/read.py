@@ -12,9 +12,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -168,15 +169,61 @@ def read_jsonl_stream(stream: IO[bytes], *, name: str) -> Iterator[Item]:
         except UnicodeDecodeError as exc:
             yield Skipped(name, number, f"line is not UTF-8 (byte {exc.start})")
             continue
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a UTF-8 byte order mark
         try:
-            record = json.loads(line)
+            record = json.loads(line, parse_int=_parse_int)
         except json.JSONDecodeError as exc:
             yield Skipped(name, number, f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield Skipped(name, number, "JSON nested too deeply to read")
+            continue
+        except ValueError as exc:  # e.g. a number Python refuses to convert
+            yield Skipped(name, number, f"not readable JSON ({exc})")
+            continue
         try:
-            yield ReadDocument(Document.from_dict(record))
+            yield checked(Document.from_dict(record))
         except InputError as exc:
             yield Skipped(name, number, str(exc))
+
+
+#: Longest integer read as a number from JSON; longer ones stay strings (Python refuses
+#: to convert more than 4,300 digits, and no field dotterel reads is such a number).
+MAX_INT_DIGITS = 1000
+
+
+def _parse_int(text: str) -> int | str:
+    return int(text) if len(text) <= MAX_INT_DIGITS else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def checked(document: Document, read_error: str | None = None, detail: str = "") -> ReadDocument:
+    """``document`` ready to code, with what reading could find wrong with it.
+
+    A lone surrogate (``"\\ud800"`` in JSON) in the text, title, id, URL or
+    source cannot be written as UTF-8: it is replaced by U+FFFD (offsets are
+    unchanged, one code point for one) and the document gets a ``not_utf8``
+    error naming where it was.
+    """
+    fields = {"text": document.text, "title": document.title, "id": document.id,
+              "url": document.url, "source": document.source, "language": document.language}
+    bad = {k: v for k, v in fields.items() if v is not None and _SURROGATE.search(v)}
+    if not bad:
+        return ReadDocument(document, read_error, detail)
+    where = []
+    for key, value in bad.items():
+        found = _SURROGATE.search(value)
+        assert found is not None
+        where.append(f"{key} at character {found.start()}")
+    fixed = {k: _SURROGATE.sub("\ufffd", v) for k, v in bad.items()}
+    document = replace(document, **fixed)
+    if read_error is None:
+        read_error = "not_utf8"
+        detail = "lone surrogate code point in " + ", ".join(where) + " (replaced by U+FFFD)"
+    return ReadDocument(document, read_error, detail)
 
 
 def read_text_stream(text: str) -> Iterator[Item]:

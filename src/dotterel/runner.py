@@ -28,6 +28,8 @@ class RunSummary:
     events: int = 0
     quotes: int = 0
     errors: int = 0
+    #: documents whose coding failed inside dotterel (``internal`` errors); included in ``errors``
+    internal: int = 0
     skipped: int = 0
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
@@ -37,6 +39,7 @@ class RunSummary:
         self.events += len(record.events)
         self.quotes += len(record.quotes)
         self.errors += 1 if record.errors else 0
+        self.internal += 1 if any(e.code == "internal" for e in record.errors) else 0
 
     @property
     def seconds(self) -> float:
@@ -46,7 +49,9 @@ class RunSummary:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         return (
             f"{self.documents} documents, {self.events} events, {self.quotes} quotes, "
-            f"{self.errors} with errors, {self.skipped} input lines skipped, "
+            f"{self.errors} with errors"
+            + (f" ({self.internal} internal: please report them)" if self.internal else "")
+            + f", {self.skipped} input lines skipped, "
             f"{rate:.2f} documents/s"
         )
 

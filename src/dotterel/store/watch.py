@@ -50,7 +50,13 @@ def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Code
             if isinstance(item, ReadDocument):
                 done.append((entry.key, item.document.doc_id))
 
-        items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember))
+        try:
+            items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember))
+        except Exception as exc:  # a feed that breaks the reader must not end the watch
+            cycle.failed_feeds += 1
+            if on_skip is not None:
+                on_skip(Skipped(feed, None, f"could not read the feed: {type(exc).__name__}: {exc}"))
+            continue
         cycle.new_items += len(items)
         if not items:
             continue
