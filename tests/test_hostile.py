@@ -6,13 +6,22 @@ documents are written here, not copied from the probe's data.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dotterel.cli import app
+from dotterel.feeds import Fetcher, FetchError, read_sources
+from dotterel.read import ReadDocument, Skipped
 
 runner = CliRunner()
 G = "Kenya and Uganda signed a trade agreement in Nairobi on Monday, officials said."
@@ -153,3 +162,213 @@ def test_b9_bom_keeps_the_first_document(tmp_path: Path) -> None:
     rc, records, err = _code(str(path), "--no-text")
     assert rc == 0 and [r["id"] for r in records] == ["first", "second"]
     assert "0 input lines skipped" in err
+
+
+# ---------------------------------------------------------------------------
+# W1-W3: a hostile web server, on 127.0.0.1 only
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    secret_port = 0
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes = b"", **headers: str) -> None:
+        self.send_response(status)
+        headers.setdefault("Content-Type", "text/html; charset=utf-8")
+        if "Transfer_Encoding" not in headers:
+            headers.setdefault("Content_Length", str(len(body)))
+        for k, v in headers.items():
+            self.send_header(k.replace("_", "-"), v)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        path = self.path
+        if path == "/loop":
+            self._send(302, Location="/loop2")
+        elif path == "/loop2":
+            self._send(302, Location=f"http://127.0.0.1:{port}/loop")
+        elif path == "/many":
+            self._send(302, Location=f"/many{len(path)}")
+        elif path.startswith("/many"):
+            self._send(302, Location=path + "x")
+        elif path == "/to-localhost":
+            self._send(302, Location=f"http://localhost:{port}/secret")
+        elif path == "/to-metadata":
+            self._send(302, Location="http://169.254.169.254/latest/meta-data/")
+        elif path == "/to-file":
+            self._send(302, Location="file:///etc/passwd")
+        elif path == "/to-malformed":
+            self._send(302, Location="http://[::1")
+        elif path == "/secret":
+            self._send(200, _page("INTERNAL SECRET PAGE", "The secret council met in private."))
+        elif path == "/badgzip":
+            self._send(200, b"\x1f\x8b\x08\x00this is not gzip at all" * 50, Content_Encoding="gzip")
+        elif path == "/gzipbomb":
+            self._send(200, gzip.compress(b"\0" * 30_000_000, 9), Content_Encoding="gzip")
+        elif path == "/big":
+            self._send(200, b"x" * 3_000_000)
+        elif path == "/big-chunked":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()  # no length: read until the connection closes
+            with contextlib.suppress(OSError):
+                for _ in range(300):
+                    self.wfile.write(b"y" * 10_000)
+            self.close_connection = True
+        elif path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(1000):  # 1 byte every 0.2 s: each read is quick, the whole never ends
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+        elif path.startswith("/story"):
+            self._send(200, _page("Talks", G))
+        elif path == "/feed-bad-link":
+            items = [("http://[::1", "Broken"), (f"http://127.0.0.1:{port}/story1", "Good")]
+            self._send(200, _rss(items), Content_Type="application/rss+xml")
+        elif path == "/feed10k":
+            items = [(f"http://127.0.0.1:{port}/story{i}", f"Item {i}") for i in range(10_000)]
+            self._send(200, _rss(items), Content_Type="application/rss+xml")
+        else:
+            self._send(404, b"not found")
+
+
+def _page(title: str, sentence: str) -> bytes:
+    filler = " ".join(f"Officials gave more details in paragraph {i}." for i in range(6))
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{sentence} {filler}</p><p>{filler}</p></article></body></html>").encode()
+
+
+def _rss(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(f"<item><title>{t}</title><link>{link}</link></item>" for link, t in items)
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+            f"<link>http://example.org/</link><description>d</description>{entries}</channel></rss>").encode()
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    pytest.importorskip("httpx")
+    pytest.importorskip("feedparser")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _pretend_public(host: str, port: int) -> list[str]:
+    """Resolve as usual, except that the test server's own 127.0.0.1 counts as a public address."""
+    if host == "127.0.0.1":
+        return ["93.184.216.34"]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port)]
+
+
+def _fetcher(**kw: object) -> Fetcher:
+    options: dict[str, object] = {"per_host_interval": 0.0, "retries": 0, "timeout": 5.0,
+                                  "allow_private": True}
+    options.update(kw)
+    return Fetcher(**options)  # type: ignore[arg-type]
+
+
+def test_w1_redirect_loop_and_too_many_redirects_are_fetch_errors(hostile: str) -> None:
+    with pytest.raises(FetchError, match="redirect loop"):
+        _fetcher().get(hostile + "/loop")
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        _fetcher().get(hostile + "/many")
+
+
+def test_w1_bad_gzip_body_is_a_fetch_error(hostile: str) -> None:
+    with pytest.raises(FetchError, match="gzip body is corrupt"):
+        _fetcher().get(hostile + "/badgzip")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://", "http://exa mple.org:99999/", "ftp://127.0.0.1/x",
+                                 "file:///etc/passwd", "javascript:alert(1)"])
+def test_w1_malformed_or_foreign_urls_are_fetch_errors(url: str) -> None:
+    with pytest.raises(FetchError):
+        _fetcher().get(url)
+
+
+def test_w1_cli_reports_every_fetch_failure_and_goes_on(hostile: str, tmp_path: Path) -> None:
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": G})
+    result = runner.invoke(app, ["code", hostile + "/loop", hostile + "/badgzip", "http://[::1",
+                                 str(doc), "--allow-private", "--no-text"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["a"]
+    assert "redirect loop" in result.stderr and "corrupt" in result.stderr
+    assert "malformed URL" in result.stderr and "3 input lines skipped" in result.stderr
+
+
+def test_w1_a_malformed_feed_item_link_loses_only_that_item(hostile: str) -> None:
+    items = list(read_sources([hostile + "/feed-bad-link"], fetcher=_fetcher()))
+    assert isinstance(items[0], Skipped) and "malformed URL" in items[0].message
+    assert isinstance(items[1], ReadDocument) and items[1].document.title == "Talks"
+
+
+def test_w1_watch_survives_a_broken_feed(hostile: str, tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    result = runner.invoke(app, ["watch", hostile + "/loop", hostile + "/feed-bad-link", "--every", "1s",
+                                 "--iterations", "2", "--db", str(tmp_path / "w.duckdb"),
+                                 "--allow-private"])
+    assert result.exit_code == 0, result.output
+    assert "round 2:" in result.stderr and "redirect loop" in result.stderr
+    assert "round 1: 2 new items, 1 stored, 1 feeds failed" in result.stderr
+
+
+def test_w2_private_targets_are_refused_after_every_redirect(hostile: str) -> None:
+    guarded = _fetcher(allow_private=False, resolve=_pretend_public)
+    assert b"Talks" in guarded.get(hostile + "/story").body  # a "public" page is fetched
+    for path, why in (("/to-localhost", "private, loopback or link-local"),
+                      ("/to-metadata", "169.254.169.254"), ("/to-file", "only http and https"),
+                      ("/to-malformed", "malformed")):
+        with pytest.raises(FetchError, match=why):
+            guarded.get(hostile + path)
+
+
+def test_w2_loopback_is_refused_by_default_and_allowed_on_request(hostile: str) -> None:
+    with pytest.raises(FetchError, match="--allow-private"):
+        Fetcher(per_host_interval=0.0, retries=0).get(hostile + "/story")
+    result = runner.invoke(app, ["code", hostile + "/to-localhost", "--no-text"])
+    assert result.exit_code == 0 and "refused" in result.stderr and not result.stdout
+    assert "SECRET" not in result.stdout
+
+
+def test_w3_a_trickling_server_hits_the_total_deadline(hostile: str) -> None:
+    with pytest.raises(FetchError, match="within 1 s"):
+        _fetcher(deadline=1.0, retries=2, sleep=lambda s: None).get(hostile + "/slow")
+
+
+def test_w3_gzip_bomb_is_refused_while_decompressing(hostile: str) -> None:
+    with pytest.raises(FetchError, match="larger than 1000000 bytes decompressed"):
+        _fetcher(max_bytes=1_000_000).get(hostile + "/gzipbomb")
+
+
+def test_w3_big_bodies_are_refused_by_length_and_while_streaming(hostile: str) -> None:
+    with pytest.raises(FetchError, match="announced"):
+        _fetcher(max_bytes=1_000_000).get(hostile + "/big")
+    with pytest.raises(FetchError, match="larger than 1000000 bytes"):
+        _fetcher(max_bytes=1_000_000).get(hostile + "/big-chunked")
+    assert len(_fetcher(max_bytes=5_000_000).get(hostile + "/big").body) == 3_000_000
+
+
+def test_w3_a_huge_feed_is_capped(hostile: str) -> None:
+    from dotterel.feeds import read_feed
+
+    fetcher = _fetcher()
+    body = fetcher.get(hostile + "/feed10k").body
+    items = list(read_feed(body, fetcher, max_items=3, name="feed10k"))
+    assert [type(i).__name__ for i in items] == ["ReadDocument"] * 3 + ["Skipped"]
+    assert "lists 10000 items: only the first 3" in str(items[-1])

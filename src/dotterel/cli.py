@@ -40,11 +40,12 @@ def code_command(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
     max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs on private, loopback and link-local addresses too (for local testing; refused by default).")] = False,
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop with a traceback at the first document the coder fails on (for developers); by default it gets an 'internal' error and the run goes on.")] = False,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
-    from .feeds import read_sources
+    from .feeds import Fetcher, read_sources
     from .runner import RunSummary, code_inputs
     from .store import StoreRunSummary, code_into_store
 
@@ -69,13 +70,16 @@ def code_command(
             check_output_path(output)
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(atomic_text(output)) if output is not None else sys.stdout
+            fetcher = Fetcher(allow_private=allow_private)
+            stack.callback(fetcher.close)
             if db is None:
                 records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
-                                      on_skip=on_skip, summary=summary)
+                                      on_skip=on_skip, summary=summary, fetcher=fetcher)
             else:
                 assert isinstance(summary, StoreRunSummary)
-                records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
-                                          coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
+                records = code_into_store(read_sources(inputs, input_format=input_format, fetcher=fetcher),
+                                          db=db, coder=coder, pub_date=pub_date, on_skip=on_skip,
+                                          summary=summary)
             if db is not None and output is None:
                 for _ in _progress(records):
                     pass

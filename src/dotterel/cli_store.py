@@ -171,20 +171,24 @@ def register(app: typer.Typer) -> None:
         every: Annotated[str, typer.Option("--every", help="Polling interval: 30s, 15m, 1h ...")] = "15m",
         iterations: Annotated[int | None, typer.Option("--iterations", min=1, help="Stop after this many rounds (default: never).")] = None,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
+        allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch feeds and pages on private, loopback and link-local addresses too (for local testing).")] = False,
     ) -> None:
         """Poll feeds and code their new items into the store, round after round."""
         from .coder import Coder
-        from .feeds import parse_interval
+        from .feeds import Fetcher, parse_interval
         from .store.watch import Cycle, watch
 
         def on_cycle(cycle: Cycle) -> None:
             typer.echo(f"round {cycle.number}: {cycle.new_items} new items, {cycle.stored} stored, "
                        f"{cycle.failed_feeds} feeds failed", err=True)
 
+        fetcher = Fetcher(allow_private=allow_private)
         try:
             for _ in watch(feeds, db=db, coder=Coder(), every=parse_interval(every),
-                           iterations=iterations, batch_size=batch_size,
+                           iterations=iterations, batch_size=batch_size, fetcher=fetcher,
                            on_skip=lambda item: typer.echo(str(item), err=True), on_cycle=on_cycle):
                 pass
         except DotterelError as exc:
             raise _fail(exc) from exc
+        finally:
+            fetcher.close()

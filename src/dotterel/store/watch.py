@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..coder import Coder
-from ..feeds import FeedEntry, Fetcher, FetchError, read_feed
+from ..feeds import FeedEntry, Fetcher, FetchError, is_url, read_feed
 from ..model import CodedDocument
 from ..read import Item, ReadDocument, Skipped
 from .ingest import DEFAULT_BATCH, StoreRunSummary, code_into_store
@@ -36,8 +36,7 @@ def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Code
     writer = StoreWriter(path)
     for feed in feeds:
         try:
-            body = fetcher.get(feed).body if feed.startswith(("http://", "https://")) \
-                else Path(feed).read_bytes()
+            body = fetcher.get(feed).body if is_url(feed) else Path(feed).read_bytes()
         except (FetchError, OSError) as exc:
             cycle.failed_feeds += 1
             if on_skip is not None:
@@ -51,7 +50,8 @@ def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Code
                 done.append((entry.key, item.document.doc_id))
 
         try:
-            items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember))
+            items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember,
+                                   name=feed))
         except Exception as exc:  # a feed that breaks the reader must not end the watch
             cycle.failed_feeds += 1
             if on_skip is not None:
