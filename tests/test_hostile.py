@@ -372,3 +372,204 @@ def test_w3_a_huge_feed_is_capped(hostile: str) -> None:
     items = list(read_feed(body, fetcher, max_items=3, name="feed10k"))
     assert [type(i).__name__ for i in items] == ["ReadDocument"] * 3 + ["Skipped"]
     assert "lists 10000 items: only the first 3" in str(items[-1])
+
+
+# ---------------------------------------------------------------------------
+# S1-S4: store errors are catalogued messages, never tracebacks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("duckdb")
+    from dotterel import Document
+    from dotterel.store import StoreRunSummary, code_into_store
+
+    from .store_fixtures import ScriptedCoder
+
+    db = tmp_path_factory.mktemp("small") / "v.duckdb"
+    docs = [ReadDocument(Document(id=f"d{i}", text=f"Russia attacked Ukraine. China visited Kenya {i}."))
+            for i in range(40)]
+    list(code_into_store(docs, db=db, coder=ScriptedCoder(), summary=StoreRunSummary()))
+    return db
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    dst.write_bytes(src.read_bytes())
+    return dst
+
+
+def _store_commands(db: Path, tmp_path: Path) -> list[list[str]]:
+    return [["query", "--db", str(db), "--limit", "3"], ["aggregate", "--db", str(db)],
+            ["export", "--db", str(db), "--format", "plover", "-o", str(tmp_path / "e.jsonl")],
+            ["recode", "--db", str(db)]]
+
+
+def _refused(args: list[str], *words: str) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (args, result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith("error: "), result.stderr
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    assert "Traceback" not in result.stderr and "another dotterel process" not in result.stderr
+    return result.stderr
+
+
+def test_s1_a_store_from_a_newer_dotterel_is_refused_by_readers_and_writers(
+        small_store: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    for rename in (False, True):
+        db = _copy(small_store, tmp_path / f"n{rename}.duckdb")
+        con = duckdb.connect(str(db))
+        con.execute("INSERT INTO schema_version VALUES (99, now())")
+        if rename:
+            con.execute("ALTER TABLE events RENAME COLUMN event_type TO kind")
+        con.close()
+        for args in _store_commands(db, tmp_path):
+            _refused(args, "newer dotterel", "upgrade")
+        doc = _jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G})
+        _refused(["code", str(doc), "--db", str(db)], "newer dotterel")
+    assert not (tmp_path / "e.jsonl").exists()
+
+
+def test_s2_a_truncated_or_corrupt_store_is_a_message(small_store: Path, tmp_path: Path) -> None:
+    truncated = _copy(small_store, tmp_path / "t.duckdb")
+    with truncated.open("r+b") as f:
+        f.truncate(truncated.stat().st_size // 2)
+    corrupt = _copy(small_store, tmp_path / "c.duckdb")
+    size = corrupt.stat().st_size
+    with corrupt.open("r+b") as f:  # the headers kept, every block after them garbled
+        f.seek(12288)
+        f.write(bytes(range(256)) * ((size - 12288) // 256))
+    for db in (truncated, corrupt):
+        for args in _store_commands(db, tmp_path)[:3]:
+            _refused(args, "truncated or damaged")
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"", "not a DuckDB database"), (b"hello, this is text\n" * 300, "not a DuckDB database"),
+    (bytes(range(256)) * 40, "not a DuckDB database")])
+def test_s2_a_file_that_is_no_duckdb_store(tmp_path: Path, content: bytes, words: str) -> None:
+    pytest.importorskip("duckdb")
+    db = tmp_path / "x.duckdb"
+    db.write_bytes(content)
+    for args in _store_commands(db, tmp_path):
+        _refused(args, words)
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G})
+    _refused(["code", str(doc), "--db", str(db)], words)
+    assert db.read_bytes() == content
+
+
+def test_s3_a_sqlite_file_is_refused_before_duckdb_opens_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    duckdb = pytest.importorskip("duckdb")
+    db = tmp_path / "x.duckdb"
+    con = sqlite3.connect(db)
+    con.execute("create table t(x)")
+    con.commit()
+    con.close()
+    opened: list[str] = []
+    real = duckdb.connect
+
+    def spy(*args: object, **kw: object) -> object:
+        opened.append(str(args[0]) if args else ":memory:")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(duckdb, "connect", spy)
+    for args in _store_commands(db, tmp_path):
+        _refused(args, "SQLite database")
+    _refused(["code", str(_jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G})), "--db", str(db)],
+             "SQLite database")
+    assert str(db) not in opened
+
+
+def test_s4_a_refused_pub_date_starts_no_run(small_store: Path, tmp_path: Path) -> None:
+    import dotterel
+
+    db = _copy(small_store, tmp_path / "p.duckdb")
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G})
+    _refused(["code", str(doc), "--pub-date", "2024-13-45", "--db", str(db)], "pub_date")
+    assert set(dotterel.open(db, hold=0).runs()["status"]) == {"done"}
+
+
+def test_s4_a_store_error_mid_run_ends_the_run_failed(small_store: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    import dotterel
+    from dotterel.store import writer as writer_module
+
+    db = _copy(small_store, tmp_path / "f.duckdb")
+    real = writer_module.StoreWriter._write
+
+    def full(self: object, con: object, *args: object) -> object:
+        raise duckdb.IOException('Could not write file "f.duckdb": No space left on device')
+
+    monkeypatch.setattr(writer_module.StoreWriter, "_write", full)
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G}, {"id": "y", "text": G})
+    _refused(["code", str(doc), "--db", str(db)], "disk holding the store is full", "No space left")
+    monkeypatch.setattr(writer_module.StoreWriter, "_write", real)
+    runs = dotterel.open(db, hold=0).runs()
+    assert list(runs["status"]) == ["done", "failed"]
+    assert "x" not in set(dotterel.open(db, hold=0).documents()["doc_id"])
+
+
+def test_s4_read_only_media(small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from dotterel.store import schema
+
+    db = _copy(small_store, tmp_path / "r.duckdb")
+    real = duckdb.connect
+
+    def read_only_fs(database: str = ":memory:", read_only: bool = False, **kw: object) -> object:
+        if database == str(db) and not read_only:
+            raise duckdb.IOException(f'Cannot open file "{database}": Read-only file system')
+        return real(database, read_only=read_only, **kw)
+
+    monkeypatch.setattr(schema.duckdb_module(), "connect", read_only_fs)
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "x", "text": G})
+    _refused(["code", str(doc), "--db", str(db)], "cannot be written", "Read-only file system")
+    result = runner.invoke(app, ["query", "--db", str(db), "--limit", "1", "--format", "csv"])
+    assert result.exit_code == 0, result.output  # reading still works
+
+
+def test_s4_disk_full_for_real_in_a_child_process(small_store: Path, tmp_path: Path) -> None:
+    """A file size limit (RLIMIT_FSIZE) makes DuckDB's writes fail as on a full disk."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("resource")
+    db = _copy(small_store, tmp_path / "d.duckdb")
+    script = f"""
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = {db.stat().st_size + 200_000}
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+from dotterel import Document, DotterelError
+from dotterel.read import ReadDocument
+from dotterel.store import StoreRunSummary, code_into_store
+from tests.store_fixtures import ScriptedCoder
+docs = (ReadDocument(Document(id=f"e{{i}}", text=f"France accused Mali {{i}}. Britain aided Somalia. " * 40))
+        for i in range(3000))
+try:
+    list(code_into_store(docs, db={str(db)!r}, coder=ScriptedCoder(), summary=StoreRunSummary()))
+except DotterelError as exc:
+    print("REFUSED", exc)
+    sys.exit(2)
+print("NOT FULL")
+"""
+    env = dict(os.environ, PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "REFUSED" in proc.stdout and "disk holding the store is full" in proc.stdout
+    import dotterel
+
+    runs = dotterel.open(db, hold=0).runs()
+    assert list(runs["status"]) == ["done", "failed"]

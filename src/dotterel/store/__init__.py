@@ -33,6 +33,7 @@ from .schema import (
     connect,
     default_db_path,
     migrate,
+    refuse_newer,
     scalar,
     schema_version,
 )
@@ -68,6 +69,9 @@ class Store:
         self.reader = Reader(self.path, timeout=timeout, hold=hold)
         with self.reader.session() as con:
             version = schema_version(con)
+        if version > SCHEMA_VERSION:
+            self.reader.close()
+            refuse_newer(version, self.path)
         if version < SCHEMA_VERSION:
             self.reader.release()
             StoreWriter(self.path, lock_timeout=timeout)  # opening for writing applies the migrations

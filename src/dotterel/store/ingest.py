@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..coder import Coder
+from ..errors import StoreError
 from ..model import CodedDocument, Document, normalize_pub_date
 from ..read import ReadDocument, Skipped
 from ..runner import RunSummary, prepare
@@ -64,10 +65,10 @@ def code_into_store(
     """
     coder = coder or Coder()
     summary = summary if summary is not None else StoreRunSummary()
+    default_date = normalize_pub_date(pub_date)  # a bad date is refused before the run starts
     writer = StoreWriter(default_db_path(db))
     run_id = writer.start_run(command, coder.info)
     summary.run_id = run_id
-    default_date = normalize_pub_date(pub_date)
     status = "failed"
     try:
         chunk: list[ReadDocument] = []
@@ -81,8 +82,12 @@ def code_into_store(
         status = "done"
     finally:
         summary.finished = time.perf_counter()
-        writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
-                          input_skipped=summary.skipped)
+        try:
+            writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
+                              input_skipped=summary.skipped)
+        except StoreError:
+            if status == "done":  # else the error that stopped the run is the one to report
+                raise
 
 
 def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, run_id: str,
