@@ -573,3 +573,129 @@ print("NOT FULL")
 
     runs = dotterel.open(db, hold=0).runs()
     assert list(runs["status"]) == ["done", "failed"]
+
+
+# ---------------------------------------------------------------------------
+# Q1, B7, B8: small CLI holes
+
+
+@pytest.mark.parametrize("option", ["--source", "--target", "--actor", "--sector", "--type", "--mode"])
+def test_q1_empty_lists_in_filters_are_usage_errors(small_store: Path, option: str) -> None:
+    for value in (",", " , ", ",,"):
+        _refused(["query", "--db", str(small_store), option, value], option, "at least one")
+    _refused(["aggregate", "--db", str(small_store), option, ","], option)
+    _refused(["export", "--db", str(small_store), option, ","], option)
+
+
+def test_q1_a_huge_limit_means_all(small_store: Path) -> None:
+    result = runner.invoke(app, ["query", "--db", str(small_store), "--limit", "99999999999999999999",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 1 + 80  # header + every event
+
+
+def test_b7_store_outputs_into_a_missing_directory(small_store: Path, tmp_path: Path) -> None:
+    missing = str(tmp_path / "no" / "such" / "o.csv")
+    _refused(["query", "--db", str(small_store), "--format", "csv", "-o", missing], "does not exist")
+    _refused(["aggregate", "--db", str(small_store), "-o", missing], "does not exist")
+    _refused(["export", "--db", str(small_store), "-o", missing], "does not exist")
+    _refused(["export", "--db", str(small_store), "-o", str(tmp_path)], "is a directory")
+    assert not (tmp_path / "no").exists()
+
+
+def test_b7_binary_actors_file_is_a_usage_error(tmp_path: Path) -> None:
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "a", "text": G})
+    noise = tmp_path / "a.tsv"
+    noise.write_bytes(bytes(range(256)) * 12)
+    result = runner.invoke(app, ["code", str(doc), "--actors", str(noise)])
+    flat = " ".join(result.stderr.replace("│", " ").split())  # the usage error is in a box
+    assert result.exit_code == 2 and "not UTF-8" in flat and "a.tsv" in flat
+    noise.write_bytes(b"name\tcode\x00\x00\x00\n")
+    result = runner.invoke(app, ["code", str(doc), "--actors", str(noise)])
+    assert result.exit_code == 2 and "binary" in result.stderr
+    assert not result.stdout
+
+
+def test_b7_code_stdin_closed(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.run([sys.executable, "-m", "dotterel.cli", "code", "-"], capture_output=True,
+                          text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+                          preexec_fn=lambda: os.close(0))
+    assert proc.returncode == 2, proc.stderr
+    assert "standard input is closed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_b8_unreadable_directory_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    (tmp_path / "d" / "locked").mkdir(parents=True)
+    (tmp_path / "d" / "locked" / "a.txt").write_text(G, encoding="utf-8")
+    (tmp_path / "d" / "open.txt").write_text(G, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:  # chmod 000 does not stop root: refuse here
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    rc, records, err = _code(str(tmp_path / "d"), "--no-text")
+    assert rc == 0 and len(records) == 1
+    assert "locked: skipped: could not read the directory: Permission denied" in err
+    assert "1 input lines skipped" in err
+
+
+def test_b8_symlinked_directories_are_followed_once(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text(G, encoding="utf-8")
+    (tmp_path / "top").mkdir()
+    (tmp_path / "top" / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "top" / "loop").symlink_to(tmp_path / "top", target_is_directory=True)
+    rc, records, err = _code(str(tmp_path / "top"), "--no-text")
+    assert rc == 0 and len(records) == 1, err
+    assert "read already" in err  # the loop back to top/ is reported, not walked forever
+
+
+def test_b8_missing_path_is_found_before_any_record_is_written(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    good = _jsonl(tmp_path / "good.jsonl", {"id": "a", "text": G})
+    out = tmp_path / "o.jsonl"
+    db = tmp_path / "s.duckdb"
+    for extra in ([], ["-o", str(out)], ["--db", str(db)]):
+        result = runner.invoke(app, ["code", str(good), str(tmp_path / "missing.jsonl"), *extra])
+        assert result.exit_code == 2 and "does not exist" in result.stderr
+        assert not result.stdout
+    assert not out.exists() and not db.exists()
+    weird = tmp_path / "notes.docx"
+    weird.write_text(G, encoding="utf-8")
+    result = runner.invoke(app, ["code", str(good), str(weird)])
+    assert result.exit_code == 2 and "cannot tell the format" in result.stderr and not result.stdout
+
+
+def test_ansi_escapes_never_reach_the_terminal(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": "evil\x1b[2J\x1b]0;pwned\x07", "title": "T\x1b[31mred\u202e",
+                                          "text": G})
+    result = runner.invoke(app, ["code", str(doc), "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
+    assert "== evil\\x1b[2J" in result.stdout and "\\u202e" in result.stdout
+    db = tmp_path / "a.duckdb"
+    assert runner.invoke(app, ["code", str(doc), "--db", str(db)]).exit_code == 0
+    result = runner.invoke(app, ["query", "--db", str(db)])
+    assert result.exit_code == 0 and "\x1b" not in result.stdout and "evil\\x1b" in result.stdout
+    result = runner.invoke(app, ["code", str(doc), "--no-text"])  # JSONL keeps the data exact
+    assert json.loads(result.stdout)["id"] == "evil\x1b[2J\x1b]0;pwned\x07"
+
+
+@pytest.mark.parametrize("every", ["0", "0s", "0.1", "-5m", "nan", "inf"])
+def test_watch_every_0_is_refused(tmp_path: Path, every: str) -> None:
+    feed = tmp_path / "f.rss"
+    feed.write_bytes(_rss([]))
+    result = runner.invoke(app, ["watch", str(feed), "--every", every, "--iterations", "2",
+                                 "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "interval" in result.stderr, result.output

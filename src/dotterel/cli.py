@@ -13,7 +13,7 @@ import typer
 from .errors import DotterelError
 from .model import CodedDocument
 from .outfile import atomic_text, check_output_path, refuse_overwriting_inputs
-from .render import OUTPUT_FORMATS, write_records
+from .render import OUTPUT_FORMATS, printable, write_records
 
 app = typer.Typer(
     name="dotterel",
@@ -46,6 +46,7 @@ def code_command(
     """Code news stories; one output record per input document, in input order."""
     from .coder import Coder
     from .feeds import Fetcher, read_sources
+    from .read import check_inputs
     from .runner import RunSummary, code_inputs
     from .store import StoreRunSummary, code_into_store
 
@@ -54,17 +55,33 @@ def code_command(
     for path in actors or []:
         if not path.is_file():
             raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+        except OSError as exc:
+            raise typer.BadParameter(f"{str(path)!r}: {exc.strerror or exc}", param_hint="--actors") from exc
+        except UnicodeDecodeError as exc:
+            raise typer.BadParameter(f"{str(path)!r} is not UTF-8 text (byte {exc.start}): give a TSV "
+                                     "file like data/actors/actors.tsv", param_hint="--actors") from exc
+        if b"\0" in data:
+            raise typer.BadParameter(f"{str(path)!r} is binary, not a TSV file", param_hint="--actors")
     try:
         coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars,
                       fail_fast=fail_fast)
     except DotterelError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-chars") from exc
+    if actors:
+        try:
+            coder.actor_knowledge  # noqa: B018 -- load the user's files now, to refuse a bad one first
+        except (DotterelError, OSError, ValueError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--actors") from exc
     summary = RunSummary() if db is None else StoreRunSummary()
 
     def on_skip(item: object) -> None:
-        typer.echo(str(item), err=True)
+        typer.echo(printable(item), err=True)
 
     try:
+        check_inputs(inputs, input_format=input_format)
         if output is not None:
             refuse_overwriting_inputs(output, inputs)
             check_output_path(output)
@@ -86,7 +103,7 @@ def code_command(
             else:
                 write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
     except DotterelError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {printable(exc)}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(summary.line(), err=True)
 

@@ -16,6 +16,7 @@ import typer
 
 from .errors import DotterelError
 from .outfile import atomic_path, atomic_text
+from .render import printable
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The DuckDB store (default: $DOTTEREL_DB or dotterel.duckdb).")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Source actor code(s), comma-separated (e.g. USA,GBR).")]
@@ -40,7 +41,7 @@ def _filters(**values: Any) -> dict[str, Any]:
 
 
 def _fail(exc: DotterelError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {printable(exc)}", err=True)
     return typer.Exit(2)
 
 
@@ -63,6 +64,9 @@ def _write_frame(frame: Any, fmt: str, output: Path | None) -> None:
         text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
         text = text if text.endswith("\n") or not text else text + "\n"
     else:
+        for column in frame.columns:  # no ANSI escapes from stored ids or titles to the terminal
+            if frame[column].dtype.kind not in "biufcmM":  # text columns, whatever pandas calls them
+                frame[column] = frame[column].map(lambda v: printable(v) if isinstance(v, str) else v)
         text = frame.to_string(index=False, max_colwidth=40) + "\n" if len(frame) else "(no rows)\n"
     if output is None:
         sys.stdout.write(text)
@@ -186,7 +190,7 @@ def register(app: typer.Typer) -> None:
         try:
             for _ in watch(feeds, db=db, coder=Coder(), every=parse_interval(every),
                            iterations=iterations, batch_size=batch_size, fetcher=fetcher,
-                           on_skip=lambda item: typer.echo(str(item), err=True), on_cycle=on_cycle):
+                           on_skip=lambda item: typer.echo(printable(item), err=True), on_cycle=on_cycle):
                 pass
         except DotterelError as exc:
             raise _fail(exc) from exc

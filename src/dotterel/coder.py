@@ -197,14 +197,16 @@ class Coder:
         from .places import extract_places
         from .quotes import extract_quotes
 
+        # knowledge files load outside the stages: a bad file is no document's fault
+        knowledge, gazetteer = self.actor_knowledge, self.gazetteer
         with stage("story"):
             story = Story.from_doc(document, doc)
         with stage("dates"):
             dates = extract_dates(story)
         with stage("actors"):
-            actors = extract_actors(story, self.actor_knowledge)
+            actors = extract_actors(story, knowledge)
         with stage("places"):
-            places = extract_places(story, self.gazetteer, actors)
+            places = extract_places(story, gazetteer, actors)
         with stage("quotes"):
             quotes = extract_quotes(story, actors)
         with stage("events"):

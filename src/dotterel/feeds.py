@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import ipaddress
+import math
 import socket
 import time
 import zlib
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .errors import DotterelError, missing_dependency
-from .read import Item, ReadDocument, Skipped, read_inputs
+from .read import Item, ReadDocument, Skipped, check_inputs, read_inputs
 
 if TYPE_CHECKING:
     pass
@@ -385,6 +386,8 @@ def read_sources(
     fetcher: Fetcher | None = None,
 ) -> Iterator[Item]:
     """Documents (and skipped items) from files, directories, ``-``, feed files and URLs, in order."""
+    inputs = list(inputs)
+    check_inputs(inputs, input_format=input_format, stdin=stdin)  # every path, before any is read
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     try:
@@ -432,8 +435,9 @@ def parse_interval(value: str | float) -> float:
     text = value.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     try:
-        if text and text[-1] in units:
-            return float(text[:-1]) * units[text[-1]]
-        return float(text)
+        seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
     except ValueError as exc:
         raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h") from exc
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h")
+    return seconds

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -70,6 +71,43 @@ def format_for(path: Path) -> str | None:
     return None
 
 
+def check_inputs(
+    inputs: Iterable[str | Path], *, input_format: str | None = None, stdin: IO[bytes] | None = None,
+) -> None:
+    """Raise :class:`UsageError` for the first input that cannot be read at all, before any is read.
+
+    A path that does not exist, a file whose format cannot be told from its
+    name, ``-`` when standard input is closed, an unknown ``input_format``.
+    URLs (``http(s)://``) and feed files are left to the fetcher.
+    """
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise UsageError(
+            f"unknown input format {input_format!r}: choose one of {', '.join(INPUT_FORMATS)}"
+        )
+    for raw in inputs:
+        text = str(raw)
+        if text == "-":
+            if stdin is None and (sys.stdin is None or getattr(sys.stdin, "buffer", None) is None):
+                raise UsageError("input - reads standard input, but standard input is closed")
+            continue
+        if text.lower().startswith(("http://", "https://")):
+            continue
+        path = Path(text)
+        if path.is_dir():
+            continue
+        if not path.is_file():
+            raise UsageError(f"input {text!r} does not exist (give a file, a directory or -)")
+        if input_format is None and format_for(path) is None and not text.lower().endswith(FEED_ENDINGS):
+            raise UsageError(
+                f"cannot tell the format of {text!r} from its name: "
+                f"name it .jsonl, .jsonl.gz, .txt, .html or pass --input-format ({', '.join(INPUT_FORMATS)})"
+            )
+
+
+#: Feed file endings (read by dotterel.feeds); accepted by :func:`check_inputs`.
+FEED_ENDINGS = (".rss", ".atom", ".xml")
+
+
 def read_inputs(
     inputs: Iterable[str | Path],
     *,
@@ -81,11 +119,11 @@ def read_inputs(
     Raises :class:`UsageError` for a path that does not exist or a file whose
     format cannot be told from its name (pass ``input_format``); everything
     inside a readable input is yielded, problems included, and never raises.
+    A sub-directory that cannot be read, or a symbolic link loop, is a
+    :class:`Skipped` item; symbolic links to directories are followed.
     """
-    if input_format is not None and input_format not in INPUT_FORMATS:
-        raise UsageError(
-            f"unknown input format {input_format!r}: choose one of {', '.join(INPUT_FORMATS)}"
-        )
+    inputs = list(inputs)
+    check_inputs(inputs, input_format=input_format, stdin=stdin)
     for raw in inputs:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -93,13 +131,45 @@ def read_inputs(
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and format_for(p))
-            for file in files:
-                yield from read_file(file, input_format=input_format)
-        elif path.is_file():
-            yield from read_file(path, input_format=input_format)
+            yield from read_directory(path, input_format=input_format)
         else:
-            raise UsageError(f"input {str(raw)!r} does not exist (give a file, a directory or -)")
+            yield from read_file(path, input_format=input_format)
+
+
+def read_directory(root: Path, *, input_format: str | None = None) -> Iterator[Item]:
+    """The documents of every recognised file under ``root``, in sorted path order.
+
+    Symbolic links to directories are followed (a link back to a directory
+    already walked is reported, not followed again); a directory that cannot
+    be listed is reported as skipped.
+    """
+    problems: list[Skipped] = []
+
+    def on_error(exc: OSError) -> None:
+        where = exc.filename or str(root)
+        problems.append(Skipped(str(where), None, f"could not read the directory: {exc.strerror or exc}"))
+
+    seen: set[str] = set()
+    files: list[Path] = []
+    for here, dirs, names in os.walk(root, onerror=on_error, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:
+            problems.append(Skipped(here, None, "a symbolic link to a directory read already: not read twice"))
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        for name in names:
+            file = Path(here) / name
+            if format_for(file) is None:
+                continue
+            if file.is_file():
+                files.append(file)
+            else:
+                problems.append(Skipped(str(file), None, "broken symbolic link or not a regular file"))
+    yield from problems
+    for file in sorted(files):
+        yield from read_file(file, input_format=input_format)
 
 
 def read_file(path: Path, *, input_format: str | None = None) -> Iterator[Item]:

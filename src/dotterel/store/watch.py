@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..coder import Coder
+from ..errors import UsageError
 from ..feeds import FeedEntry, Fetcher, FetchError, is_url, read_feed
 from ..model import CodedDocument
 from ..read import Item, ReadDocument, Skipped
 from .ingest import DEFAULT_BATCH, StoreRunSummary, code_into_store
 from .schema import default_db_path
 from .writer import StoreWriter, mark_feed_items, seen_feed_items
+
+#: The shortest polling interval ``watch`` accepts, in seconds.
+MIN_EVERY = 1.0
 
 
 @dataclass
@@ -73,7 +77,14 @@ def watch(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder | 
           batch_size: int = DEFAULT_BATCH, on_skip: Callable[[Skipped], None] | None = None,
           on_cycle: Callable[[Cycle], None] | None = None,
           sleep: Callable[[float], None] = time.sleep) -> Iterator[CodedDocument]:
-    """Poll ``feeds`` every ``every`` seconds (forever, or ``iterations`` rounds), coding new items."""
+    """Poll ``feeds`` every ``every`` seconds (forever, or ``iterations`` rounds), coding new items.
+
+    ``every`` below :data:`MIN_EVERY` is refused (a tight polling loop would
+    hammer the feeds' servers).
+    """
+    if not every >= MIN_EVERY:  # also refuses NaN
+        raise UsageError(f"polling interval {every:g} s: poll at most once per {MIN_EVERY:g} s "
+                         "(e.g. --every 30s, 15m)")
     coder = coder or Coder()
     own = fetcher is None
     fetcher = fetcher or Fetcher()
