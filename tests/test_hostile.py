@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dotterel import Coder
 from dotterel.cli import app
 from dotterel.feeds import Fetcher, FetchError, read_sources
 from dotterel.read import ReadDocument, Skipped
@@ -196,6 +197,8 @@ class _Hostile(BaseHTTPRequestHandler):
             self._send(302, Location=f"/many{len(path)}")
         elif path.startswith("/many"):
             self._send(302, Location=path + "x")
+        elif path == "/to-other":
+            self._send(302, Location=f"http://127.0.0.2:{port}/secret")
         elif path == "/to-localhost":
             self._send(302, Location=f"http://localhost:{port}/secret")
         elif path == "/to-metadata":
@@ -331,7 +334,7 @@ def test_w1_watch_survives_a_broken_feed(hostile: str, tmp_path: Path) -> None:
 def test_w2_private_targets_are_refused_after_every_redirect(hostile: str) -> None:
     guarded = _fetcher(allow_private=False, resolve=_pretend_public)
     assert b"Talks" in guarded.get(hostile + "/story").body  # a "public" page is fetched
-    for path, why in (("/to-localhost", "private, loopback or link-local"),
+    for path, why in (("/to-other", "127.0.0.2"), ("/to-localhost", "private, loopback or link-local"),
                       ("/to-metadata", "169.254.169.254"), ("/to-file", "only http and https"),
                       ("/to-malformed", "malformed")):
         with pytest.raises(FetchError, match=why):
@@ -699,3 +702,58 @@ def test_watch_every_0_is_refused(tmp_path: Path, every: str) -> None:
     result = runner.invoke(app, ["watch", str(feed), "--every", every, "--iterations", "2",
                                  "--db", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 2 and "interval" in result.stderr, result.output
+
+
+# E1: POLECAT / GDELT exports of values holding double quotes, through the CLI
+def test_e1_exports_with_double_quotes_through_the_cli(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    pytest.importorskip("duckdb")
+    db = tmp_path / "g.duckdb"
+    doc = _jsonl(tmp_path / "in.jsonl", {"id": '"q"', "title": 'He said "no"', "url": 'https://x.example/"a"',
+                                          "text": G})
+    assert runner.invoke(app, ["code", str(doc), "--db", str(db)]).exit_code == 0
+    result = runner.invoke(app, ["export", "--db", str(db), "--format", "gdelt"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows and {len(r) for r in rows} == {61}
+    out = tmp_path / "p.tsv"
+    result = runner.invoke(app, ["export", "--db", str(db), "--format", "polecat", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline=""), delimiter="\t"))
+    assert len(table) == len(rows) + 1 and {len(r) for r in table} == {len(table[0])}
+    assert {r[table[0].index("Story ID")] for r in table[1:]} == {'"q"'}
+    assert {r[table[0].index("Headline")] for r in table[1:]} == {'He said "no"'}
+
+
+# The coder streams: an endless input gives records one by one (bounded, so a
+# coder that reads its whole input first fails here instead of hanging)
+def test_an_endless_generator_is_coded_as_a_stream() -> None:
+    import itertools
+
+    pulled = 0
+
+    def endless() -> Iterator[dict[str, str]]:
+        nonlocal pulled
+        for n in itertools.count():
+            pulled += 1
+            if pulled > 500:
+                raise AssertionError("the coder read 500 documents to give back 3: it does not stream")
+            yield {"id": str(n), "text": G}
+
+    coder = Coder(batch_size=4)
+    records = list(itertools.islice(coder.code_many(endless()), 3))
+    assert [r.id for r in records] == ["0", "1", "2"] and all(r.events for r in records)
+    assert pulled <= 4 * 4 + 1  # one chunk (4 batches) ahead at most
+
+
+# D1: a dateline 'CITY Month Day' without a comma (the tagger reads it as one name)
+@pytest.mark.parametrize(("text", "found", "value"), [
+    ("Astana March 5.", "March 5", "2024-03-05"),
+    ("Astana March 5, 2024.", "March 5, 2024", "2024-03-05"),
+    ("Astana 5 March 2024.", "5 March 2024", "2024-03-05"),
+])
+def test_d1_dateline_without_comma(coder: Coder, text: str, found: str, value: str) -> None:
+    record = coder.code(text, pub_date="2024-06-01")
+    assert [(d.text, d.date) for d in record.dates] == [(found, value)]

@@ -64,8 +64,23 @@ class Context:
             ]
 
     def in_name(self, start: int, end: int) -> bool:
-        """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date."""
-        return any(s <= start and end <= e for s, e in self.name_ranges)
+        """Inside a name spaCy found ("USA Today", "Fox News Sunday"): not a date.
+
+        Except a month and a day number that end the "name": English names do
+        not end in a numbered calendar date, datelines do ("Astana March 5",
+        "Astana 5 March 2024", which the tagger takes for one name).
+        """
+        for s, e in self.name_ranges:
+            if s <= start and end <= e:
+                if end == e and start > s and self._numbered_month_date(start, end):
+                    continue
+                return True
+        return False
+
+    def _numbered_month_date(self, start: int, end: int) -> bool:
+        span = self.text[start:end]
+        return (any(ch.isdigit() for ch in span)
+                and re.search(rf"\b{self.lex.month_re}(?![^\W\d_])", span) is not None)
 
     def prev_word(self, start: int) -> str:
         """The word right before ``start`` (lower case), or ""."""
