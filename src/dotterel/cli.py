@@ -10,6 +10,14 @@ from typing import Annotated
 
 import typer
 
+from .cli_options import (
+    MAX_CHARS_DEFAULT,
+    ActorsOpt,
+    AllowPrivateOpt,
+    FailFastOpt,
+    MaxCharsOpt,
+    make_coder,
+)
 from .errors import DotterelError
 from .model import CodedDocument
 from .outfile import atomic_text, check_output_path, refuse_overwriting_inputs
@@ -23,8 +31,19 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"dotterel {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main() -> None:
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print dotterel's version and exit.")] = False,
+) -> None:
     """dotterel: who did what to whom, when and where, and who said so."""
 
 
@@ -36,15 +55,14 @@ def code_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the story text out of the output records.")] = False,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Read every input as jsonl, txt or html, whatever its name.")] = None,
-    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same columns as the bundled data/actors/actors.tsv, see docs/actors.md); repeatable.")] = None,
+    actors: ActorsOpt = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
-    max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
+    max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs on private, loopback and link-local addresses too (for local testing; refused by default).")] = False,
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop with a traceback at the first document the coder fails on (for developers); by default it gets an 'internal' error and the run goes on.")] = False,
+    allow_private: AllowPrivateOpt = False,
+    fail_fast: FailFastOpt = False,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
-    from .coder import Coder
     from .feeds import Fetcher, read_sources
     from .read import check_inputs
     from .runner import RunSummary, code_inputs
@@ -52,29 +70,7 @@ def code_command(
 
     if fmt not in OUTPUT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
-    for path in actors or []:
-        if not path.is_file():
-            raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
-        try:
-            data = path.read_bytes()
-            data.decode("utf-8")
-        except OSError as exc:
-            raise typer.BadParameter(f"{str(path)!r}: {exc.strerror or exc}", param_hint="--actors") from exc
-        except UnicodeDecodeError as exc:
-            raise typer.BadParameter(f"{str(path)!r} is not UTF-8 text (byte {exc.start}): give a TSV "
-                                     "file like data/actors/actors.tsv", param_hint="--actors") from exc
-        if b"\0" in data:
-            raise typer.BadParameter(f"{str(path)!r} is binary, not a TSV file", param_hint="--actors")
-    try:
-        coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars,
-                      fail_fast=fail_fast)
-    except DotterelError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--max-chars") from exc
-    if actors:
-        try:
-            coder.actor_knowledge  # noqa: B018 -- load the user's files now, to refuse a bad one first
-        except (DotterelError, OSError, ValueError) as exc:
-            raise typer.BadParameter(str(exc), param_hint="--actors") from exc
+    coder = make_coder(actors=actors, max_chars=max_chars, fail_fast=fail_fast, batch_size=batch_size)
     summary = RunSummary() if db is None else StoreRunSummary()
 
     def on_skip(item: object) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from ._version import __version__
 from .checks import DEFAULT_MAX_CHARS, MAX_CHARS_LIMIT, check_document
 from .errors import InputError, UsageError, doc_error_message
 from .model import CodedDocument, Document, DocumentError

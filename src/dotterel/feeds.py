@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import __version__
+from ._version import __version__
 from .errors import DotterelError, missing_dependency
 from .read import Item, ReadDocument, Skipped, check_inputs, read_inputs
 
