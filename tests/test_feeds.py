@@ -226,13 +226,3 @@ def test_cli_code_url_into_store_with_the_real_coder(site: Site, tmp_path: Path)
     assert "1 unchanged documents skipped" in result.stderr
     docs = dotterel.open(db).documents()
     assert list(docs.url) == [url] and list(docs.title) == ["Talks"]
-
-
-def test_read_url(site: Site) -> None:
-    from dotterel.web import read_url
-
-    url = site.set("/p", Route(200, article("Page", "China visited Kenya.")))
-    item = read_url(url, fetcher=quick())
-    assert isinstance(item, ReadDocument) and item.document.title == "Page"
-    missing = read_url(site.base + "/nope", fetcher=quick())
-    assert isinstance(missing, Skipped) and "404" in missing.message

@@ -52,7 +52,6 @@ DOC_ERRORS: dict[str, str] = {
     "binary": "the text looks like binary data (NUL or many control characters)",
     "too_long": "the story is longer than the coder's max_chars limit",
     "not_english": "the story does not look like English; dotterel codes English only",
-    "bad_record": "the input record is malformed (missing text, bad pub_date)",
     "internal": "the coder failed on this document; please report it with the document",
 }
 

@@ -10,7 +10,6 @@ outputs a record for it and loses nothing.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import re
@@ -294,8 +293,3 @@ def checked(document: Document, read_error: str | None = None, detail: str = "")
         read_error = "not_utf8"
         detail = "lone surrogate code point in " + ", ".join(where) + " (replaced by U+FFFD)"
     return ReadDocument(document, read_error, detail)
-
-
-def read_text_stream(text: str) -> Iterator[Item]:
-    """Documents from JSONL held in a string (handy in tests and notebooks)."""
-    yield from read_jsonl_stream(io.BytesIO(text.encode("utf-8")), name="<string>")

@@ -7,14 +7,9 @@ site name from the page's metadata).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .errors import missing_dependency
 from .model import Document, normalize_pub_date
 from .read import ReadDocument, Skipped
-
-if TYPE_CHECKING:
-    from .feeds import Fetcher
 
 
 def read_html_bytes(data: bytes, *, url: str | None, name: str) -> ReadDocument | Skipped:
@@ -43,20 +38,3 @@ def read_html_bytes(data: bytes, *, url: str | None, name: str) -> ReadDocument 
             source=getattr(extracted, "sitename", None),
         )
     )
-
-
-def read_url(url: str, *, fetcher: Fetcher | None = None) -> ReadDocument | Skipped:
-    """Fetch an ``http(s)://`` page politely (see :class:`dotterel.feeds.Fetcher`) and extract its story."""
-    from .feeds import Fetcher as _Fetcher
-    from .feeds import FetchError
-
-    own = fetcher is None
-    client = fetcher or _Fetcher()
-    try:
-        page = client.get(url)
-    except FetchError as exc:
-        return Skipped(url, None, str(exc))
-    finally:
-        if own:
-            client.close()
-    return read_html_bytes(page.body, url=page.url, name=url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import UsageError
@@ -150,9 +150,6 @@ class EventFilter:
         )
         return cond, [*hashes, len(hashes), pattern, pattern]
 
-    def without_text(self) -> EventFilter:
-        """The same filter without ``text``."""
-        return replace(self, text=None)
 
 
 def _codes(value: str, name: str) -> list[str]:
