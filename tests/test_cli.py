@@ -110,3 +110,25 @@ def test_recode_and_watch_honour_actors(tmp_path: Path) -> None:
     for command in (["recode", "--db", str(db)], ["watch", str(feed), "--db", str(db2), "--iterations", "1"]):
         result = runner.invoke(app, [*command, "--actors", str(bad)])
         assert result.exit_code == 2
+
+
+def test_a_new_output_format_is_one_function_and_one_registry_line(tmp_path: Path) -> None:
+    from dotterel import writers
+
+    @writers.writer("records", "ids")
+    def write_ids(records, out, *, include_text=True):  # type: ignore[no-untyped-def]
+        for record in records:
+            out.write(record.id + "\n")
+
+    try:
+        path = tmp_path / "in.jsonl"
+        path.write_text('{"id": "one", "text": "Kenya thanked Uganda."}\n{"id": "two", "text": "Hi."}\n',
+                        encoding="utf-8")
+        result = runner.invoke(app, ["code", str(path), "--format", "ids"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "one\ntwo\n"
+    finally:
+        del writers._REGISTRY[("records", "ids")]
+    assert writers.formats("records") == ("jsonl", "json", "table")
+    assert writers.formats("table") == ("table", "csv", "json", "parquet")
+    assert writers.formats("events") == ("plover", "polecat", "gdelt", "csv", "parquet")

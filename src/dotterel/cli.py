@@ -21,7 +21,8 @@ from .cli_options import (
 from .errors import DotterelError
 from .model import CodedDocument
 from .outfile import atomic_text, check_output_path, refuse_overwriting_inputs
-from .render import OUTPUT_FORMATS, printable, write_records
+from .render import printable, write_records
+from .writers import formats
 
 app = typer.Typer(
     name="dotterel",
@@ -68,8 +69,8 @@ def code_command(
     from .runner import RunSummary, code_inputs
     from .store import StoreRunSummary, code_into_store
 
-    if fmt not in OUTPUT_FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
+    if fmt not in formats("records"):
+        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(formats('records'))}", param_hint="--format")
     coder = make_coder(actors=actors, max_chars=max_chars, fail_fast=fail_fast, batch_size=batch_size)
     summary = RunSummary() if db is None else StoreRunSummary()
 

@@ -8,7 +8,6 @@ same option names (``dotterel.open(db).events(source=..., ...)``,
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,48 +23,15 @@ from .cli_options import (
     with_filters,
 )
 from .errors import DotterelError
-from .outfile import atomic_path, atomic_text
 from .render import printable
+from .writers import write_table
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The DuckDB store (default: $DOTTEREL_DB or dotterel.duckdb).")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")]
 
-QUERY_FORMATS = ("table", "csv", "json", "parquet")
-
-
 def _fail(exc: DotterelError) -> typer.Exit:
     typer.echo(f"error: {printable(exc)}", err=True)
     return typer.Exit(2)
-
-
-def _write_frame(frame: Any, fmt: str, output: Path | None) -> None:
-    if fmt not in QUERY_FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(QUERY_FORMATS)}", param_hint="--format")
-    if fmt == "parquet":
-        if output is None:
-            raise typer.BadParameter("parquet needs --output FILE", param_hint="--format")
-        with atomic_path(output) as temp:
-            frame.to_parquet(temp, index=False)
-        return
-    frame = frame.copy()
-    for column in frame.columns:
-        if str(frame[column].dtype).startswith("datetime64"):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    if fmt == "csv":
-        text = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
-    elif fmt == "json":
-        text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
-        text = text if text.endswith("\n") or not text else text + "\n"
-    else:
-        for column in frame.columns:  # no ANSI escapes from stored ids or titles to the terminal
-            if frame[column].dtype.kind not in "biufcmM":  # text columns, whatever pandas calls them
-                frame[column] = frame[column].map(lambda v: printable(v) if isinstance(v, str) else v)
-        text = frame.to_string(index=False, max_colwidth=40) + "\n" if len(frame) else "(no rows)\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        with atomic_text(output) as stream:
-            stream.write(text)
 
 
 def register(app: typer.Typer) -> None:
@@ -85,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             frame = open_store(db, hold=0).events(limit=limit, **filters)
-            _write_frame(frame, fmt, output)
+            write_table(frame, fmt, output)
         except DotterelError as exc:
             raise _fail(exc) from exc
 
@@ -106,7 +72,7 @@ def register(app: typer.Typer) -> None:
         try:
             frame = open_store(db, hold=0).aggregate(
                 by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, **filters)
-            _write_frame(frame, fmt, output)
+            write_table(frame, fmt, output)
         except DotterelError as exc:
             raise _fail(exc) from exc
 

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from .model import CodedDocument
-
-OUTPUT_FORMATS = ("jsonl", "json", "table")
+from .writers import formats, get, writer
 
 #: Characters that must not reach a terminal as they are: C0/C1 controls (ANSI escape
 #: sequences start with ESC) and the bidirectional overrides that reorder what is shown.
@@ -30,23 +29,35 @@ def to_json_line(record: CodedDocument, *, include_text: bool = True) -> str:
 def write_records(
     records: Iterable[CodedDocument], out: IO[str], *, fmt: str = "jsonl", include_text: bool = True
 ) -> None:
-    """Write records to ``out`` in ``fmt`` (jsonl, json or table), streaming where the format allows."""
-    if fmt == "jsonl":
-        for record in records:
-            out.write(to_json_line(record, include_text=include_text) + "\n")
-            out.flush()
-    elif fmt == "json":
-        out.write("[")
-        for i, record in enumerate(records):
-            out.write(",\n" if i else "\n")
-            out.write(json.dumps(record.to_dict(include_text=include_text), ensure_ascii=False, indent=2))
-        out.write("\n]\n")
-    elif fmt == "table":
-        for record in records:
-            out.write(render_table(record) + "\n")
-            out.flush()
-    else:  # callers validate; this is a programming error
-        raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}")
+    """Write records to ``out`` in ``fmt`` (a ``records`` format of :mod:`dotterel.writers`)."""
+    get("records", fmt).write(records, out, include_text=include_text)
+
+
+@writer("records", "jsonl", help="one JSON record per line, streaming")
+def write_jsonl(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    for record in records:
+        out.write(to_json_line(record, include_text=include_text) + "\n")
+        out.flush()
+
+
+@writer("records", "json", help="one JSON array, indented")
+def write_json(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    out.write("[")
+    for i, record in enumerate(records):
+        out.write(",\n" if i else "\n")
+        out.write(json.dumps(record.to_dict(include_text=include_text), ensure_ascii=False, indent=2))
+    out.write("\n]\n")
+
+
+@writer("records", "table", help="a readable view of each record")
+def write_table(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    for record in records:
+        out.write(render_table(record) + "\n")
+        out.flush()
+
+
+#: The formats of ``dotterel code --format`` (registered above).
+OUTPUT_FORMATS = formats("records")
 
 
 def _row(cells: Iterable[object], widths: list[int]) -> str:
