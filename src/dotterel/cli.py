@@ -64,9 +64,8 @@ def code_command(
     fail_fast: FailFastOpt = False,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
-    from .feeds import Fetcher, read_sources
-    from .read import check_inputs
     from .runner import RunSummary, code_inputs
+    from .sources import Fetcher, check_inputs, read_sources
     from .store import StoreRunSummary, code_into_store
 
     if fmt not in formats("records"):

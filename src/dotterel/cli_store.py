@@ -125,8 +125,8 @@ def register(app: typer.Typer) -> None:
         actors: ActorsOpt = None, max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT, fail_fast: FailFastOpt = False,
     ) -> None:
         """Poll feeds and code their new items into the store, round after round."""
-        from .feeds import Fetcher, parse_interval
-        from .store.watch import Cycle, watch
+        from .sources import Fetcher
+        from .store.watch import Cycle, parse_interval, watch
 
         def on_cycle(cycle: Cycle) -> None:
             typer.echo(f"round {cycle.number}: {cycle.new_items} new items, {cycle.stored} stored, "

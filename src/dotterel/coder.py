@@ -24,7 +24,7 @@ from .checks import DEFAULT_MAX_CHARS, MAX_CHARS_LIMIT, check_document
 from .errors import InputError, UsageError, doc_error_message
 from .model import CodedDocument, Document, DocumentError
 from .nlp import DEFAULT_MODEL, MODEL_LABEL, TITLE_SEPARATOR, Story, load_pipeline, make_doc
-from .read import ReadDocument, checked
+from .sources.items import ReadDocument, checked
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -126,7 +126,7 @@ class Coder:
 
         Each item is a :class:`Document`, a mapping shaped like the contract's
         input record (extra keys ignored, the same pub_date aliases accepted),
-        or a :class:`~dotterel.read.ReadDocument`. A document that cannot be
+        or a :class:`~dotterel.sources.ReadDocument`. A document that cannot be
         coded yields a record with ``errors``; a mapping that is not a document
         at all raises :class:`~dotterel.errors.InputError`.
         """

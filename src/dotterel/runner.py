@@ -14,10 +14,10 @@ from typing import IO, TYPE_CHECKING
 
 from .coder import Coder
 from .model import CodedDocument, normalize_pub_date
-from .read import ReadDocument, Skipped
+from .sources.items import ReadDocument, Skipped
 
 if TYPE_CHECKING:
-    from .feeds import Fetcher
+    from .sources import Fetcher
 
 
 @dataclass
@@ -70,11 +70,11 @@ def code_inputs(
     """Code every document in ``inputs``, in order, streaming.
 
     Inputs are files, directories, ``-`` (JSONL on stdin), feed files and
-    ``http(s)://`` URLs of pages or feeds (:func:`dotterel.feeds.read_sources`).
+    ``http(s)://`` URLs of pages or feeds (:func:`dotterel.sources.read_sources`).
     ``pub_date`` fills in documents that have none. Skipped input lines go to
     ``on_skip`` and are counted in ``summary``; they never stop the run.
     """
-    from .feeds import read_sources
+    from .sources import read_sources
 
     coder = coder or Coder()
     summary = summary if summary is not None else RunSummary()

@@ -18,8 +18,8 @@ from typing import Any
 from ..coder import Coder
 from ..errors import StoreError
 from ..model import CodedDocument, Document, normalize_pub_date
-from ..read import ReadDocument, Skipped
 from ..runner import RunSummary, prepare
+from ..sources.items import ReadDocument, Skipped
 from .rows import text_hash
 from .schema import Reader, default_db_path
 from .writer import StoreWriter
@@ -57,8 +57,8 @@ def code_into_store(
 ) -> Iterator[CodedDocument]:
     """Code ``items`` into the store at ``db``; yield each newly stored record after its commit.
 
-    ``items`` come from :func:`dotterel.feeds.read_sources` (or
-    :func:`dotterel.read.read_inputs`). ``force`` re-codes documents even when
+    ``items`` come from :func:`dotterel.sources.read_sources` (or
+    :func:`dotterel.sources.read_inputs`). ``force`` re-codes documents even when
     stored unchanged (what ``recode`` does). The run is recorded in ``runs``:
     ``done`` at the end, ``failed`` when an exception stops it, ``running`` if
     the process was killed.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -9,9 +10,8 @@ from pathlib import Path
 
 from ..coder import Coder
 from ..errors import UsageError
-from ..feeds import FeedEntry, Fetcher, FetchError, is_url, read_feed
 from ..model import CodedDocument
-from ..read import Item, ReadDocument, Skipped
+from ..sources import FeedEntry, Fetcher, FetchError, Item, ReadDocument, Skipped, is_url, read_feed
 from .ingest import DEFAULT_BATCH, StoreRunSummary, code_into_store
 from .schema import default_db_path
 from .writer import StoreWriter, mark_feed_items, seen_feed_items
@@ -104,3 +104,18 @@ def watch(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder | 
     finally:
         if own:
             fetcher.close()
+
+
+def parse_interval(value: str | float) -> float:
+    """Seconds from ``"15m"``, ``"30s"``, ``"2h"``, ``"1d"`` or a number of seconds."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = value.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
+    except ValueError as exc:
+        raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h") from exc
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h")
+    return seconds
