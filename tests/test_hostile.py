@@ -757,3 +757,20 @@ def test_an_endless_generator_is_coded_as_a_stream() -> None:
 def test_d1_dateline_without_comma(coder: Coder, text: str, found: str, value: str) -> None:
     record = coder.code(text, pub_date="2024-06-01")
     assert [(d.text, d.date) for d in record.dates] == [(found, value)]
+
+
+def test_w1_a_feed_item_that_breaks_the_html_reader_loses_only_that_item(
+        hostile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dotterel.sources.feeds as feeds
+
+    real = feeds.read_html_bytes
+
+    def fragile(data: bytes, *, url: str | None, name: str) -> object:
+        if "[::1" in name or (url and url.endswith("/story1")):
+            raise RecursionError("maximum recursion depth exceeded in the HTML parser")
+        return real(data, url=url, name=name)
+
+    monkeypatch.setattr(feeds, "read_html_bytes", fragile)
+    items = list(read_sources([hostile + "/feed-bad-link"], fetcher=_fetcher()))
+    assert len(items) == 2 and all(isinstance(i, Skipped) for i in items)
+    assert "RecursionError" in items[1].message

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ..errors import missing_dependency
+from ..errors import DependencyError, DotterelError, missing_dependency
 from .html import read_html_bytes
 from .http import Fetcher, FetchError
 from .items import Item, ReadDocument, Skipped
@@ -66,8 +66,22 @@ def parse_feed(body: bytes) -> list[FeedEntry]:
 
 
 def entry_document(entry: FeedEntry, fetcher: Fetcher) -> Item:
-    """Fetch an entry's page and read its story (falling back to the feed's own content)."""
+    """Fetch an entry's page and read its story (falling back to the feed's own content).
+
+    Never raises for one item: whatever goes wrong is that item's :class:`Skipped`.
+    """
     name = entry.link or entry.key
+    try:
+        return _entry_document(entry, fetcher, name)
+    except DependencyError:
+        raise
+    except DotterelError as exc:
+        return Skipped(name, None, f"could not read the item: {exc}")
+    except Exception as exc:  # e.g. the HTML extractor failing on a hostile page
+        return Skipped(name, None, f"could not read the item: {type(exc).__name__}: {exc}")
+
+
+def _entry_document(entry: FeedEntry, fetcher: Fetcher, name: str) -> Item:
     problem = "the item has no link"
     item: Item | None = None
     if entry.link:
