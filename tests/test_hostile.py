@@ -774,3 +774,35 @@ def test_w1_a_feed_item_that_breaks_the_html_reader_loses_only_that_item(
     items = list(read_sources([hostile + "/feed-bad-link"], fetcher=_fetcher()))
     assert len(items) == 2 and all(isinstance(i, Skipped) for i in items)
     assert "RecursionError" in items[1].message
+
+
+def test_a_record_the_store_refuses_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch DuckDB refuses is written one record at a time; the refused record is stored
+    with an internal error (stage "store"), the others whole, and the run ends done."""
+    duckdb = pytest.importorskip("duckdb")
+    import dotterel
+    from dotterel import Document
+    from dotterel.store import StoreRunSummary, code_into_store
+    from dotterel.store import writer as writer_module
+
+    from .store_fixtures import ScriptedCoder
+
+    real = writer_module.StoreWriter._write
+
+    def picky(self: object, con: object, pa: object, records: list[object], *args: object) -> object:
+        if any("Poison" in r.text and r.events for r in records):  # type: ignore[attr-defined]
+            raise duckdb.InvalidInputException("Invalid Input Error: a value DuckDB will not take")
+        return real(self, con, pa, records, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writer_module.StoreWriter, "_write", picky)
+    db = tmp_path / "p.duckdb"
+    docs = [ReadDocument(Document(id=f"d{i}", text=f"Russia attacked Ukraine. {'Poison' if i == 2 else ''}"))
+            for i in range(5)]
+    summary = StoreRunSummary()
+    records = list(code_into_store(docs, db=db, coder=ScriptedCoder(), summary=summary))
+    assert [r.id for r in records] == ["d0", "d1", "d2", "d3", "d4"]
+    assert records[2].errors[0].code == "internal" and records[2].errors[0].stage == "store"
+    assert summary.internal == 1 and summary.documents == 5
+    store = dotterel.open(db, hold=0)
+    assert len(store.documents()) == 5 and len(store.events()) == 4
+    assert list(store.runs()["status"]) == ["done"]

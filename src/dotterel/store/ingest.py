@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..coder import Coder
+from ..coder import Coder, internal_error
 from ..errors import StoreError
 from ..model import CodedDocument, Document, normalize_pub_date
 from ..runner import RunSummary, prepare
@@ -104,11 +104,33 @@ def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, ru
     if not todo:
         return
     records = list(coder.code_many(todo))
-    result = writer.write(records, run_id=run_id)
-    summary.replaced += result.replaced
+    try:
+        summary.replaced += writer.write(records, run_id=run_id).replaced
+    except StoreError as exc:
+        if exc.code != "failed" or coder.fail_fast:  # disk full, read-only, ...: the run stops
+            raise
+        records = _write_one_by_one(records, writer, run_id, summary)
     for record in records:
         summary.add(record)
         yield record
+
+
+def _write_one_by_one(records: list[CodedDocument], writer: StoreWriter, run_id: str,
+                      summary: StoreRunSummary) -> list[CodedDocument]:
+    """Write a batch the store refused one record at a time; a record it still refuses is
+    stored without its coding, with an ``internal`` error of stage ``store``."""
+    written = []
+    for record in records:
+        try:
+            summary.replaced += writer.write([record], run_id=run_id).replaced
+        except StoreError as exc:
+            if exc.code != "failed":
+                raise
+            record = replace(record, actors=[], places=[], dates=[], quotes=[], events=[],
+                             errors=[internal_error("store", exc)])
+            summary.replaced += writer.write([record], run_id=run_id).replaced
+        written.append(record)
+    return written
 
 
 def stored_documents(db: str | Path | None = None, *, outdated_only: bool = False,
