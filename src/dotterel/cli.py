@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -9,9 +10,19 @@ from typing import Annotated
 
 import typer
 
+from .cli_options import (
+    MAX_CHARS_DEFAULT,
+    ActorsOpt,
+    AllowPrivateOpt,
+    FailFastOpt,
+    MaxCharsOpt,
+    make_coder,
+)
 from .errors import DotterelError
 from .model import CodedDocument
-from .render import OUTPUT_FORMATS, write_records
+from .outfile import atomic_text, check_output_path, refuse_overwriting_inputs
+from .render import printable, write_records
+from .writers import formats
 
 app = typer.Typer(
     name="dotterel",
@@ -21,8 +32,19 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"dotterel {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main() -> None:
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print dotterel's version and exit.")] = False,
+) -> None:
     """dotterel: who did what to whom, when and where, and who said so."""
 
 
@@ -34,48 +56,51 @@ def code_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
     no_text: Annotated[bool, typer.Option("--no-text", help="Leave the story text out of the output records.")] = False,
     input_format: Annotated[str | None, typer.Option("--input-format", help="Read every input as jsonl, txt or html, whatever its name.")] = None,
-    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor list (TSV, same columns as the bundled data/actors/actors.tsv, see docs/actors.md); repeatable.")] = None,
+    actors: ActorsOpt = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per spaCy batch.")] = 16,
-    max_chars: Annotated[int, typer.Option("--max-chars", min=1, help="Longest story coded, in characters; longer ones get a too_long error.")] = 200_000,
+    max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT,
     db: Annotated[Path | None, typer.Option("--db", help="Store results in this DuckDB file (skipping documents stored unchanged); then records go to --output only when it is given.")] = None,
+    allow_private: AllowPrivateOpt = False,
+    fail_fast: FailFastOpt = False,
 ) -> None:
     """Code news stories; one output record per input document, in input order."""
-    from .coder import Coder
-    from .feeds import read_sources
     from .runner import RunSummary, code_inputs
+    from .sources import Fetcher, check_inputs, read_sources
     from .store import StoreRunSummary, code_into_store
 
-    if fmt not in OUTPUT_FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}", param_hint="--format")
-    for path in actors or []:
-        if not path.is_file():
-            raise typer.BadParameter(f"{str(path)!r} is not a file", param_hint="--actors")
-    coder = Coder(actor_files=list(actors or []), batch_size=batch_size, max_chars=max_chars)
+    if fmt not in formats("records"):
+        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(formats('records'))}", param_hint="--format")
+    coder = make_coder(actors=actors, max_chars=max_chars, fail_fast=fail_fast, batch_size=batch_size)
     summary = RunSummary() if db is None else StoreRunSummary()
 
     def on_skip(item: object) -> None:
-        typer.echo(str(item), err=True)
+        typer.echo(printable(item), err=True)
 
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        if db is None:
-            records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
-                                  on_skip=on_skip, summary=summary)
-        else:
-            assert isinstance(summary, StoreRunSummary)
-            records = code_into_store(read_sources(inputs, input_format=input_format), db=db,
-                                      coder=coder, pub_date=pub_date, on_skip=on_skip, summary=summary)
-        if db is not None and output is None:
-            for _ in _progress(records):
-                pass
-        else:
-            write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
+        check_inputs(inputs, input_format=input_format)
+        if output is not None:
+            refuse_overwriting_inputs(output, inputs)
+            check_output_path(output)
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(atomic_text(output)) if output is not None else sys.stdout
+            fetcher = Fetcher(allow_private=allow_private)
+            stack.callback(fetcher.close)
+            if db is None:
+                records = code_inputs(inputs, coder=coder, pub_date=pub_date, input_format=input_format,
+                                      on_skip=on_skip, summary=summary, fetcher=fetcher)
+            else:
+                assert isinstance(summary, StoreRunSummary)
+                records = code_into_store(read_sources(inputs, input_format=input_format, fetcher=fetcher),
+                                          db=db, coder=coder, pub_date=pub_date, on_skip=on_skip,
+                                          summary=summary)
+            if db is not None and output is None:
+                for _ in _progress(records):
+                    pass
+            else:
+                write_records(_progress(records), out, fmt=fmt, include_text=not no_text)
     except DotterelError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {printable(exc)}", err=True)
         raise typer.Exit(2) from exc
-    finally:
-        if output:
-            out.close()
     typer.echo(summary.line(), err=True)
 
 
