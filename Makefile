@@ -1,23 +1,26 @@
 # dotterel: two commands on a fresh machine with Python 3.11 and make.
 #   make demo   install into .venv and code the bundled example story
-#   make test   install into .venv and run lint, type checks and the tests
+#   make test   install into .venv and run lint, type checks and every test
+#   make quick  the same without the slow tests (the VOA development stories, big data files)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test quick lint typecheck pytest pytest-quick bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,store,web,dask]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,store,web,serve,dask]"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dotterel code examples/tokayev-interview.txt --pub-date 2025-01-03 --format table
 
 test: $(STAMP) lint typecheck pytest
+
+quick: $(STAMP) lint typecheck pytest-quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -27,6 +30,9 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+pytest-quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py

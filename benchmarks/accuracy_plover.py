@@ -17,6 +17,11 @@ of gold type vs top-1 type, and how well ``confidence`` ranks events (AUC of
 "event type = gold type" over all predicted events, precision of the top-k).
 
     .venv/bin/python benchmarks/accuracy_plover.py [--data FILE] [--output FILE.json]
+        [--layers both|imported|overrides|all]
+
+``--layers`` picks the event lexicon's layers (``dotterel.events.lexicon.load_lexicon``): the
+tables imported from CAMEO, the hand-written overrides, or both (the default); ``all`` runs
+the three in turn and prints a comparison.
 """
 
 from __future__ import annotations
@@ -147,29 +152,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--output", type=Path, help="write the full results (with errors) as JSON")
     parser.add_argument("--errors", action="store_true", help="print the records not fully right")
+    parser.add_argument("--layers", choices=("both", "imported", "overrides", "all"), default="both",
+                        help="event lexicon layers (default both; all = the three in turn)")
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"gold data not found at {args.data}; pass --data", file=sys.stderr)
         return 2
+    import os
+
     from dotterel import Coder
+    from dotterel.events.lexicon import LAYERS_ENV
 
     records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
     docs = [{k: v for k, v in r.items() if k != "gold"} for r in records]
     coder = Coder()
     coder.nlp  # noqa: B018  (load before timing)
-    t0 = time.perf_counter()
-    coded = [c.to_dict(include_text=False) for c in coder.code_many(docs)]
-    seconds = time.perf_counter() - t0
-    result = evaluate(records, coded)
-    result["seconds"] = seconds
-    result["machine"] = f"{platform.machine()} {platform.processor() or ''} {platform.python_version()}".strip()
-    print(table(result))
-    print(f"\n{len(records)} sentences in {seconds:.1f}s")
+    settings = ["imported", "overrides", "both"] if args.layers == "all" else [args.layers]
+    results: dict[str, dict[str, Any]] = {}
+    for layers in settings:
+        os.environ[LAYERS_ENV] = layers
+        t0 = time.perf_counter()
+        coded = [c.to_dict(include_text=False) for c in coder.code_many(docs)]
+        seconds = time.perf_counter() - t0
+        result = evaluate(records, coded)
+        result["seconds"] = seconds
+        result["layers"] = layers
+        result["machine"] = f"{platform.machine()} {platform.processor() or ''} {platform.python_version()}".strip()
+        results[layers] = result
+        print(f"### layers: {layers}\n")
+        print(table(result))
+        print(f"\n{len(records)} sentences in {seconds:.1f}s\n")
+    if len(results) > 1:
+        keys = ("top1", "type_recall", "source", "target", "full", "events_per_sentence")
+        print("| layers | " + " | ".join(keys) + " |")
+        print("|---" * (len(keys) + 1) + "|")
+        for layers, res in results.items():
+            print(f"| {layers} | " + " | ".join(f"{res[k]:.3f}" for k in keys) + " |")
+    result = results[settings[-1]]
     if args.errors:
         for err in result["errors"]:
             print(json.dumps(err, ensure_ascii=False))
     if args.output:
-        args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.output.write_text(json.dumps(results if len(results) > 1 else result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

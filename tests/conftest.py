@@ -41,3 +41,10 @@ def voa_path() -> Path:
     if not path.exists():
         pytest.skip(f"VOA development stories not found at {path} (shared/ is not beside this checkout)")
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that reads the VOA development stories is ``slow`` (``make quick`` leaves them out)."""
+    for item in items:
+        if "voa_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

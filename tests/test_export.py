@@ -189,3 +189,82 @@ def test_fips_table() -> None:
     fips = fips_table()
     assert fips["USA"] == "US" and fips["GBR"] == "UK" and fips["DEU"] == "GM" and fips["KEN"] == "KE"
     assert len(set(fips.values())) == len(fips) > 190
+
+
+@pytest.fixture(scope="module")
+def quoted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose ids, URLs, titles and names hold double quotes, tabs and line breaks."""
+    db = tmp_path_factory.mktemp("quoted") / "q.duckdb"
+    records = {}
+    for i in range(3):
+        doc_id = f'"q{i}" \'x\''
+        rec = scripted_record(doc_id, TEXT, title=f'The "deal"\t{i}\nsecond line',
+                              pub_date="2025-02-01", url=f'https://news.example/"{i}"',
+                              source='The "Example" News')
+        rec.actors[0].name = 'Russia "the Federation"'
+        records[rec.id] = rec
+    coder = Replay()
+    coder.records = records
+    items = [ReadDocument(Document(id=k, text=TEXT)) for k in records]
+    list(code_into_store(items, db=db, coder=coder, summary=StoreRunSummary()))
+    return db
+
+
+def test_polecat_with_double_quotes_reads_back_exactly(quoted_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.tsv"
+    n = export(quoted_store, "polecat", out)
+    assert n == 9
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline=""), delimiter="\t"))
+    assert rows[0] == POLECAT_COLUMNS and len(rows) == 10
+    col = {name: i for i, name in enumerate(POLECAT_COLUMNS)}
+    assert {len(r) for r in rows} == {len(POLECAT_COLUMNS)}
+    assert {r[col["Story ID"]] for r in rows[1:]} == {f'"q{i}" \'x\'' for i in range(3)}
+    assert rows[1][col["Headline"]].startswith('The "deal" ')  # tab and line break became spaces
+    assert any(r[col["Actor Name"]] == 'Russia "the Federation"' for r in rows[1:])
+    import pandas as pd
+
+    frame = pd.read_csv(out, sep="\t")
+    assert len(frame) == 9 and frame["Story ID"].str.startswith('"q').all()
+
+
+def test_gdelt_with_double_quotes_splits_into_61_columns(quoted_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.tsv"
+    assert export(quoted_store, "gdelt", out) == 9
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 9
+    col = {name: i for i, name in enumerate(GDELT_COLUMNS)}
+    for line in lines:
+        fields = line.split("\t")
+        assert len(fields) == 61
+        assert fields[col["SOURCEURL"]].startswith('https://news.example/"')
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert {len(r) for r in rows} == {61}
+
+
+def test_failed_export_leaves_the_old_file_and_no_partial_one(
+        quoted_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dotterel.export as ex
+
+    out = tmp_path / "p.tsv"
+    out.write_text("old content\n", encoding="utf-8")
+    calls = {"n": 0}
+    real = ex.polecat_row
+
+    def flaky(row: dict[str, object]) -> list[object]:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk went away")
+        return real(row)
+
+    monkeypatch.setattr(ex, "polecat_row", flaky)
+    with pytest.raises(RuntimeError):
+        export(quoted_store, "polecat", out)
+    assert out.read_text(encoding="utf-8") == "old content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.tsv"]
+
+
+def test_export_into_a_missing_directory_is_a_usage_error(quoted_store: Path, tmp_path: Path) -> None:
+    with pytest.raises(dotterel.UsageError, match="does not exist"):
+        export(quoted_store, "plover", tmp_path / "no" / "such" / "e.jsonl")
+    with pytest.raises(dotterel.UsageError, match="is a directory"):
+        export(quoted_store, "plover", tmp_path)

@@ -107,7 +107,8 @@ def rss(base: str, items: list[tuple[str, str]]) -> bytes:
 
 def quick(**kw: object) -> Fetcher:
     slept: list[float] = []
-    fetcher = Fetcher(sleep=slept.append, per_host_interval=0.0, backoff=0.5, timeout=5.0, **kw)  # type: ignore[arg-type]
+    fetcher = Fetcher(sleep=slept.append, per_host_interval=0.0, backoff=0.5, timeout=5.0,
+                      allow_private=True, **kw)  # type: ignore[arg-type]
     fetcher.slept = slept  # type: ignore[attr-defined]
     return fetcher
 
@@ -139,7 +140,7 @@ def test_client_errors_are_not_retried(site: Site) -> None:
 
 def test_timeouts_are_retried_then_reported(site: Site) -> None:
     url = site.set("/slow", Route(200, b"late", delay=1.0))
-    fetcher = Fetcher(timeout=0.2, retries=1, backoff=0.0, per_host_interval=0.0)
+    fetcher = Fetcher(timeout=0.2, retries=1, backoff=0.0, per_host_interval=0.0, allow_private=True)
     with pytest.raises(FetchError, match="Timeout"):
         fetcher.get(url)
     fetcher.close()
@@ -148,7 +149,7 @@ def test_timeouts_are_retried_then_reported(site: Site) -> None:
 def test_per_host_rate_limit(site: Site) -> None:
     site.set("/a", Route(200, b"a"))
     slept: list[float] = []
-    fetcher = Fetcher(sleep=slept.append, per_host_interval=5.0)
+    fetcher = Fetcher(sleep=slept.append, per_host_interval=5.0, allow_private=True)
     fetcher.get(site.base + "/a")
     fetcher.get(site.base + "/a")
     assert len(slept) == 1 and 4.0 < slept[0] <= 5.0
@@ -218,20 +219,10 @@ def test_cli_code_url_into_store_with_the_real_coder(site: Site, tmp_path: Path)
     url = site.set("/story", Route(200, article("Talks", "Kenya's president Ruto met Ethiopian Prime Minister Abiy in Nairobi on Friday.")))
     db = tmp_path / "c.duckdb"
     runner = CliRunner()
-    result = runner.invoke(app, ["code", url, "--db", str(db)])
+    result = runner.invoke(app, ["code", url, "--db", str(db), "--allow-private"])
     assert result.exit_code == 0, result.output
     assert "1 documents" in result.stderr
-    result = runner.invoke(app, ["code", url, "--db", str(db)])
+    result = runner.invoke(app, ["code", url, "--db", str(db), "--allow-private"])
     assert "1 unchanged documents skipped" in result.stderr
     docs = dotterel.open(db).documents()
     assert list(docs.url) == [url] and list(docs.title) == ["Talks"]
-
-
-def test_read_url(site: Site) -> None:
-    from dotterel.web import read_url
-
-    url = site.set("/p", Route(200, article("Page", "China visited Kenya.")))
-    item = read_url(url, fetcher=quick())
-    assert isinstance(item, ReadDocument) and item.document.title == "Page"
-    missing = read_url(site.base + "/nope", fetcher=quick())
-    assert isinstance(missing, Skipped) and "404" in missing.message

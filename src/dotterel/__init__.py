@@ -6,13 +6,7 @@ Importing this package is cheap: spaCy and the model load on first use of a
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("dotterel")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
-
+from ._version import __version__
 from .coder import Coder, code
 from .errors import DependencyError, DotterelError, InputError, UsageError
 from .model import (

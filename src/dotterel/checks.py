@@ -16,6 +16,9 @@ from .model import Document, DocumentError
 #: Default limit on a story's length in characters (title + body). A long
 #: newspaper feature is 10–30 thousand; 200,000 is a short book.
 DEFAULT_MAX_CHARS = 200_000
+#: The highest max_chars a Coder accepts: spaCy's pipeline refuses longer texts
+#: (``nlp.max_length``, error E088), and the parser needs about 1 GB per 100,000 characters.
+MAX_CHARS_LIMIT = 1_000_000
 
 _ENGLISH_FUNCTION_WORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "not", "no", "will", "would", "said", "says", "say", "which", "who", "whom", "what", "when", "where", "while", "after", "before", "than", "then", "there", "also", "about", "into", "over", "under", "more", "most", "some", "any", "all", "one", "two"]

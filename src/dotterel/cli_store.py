@@ -8,137 +8,89 @@ same option names (``dotterel.open(db).events(source=..., ...)``,
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from .cli_options import (
+    MAX_CHARS_DEFAULT,
+    ActorsOpt,
+    AllowPrivateOpt,
+    FailFastOpt,
+    MaxCharsOpt,
+    make_coder,
+    with_filters,
+)
 from .errors import DotterelError
+from .render import printable
+from .writers import write_table
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="The DuckDB store (default: $DOTTEREL_DB or dotterel.duckdb).")]
-SourceOpt = Annotated[str | None, typer.Option("--source", help="Source actor code(s), comma-separated (e.g. USA,GBR).")]
-TargetOpt = Annotated[str | None, typer.Option("--target", help="Target actor code(s), comma-separated.")]
-ActorOpt = Annotated[str | None, typer.Option("--actor", help="Actor code(s) on either side.")]
-SectorOpt = Annotated[str | None, typer.Option("--sector", help="Sector code(s) on either side (GOV, MIL, ...).")]
-TypeOpt = Annotated[str | None, typer.Option("--type", help="PLOVER event type(s), comma-separated.")]
-QuadOpt = Annotated[str | None, typer.Option("--quad", help="Quad class: 1-4, VC, MC, VX, MX or its name.")]
-ModeOpt = Annotated[str | None, typer.Option("--mode", help="PLOVER mode(s), comma-separated.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="First event date (YYYY-MM-DD), inclusive.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Last event date (YYYY-MM-DD), inclusive.")]
-TextOpt = Annotated[str | None, typer.Option("--text", help="Only stories whose title or text contains these whole words, in this order (any case).")]
-HypoOpt = Annotated[bool, typer.Option("--include-hypothetical/--exclude-hypothetical", help="Keep events flagged hypothetical.")]
-NegOpt = Annotated[bool, typer.Option("--include-negated/--exclude-negated", help="Keep events flagged negated.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores; fewer than 32 documents per batch are coded in this process).")]
-
-QUERY_FORMATS = ("table", "csv", "json", "parquet")
-
-
-def _filters(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v not in (None, "")}
-
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Coding processes (default: all cores, at most one per 900 MB of free memory; fewer than 32 documents per batch are coded in this process).")]
 
 def _fail(exc: DotterelError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {printable(exc)}", err=True)
     return typer.Exit(2)
-
-
-def _write_frame(frame: Any, fmt: str, output: Path | None) -> None:
-    if fmt not in QUERY_FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(QUERY_FORMATS)}", param_hint="--format")
-    if fmt == "parquet":
-        if output is None:
-            raise typer.BadParameter("parquet needs --output FILE", param_hint="--format")
-        frame.to_parquet(output, index=False)
-        return
-    frame = frame.copy()
-    for column in frame.columns:
-        if str(frame[column].dtype).startswith("datetime64"):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    if fmt == "csv":
-        text = frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n")
-    elif fmt == "json":
-        text = frame.to_json(orient="records", lines=True, date_format="iso", force_ascii=False)
-        text = text if text.endswith("\n") or not text else text + "\n"
-    else:
-        text = frame.to_string(index=False, max_colwidth=40) + "\n" if len(frame) else "(no rows)\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
 
 
 def register(app: typer.Typer) -> None:
     """Add the store commands to the ``dotterel`` app."""
 
     @app.command("query")
+    @with_filters
     def query_command(
-        db: DbOpt = None, source: SourceOpt = None, target: TargetOpt = None, actor: ActorOpt = None,
-        sector: SectorOpt = None, type: TypeOpt = None, quad: QuadOpt = None, mode: ModeOpt = None,
-        since: SinceOpt = None, until: UntilOpt = None, text: TextOpt = None,
-        include_hypothetical: HypoOpt = False, include_negated: NegOpt = False,
+        db: DbOpt = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json (JSON Lines) or parquet.")] = "table",
         output: OutputOpt = None,
         limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many events (newest first).")] = None,
+        *, filters: dict[str, Any],
     ) -> None:
         """List stored events matching the filters, newest first."""
         from .store import open as open_store
 
         try:
-            frame = open_store(db, hold=0).events(limit=limit, **_filters(
-                source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
-                mode=mode, since=since, until=until, text=text,
-                include_hypothetical=include_hypothetical, include_negated=include_negated))
-            _write_frame(frame, fmt, output)
+            frame = open_store(db, hold=0).events(limit=limit, **filters)
+            write_table(frame, fmt, output)
         except DotterelError as exc:
             raise _fail(exc) from exc
 
     @app.command("aggregate")
+    @with_filters
     def aggregate_command(
         db: DbOpt = None,
         by: Annotated[list[str] | None, typer.Option("--by", help="Group by dyad, type, quad, source or target; repeatable.")] = None,
         per: Annotated[str, typer.Option("--per", help="Period: day, week, month, year or none.")] = "month",
         distinct: Annotated[bool, typer.Option("--distinct", help="Add distinct_events and stories (near-duplicate stories counted once).")] = False,
-        source: SourceOpt = None, target: TargetOpt = None, actor: ActorOpt = None,
-        sector: SectorOpt = None, type: TypeOpt = None, quad: QuadOpt = None, mode: ModeOpt = None,
-        since: SinceOpt = None, until: UntilOpt = None, text: TextOpt = None,
-        include_hypothetical: HypoOpt = False, include_negated: NegOpt = False,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json (JSON Lines) or parquet.")] = "table",
         output: OutputOpt = None,
+        *, filters: dict[str, Any],
     ) -> None:
         """Event counts and PLOVER-score sums by dyad, type or quad per day/week/month/year."""
         from .store import open as open_store
 
         try:
             frame = open_store(db, hold=0).aggregate(
-                by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, **_filters(
-                    source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
-                    mode=mode, since=since, until=until, text=text,
-                    include_hypothetical=include_hypothetical, include_negated=include_negated))
-            _write_frame(frame, fmt, output)
+                by=by or ["dyad"], per=None if per == "none" else per, distinct=distinct, **filters)
+            write_table(frame, fmt, output)
         except DotterelError as exc:
             raise _fail(exc) from exc
 
     @app.command("export")
+    @with_filters
     def export_command(
         db: DbOpt = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="plover (JSONL), polecat (TSV), gdelt (61-column TSV), csv or parquet.")] = "plover",
         output: OutputOpt = None,
-        source: SourceOpt = None, target: TargetOpt = None, actor: ActorOpt = None,
-        sector: SectorOpt = None, type: TypeOpt = None, quad: QuadOpt = None, mode: ModeOpt = None,
-        since: SinceOpt = None, until: UntilOpt = None, text: TextOpt = None,
-        include_hypothetical: HypoOpt = False, include_negated: NegOpt = False,
+        *, filters: dict[str, Any],
     ) -> None:
         """Export stored events as PLOVER JSONL, POLECAT TSV, GDELT 2.0 TSV, CSV or Parquet."""
         from .export import export
         from .store import open as open_store
 
         try:
-            n = export(open_store(db, hold=0), fmt, output, **_filters(
-                source=source, target=target, actor=actor, sector=sector, type=type, quad=quad,
-                mode=mode, since=since, until=until, text=text,
-                include_hypothetical=include_hypothetical, include_negated=include_negated))
+            n = export(open_store(db, hold=0), fmt, output, **filters)
         except DotterelError as exc:
             raise _fail(exc) from exc
         typer.echo(f"{n} events exported", err=True)
@@ -148,6 +100,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         outdated_only: Annotated[bool, typer.Option("--outdated-only", help="Only documents coded by another dotterel version.")] = False,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
+        actors: ActorsOpt = None, max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT, fail_fast: FailFastOpt = False,
         workers: WorkersOpt = None,
     ) -> None:
         """Re-code every stored document with this dotterel and replace its records."""
@@ -155,8 +108,10 @@ def register(app: typer.Typer) -> None:
         from .parallel.progress import show
         from .store import StoreRunSummary, recode
 
+        # scale: --workers processes
+        coder = ParallelCoder.like(make_coder(actors=actors, max_chars=max_chars, fail_fast=fail_fast),
+                                   workers=workers)
         summary = StoreRunSummary()
-        coder = ParallelCoder(workers=workers)  # scale: --workers processes
         try:
             for _ in show(recode(db=db, coder=coder, outdated_only=outdated_only,
                                  batch_size=batch_size, summary=summary), label="recoding"):
@@ -176,26 +131,32 @@ def register(app: typer.Typer) -> None:
         every: Annotated[str, typer.Option("--every", help="Polling interval: 30s, 15m, 1h ...")] = "15m",
         iterations: Annotated[int | None, typer.Option("--iterations", min=1, help="Stop after this many rounds (default: never).")] = None,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
+        allow_private: AllowPrivateOpt = False,
+        actors: ActorsOpt = None, max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT, fail_fast: FailFastOpt = False,
         workers: WorkersOpt = None,
     ) -> None:
         """Poll feeds and code their new items into the store, round after round."""
-        from .feeds import parse_interval
         from .parallel import ParallelCoder
         from .parallel.progress import show
-        from .store.watch import Cycle, watch
+        from .sources import Fetcher
+        from .store.watch import Cycle, parse_interval, watch
 
         def on_cycle(cycle: Cycle) -> None:
             typer.echo(f"round {cycle.number}: {cycle.new_items} new items, {cycle.stored} stored, "
                        f"{cycle.failed_feeds} feeds failed", err=True)
 
-        coder = ParallelCoder(workers=workers)  # scale: --workers processes, kept between rounds
+        # scale: --workers processes, kept between rounds
+        coder = ParallelCoder.like(make_coder(actors=actors, max_chars=max_chars, fail_fast=fail_fast),
+                                   workers=workers)
+        fetcher = Fetcher(allow_private=allow_private)
         try:
             for _ in show(watch(feeds, db=db, coder=coder, every=parse_interval(every),
-                                iterations=iterations, batch_size=batch_size,
-                                on_skip=lambda item: typer.echo(str(item), err=True), on_cycle=on_cycle),
-                          label="watching"):
+                                iterations=iterations, batch_size=batch_size, fetcher=fetcher,
+                                on_skip=lambda item: typer.echo(printable(item), err=True),
+                                on_cycle=on_cycle), label="watching"):
                 pass
         except DotterelError as exc:
             raise _fail(exc) from exc
         finally:
+            fetcher.close()
             coder.close()

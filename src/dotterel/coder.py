@@ -14,16 +14,17 @@ ones found)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .checks import DEFAULT_MAX_CHARS, check_document
-from .errors import InputError, doc_error_message
+from ._version import __version__
+from .checks import DEFAULT_MAX_CHARS, MAX_CHARS_LIMIT, check_document
+from .errors import InputError, UsageError, doc_error_message
 from .model import CodedDocument, Document, DocumentError
-from .nlp import DEFAULT_MODEL, MODEL_LABEL, Story, load_pipeline, make_doc
-from .read import ReadDocument
+from .nlp import DEFAULT_MODEL, MODEL_LABEL, TITLE_SEPARATOR, Story, load_pipeline, make_doc
+from .sources.items import ReadDocument, checked
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,12 +47,28 @@ class Coder:
     The spaCy pipeline and the knowledge files load on first use, once per Coder.
     ``actor_files`` are extra actor lists in the format of the bundled
     ``data/actors/actors.tsv`` (see docs/actors.md); they take precedence over the bundled one.
+
+    An exception inside coding one document (parsing or any extractor) does
+    not end the run: that document's record gets an ``internal`` error naming
+    the stage, and the others are coded. ``fail_fast=True`` raises it instead
+    (for developers).
     """
+
+    def __post_init__(self) -> None:
+        if self.max_chars > MAX_CHARS_LIMIT:
+            raise UsageError(
+                f"max_chars {self.max_chars:,} is above {MAX_CHARS_LIMIT:,}, the longest text "
+                "spaCy's pipeline parses (it needs about 1 GB of memory per 100,000 characters): "
+                "split longer stories"
+            )
+        if self.max_chars < 1:
+            raise UsageError(f"max_chars must be at least 1, not {self.max_chars}")
 
     model: str = DEFAULT_MODEL
     actor_files: Sequence[str | Path] = ()
     batch_size: int = 16
     max_chars: int = DEFAULT_MAX_CHARS
+    fail_fast: bool = False
     _nlp: Language | None = field(default=None, init=False, repr=False)
     _actor_kb: ActorKnowledge | None = field(default=None, init=False, repr=False)
     _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
@@ -59,7 +76,10 @@ class Coder:
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            self._nlp = load_pipeline(self.model)
+            nlp = load_pipeline(self.model)
+            # title + separator + body, up to max_chars of title and body
+            nlp.max_length = max(nlp.max_length, self.max_chars + len(TITLE_SEPARATOR))
+            self._nlp = nlp
         return self._nlp
 
     @property
@@ -106,7 +126,7 @@ class Coder:
 
         Each item is a :class:`Document`, a mapping shaped like the contract's
         input record (extra keys ignored, the same pub_date aliases accepted),
-        or a :class:`~dotterel.read.ReadDocument`. A document that cannot be
+        or a :class:`~dotterel.sources.ReadDocument`. A document that cannot be
         coded yields a record with ``errors``; a mapping that is not a document
         at all raises :class:`~dotterel.errors.InputError`.
         """
@@ -123,15 +143,46 @@ class Coder:
     def _code_chunk(self, chunk: list[ReadDocument], batch_size: int) -> Iterator[CodedDocument]:
         problems: list[DocumentError | None] = [self._preflight(item) for item in chunk]
         todo = [item.document for item, problem in zip(chunk, problems, strict=True) if problem is None]
-        parsed: Iterator[Doc] = iter(())
+        parsed: Iterator[Doc | DocumentError] = iter(())
         if todo:
-            nlp = self.nlp
-            parsed = nlp.pipe((make_doc(nlp, d) for d in todo), batch_size=batch_size)
+            parsed = self._parse(todo, batch_size)
         for item, problem in zip(chunk, problems, strict=True):
             if problem is not None:
                 yield self._empty_record(item.document, [problem])
+                continue
+            doc = next(parsed)
+            if isinstance(doc, DocumentError):
+                yield self._empty_record(item.document, [doc])
             else:
-                yield self.code_parsed(item.document, next(parsed))
+                yield self._code_parsed_safely(item.document, doc)
+
+    def _parse(self, documents: list[Document], batch_size: int) -> Iterator[Doc | DocumentError]:
+        """Parsed documents in order; when a batch fails, its documents are parsed one by one."""
+        nlp = self.nlp
+        for start in range(0, len(documents), batch_size):
+            batch = documents[start:start + batch_size]
+            try:
+                docs = list(nlp.pipe((make_doc(nlp, d) for d in batch), batch_size=batch_size))
+            except Exception:
+                if self.fail_fast:
+                    raise
+                docs = None
+            if docs is not None:
+                yield from docs
+                continue
+            for document in batch:
+                try:
+                    yield nlp(make_doc(nlp, document))
+                except Exception as exc:
+                    yield internal_error("parse", exc)
+
+    def _code_parsed_safely(self, document: Document, doc: Doc) -> CodedDocument:
+        try:
+            return self.code_parsed(document, doc)
+        except StageError as exc:
+            if self.fail_fast:
+                raise exc.error from exc.error
+            return self._empty_record(document, [internal_error(exc.stage, exc.error)])
 
     def _preflight(self, item: ReadDocument) -> DocumentError | None:
         if item.read_error is not None:
@@ -146,12 +197,20 @@ class Coder:
         from .places import extract_places
         from .quotes import extract_quotes
 
-        story = Story.from_doc(document, doc)
-        dates = extract_dates(story)
-        actors = extract_actors(story, self.actor_knowledge)
-        places = extract_places(story, self.gazetteer, actors)
-        quotes = extract_quotes(story, actors)
-        events = extract_events(story, actors, places, dates, quotes)
+        # knowledge files load outside the stages: a bad file is no document's fault
+        knowledge, gazetteer = self.actor_knowledge, self.gazetteer
+        with stage("story"):
+            story = Story.from_doc(document, doc)
+        with stage("dates"):
+            dates = extract_dates(story)
+        with stage("actors"):
+            actors = extract_actors(story, knowledge)
+        with stage("places"):
+            places = extract_places(story, gazetteer, actors)
+        with stage("quotes"):
+            quotes = extract_quotes(story, actors)
+        with stage("events"):
+            events = extract_events(story, actors, places, dates, quotes)
         record = self._empty_record(document, [])
         record.actors = actors.actors
         record.places = places
@@ -174,13 +233,41 @@ class Coder:
         )
 
 
+class StageError(Exception):
+    """An exception raised inside one stage of coding a document (wraps it)."""
+
+    def __init__(self, stage: str, error: BaseException) -> None:
+        super().__init__(f"{stage}: {type(error).__name__}: {error}")
+        self.stage = stage
+        self.error = error
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Run a block as the coding stage ``name``: its exceptions become :class:`StageError`."""
+    try:
+        yield
+    except StageError:
+        raise
+    except Exception as exc:
+        raise StageError(name, exc) from exc
+
+
+def internal_error(stage: str, exc: BaseException) -> DocumentError:
+    """The ``internal`` error entry for an exception in ``stage``."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > 500:
+        detail = detail[:500] + "…"
+    return DocumentError("internal", doc_error_message("internal", f"in {stage}: {detail}"), stage=stage)
+
+
 def _as_read_document(item: DocumentLike) -> ReadDocument:
     if isinstance(item, ReadDocument):
         return item
     if isinstance(item, Document):
-        return ReadDocument(item)
+        return checked(item)
     if isinstance(item, Mapping):
-        return ReadDocument(Document.from_dict(item))
+        return checked(Document.from_dict(item))
     raise InputError(
         f"code_many takes Documents or dicts shaped like the input record, not {type(item).__name__}"
     )

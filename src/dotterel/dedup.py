@@ -82,7 +82,7 @@ def signature(text: str) -> Signature | None:
     try:
         from datasketch import MinHash
     except ImportError as exc:
-        raise missing_dependency("datasketch", "web") from exc
+        raise missing_dependency("datasketch", "store") from exc
     if _TEMPLATE is None:
         # CRC-32 of each shingle: stable across processes (signatures are stored) and ~3x
         # faster than datasketch's default SHA-1; MinHash only needs well-spread 32-bit values

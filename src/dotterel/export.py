@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import UsageError, missing_dependency
+from .outfile import atomic_path, atomic_text
 from .store import Store
 from .store.queries import EVENT_SELECT, EventFilter
 from .store.rows import read_data_tsv
+from .writers import formats, get, writer
 
-EXPORT_FORMATS = ("plover", "polecat", "gdelt", "csv", "parquet")
 #: Country-slot codes that are not countries (plover.md §4).
 NON_STATE = {"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"}
 #: PLOVER sector → CAMEO actor type code where the two differ (plover.md §4).
@@ -64,43 +65,64 @@ def export(store: Store | str | Path | None, fmt: str, output: str | Path | IO[s
     """Write the events matching ``filters`` in format ``fmt``; return the number of events.
 
     ``output`` is a path or a text stream (standard output when ``None``;
-    ``parquet`` needs a path).
+    ``parquet`` needs a path). A path is written to a temporary file renamed
+    when complete. The formats are the ``events`` writers of :mod:`dotterel.writers`.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
+    found = get("events", fmt)
     st = store if isinstance(store, Store) else Store(store)
     flt = EventFilter.of(**filters)
-    if fmt == "parquet":
+    if found.path_only:
         if output is None or not isinstance(output, str | Path):
-            raise UsageError("parquet export needs --output FILE.parquet")
-        return _parquet(st, flt, Path(output))
+            raise UsageError(f"{fmt} export needs --output FILE")
+        with atomic_path(output) as temp:
+            return int(found.write(st, flt, temp))
     if isinstance(output, str | Path):
-        with Path(output).open("w", encoding="utf-8", newline="") as stream:
-            return _write_text(st, flt, fmt, stream)
+        with atomic_text(output, newline="") as stream:
+            return int(found.write(st, flt, stream))
     import sys
 
-    return _write_text(st, flt, fmt, output or sys.stdout)
+    return int(found.write(st, flt, output or sys.stdout))
 
 
-def _write_text(st: Store, flt: EventFilter, fmt: str, stream: IO[str]) -> int:
-    if fmt == "csv":
-        return _csv(st, flt, stream)
-    writer: Any = None
-    if fmt in ("polecat", "gdelt"):
-        writer = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
-                            escapechar=None)
-    if fmt == "polecat":
-        writer.writerow(POLECAT_COLUMNS)
+@writer("events", "plover", help="PLOVER JSON Lines")
+def write_plover(st: Store, flt: EventFilter, stream: IO[str]) -> int:
     n = 0
     for row in _rows(st, flt):
         n += 1
-        if fmt == "plover":
-            stream.write(json.dumps(plover_record(row), ensure_ascii=False) + "\n")
-        elif fmt == "polecat":
-            writer.writerow([_tsv(v) for v in polecat_row(row)])
-        else:
-            writer.writerow([_tsv(v, none="") for v in gdelt_row(row)])
+        stream.write(json.dumps(plover_record(row), ensure_ascii=False) + "\n")
     return n
+
+
+@writer("events", "polecat", help="POLECAT TSV, with a header")
+def write_polecat(st: Store, flt: EventFilter, stream: IO[str]) -> int:
+    # POLECAT's TSV is read with standard CSV readers (pandas, R, Python's csv with a tab
+    # delimiter): a value holding a double quote is quoted, its quotes doubled
+    out = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    out.writerow(POLECAT_COLUMNS)
+    n = 0
+    for row in _rows(st, flt):
+        n += 1
+        out.writerow([_tsv(v) for v in polecat_row(row)])
+    return n
+
+
+@writer("events", "gdelt", help="GDELT 2.0 Events, 61 columns, no header")
+def write_gdelt(st: Store, flt: EventFilter, stream: IO[str]) -> int:
+    n = 0
+    for row in _rows(st, flt):
+        n += 1
+        stream.write(gdelt_line(row))
+    return n
+
+
+def gdelt_line(row: dict[str, Any]) -> str:
+    """One event as a line of GDELT 2.0 Events TSV.
+
+    GDELT's files are not quoted: readers split on tabs (pandas with
+    ``quoting=csv.QUOTE_NONE``, DuckDB with ``quote=''``), so values are
+    written as they are, tabs and line breaks replaced by spaces.
+    """
+    return "\t".join(_tsv(v, none="") for v in gdelt_row(row)) + "\n"
 
 
 def _rows(st: Store, flt: EventFilter) -> Iterator[dict[str, Any]]:
@@ -124,13 +146,15 @@ def _tsv(value: Any, none: str = "None") -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def _csv(st: Store, flt: EventFilter, stream: IO[str]) -> int:
+@writer("events", "csv", help="the columns of query, comma-separated")
+def write_csv(st: Store, flt: EventFilter, stream: IO[str]) -> int:
     frame = st.events(**_filter_kwargs(flt))
     frame.to_csv(stream, index=False, date_format="%Y-%m-%d", lineterminator="\n")
     return len(frame)
 
 
-def _parquet(st: Store, flt: EventFilter, path: Path) -> int:
+@writer("events", "parquet", path_only=True, help="the columns of query, Apache Parquet")
+def write_parquet(st: Store, flt: EventFilter, path: Path) -> int:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
@@ -371,3 +395,7 @@ GDELT_COLUMNS = [
       for c in ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")],
     "DATEADDED", "SOURCEURL",
 ]
+
+
+#: The formats of ``dotterel export --format`` (registered above).
+EXPORT_FORMATS = formats("events")

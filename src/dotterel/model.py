@@ -362,9 +362,14 @@ class DocumentError:
 
     code: str
     message: str
+    #: for ``internal`` errors: the coding stage that failed (parse, dates, actors, ...)
+    stage: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.stage is not None:
+            out["stage"] = self.stage
+        return out
 
 
 @dataclass(slots=True)

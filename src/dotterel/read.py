@@ -1,185 +1,36 @@
-"""Reading stories: files, directories and standard input → Documents, streaming.
-
-:func:`read_inputs` yields, in input order, either a :class:`~dotterel.model.Document`
-or a :class:`Skipped` line (a malformed JSONL record: reported, never fatal).
-A ``.txt`` file that is not UTF-8 still yields a document (decoded with
-replacement characters) carrying a ``not_utf8`` read error, so the run
-outputs a record for it and loses nothing.
-"""
+"""Compatibility: reading files moved to :mod:`dotterel.sources` (``sources.files``, ``sources.items``)."""
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
-import sys
-import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
+from .sources.files import (
+    INPUT_FORMATS,
+    SUFFIXES,
+    TITLE_MAX_CHARS,
+    check_inputs,
+    format_for,
+    read_directory,
+    read_file,
+    read_inputs,
+    read_jsonl_stream,
+    read_txt_bytes,
+    split_title,
+)
+from .sources.items import Item, ReadDocument, Skipped, checked
 
-from .errors import InputError, UsageError
-from .model import Document
-
-#: Input formats by name, as ``--input-format`` takes them.
-INPUT_FORMATS = ("jsonl", "txt", "html")
-#: File name endings recognised in directories, and the format each means.
-SUFFIXES: dict[str, str] = {
-    ".jsonl": "jsonl",
-    ".jsonl.gz": "jsonl",
-    ".txt": "txt",
-    ".html": "html",
-    ".htm": "html",
-}
-#: A .txt file's first line is its title when shorter than this and followed by a line break.
-TITLE_MAX_CHARS = 300
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """An input line or file that could not be read as a document."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: skipped: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ReadDocument:
-    """A document as read, with any problem found while decoding it."""
-
-    document: Document
-    read_error: str | None = None  # a DOC_ERRORS code, e.g. "not_utf8"
-    detail: str = ""
-
-
-Item = ReadDocument | Skipped
-
-
-def format_for(path: Path) -> str | None:
-    """The input format of ``path`` by its name, or ``None`` when not recognised."""
-    name = path.name.lower()
-    for suffix, fmt in sorted(SUFFIXES.items(), key=lambda kv: -len(kv[0])):
-        if name.endswith(suffix):
-            return fmt
-    return None
-
-
-def read_inputs(
-    inputs: Iterable[str | Path],
-    *,
-    input_format: str | None = None,
-    stdin: IO[bytes] | None = None,
-) -> Iterator[Item]:
-    """Yield documents (and skipped lines) from files, directories or ``-`` (stdin JSONL).
-
-    Raises :class:`UsageError` for a path that does not exist or a file whose
-    format cannot be told from its name (pass ``input_format``); everything
-    inside a readable input is yielded, problems included, and never raises.
-    """
-    if input_format is not None and input_format not in INPUT_FORMATS:
-        raise UsageError(
-            f"unknown input format {input_format!r}: choose one of {', '.join(INPUT_FORMATS)}"
-        )
-    for raw in inputs:
-        if str(raw) == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from read_jsonl_stream(stream, name="<stdin>")
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and format_for(p))
-            for file in files:
-                yield from read_file(file, input_format=input_format)
-        elif path.is_file():
-            yield from read_file(path, input_format=input_format)
-        else:
-            raise UsageError(f"input {str(raw)!r} does not exist (give a file, a directory or -)")
-
-
-def read_file(path: Path, *, input_format: str | None = None) -> Iterator[Item]:
-    """Yield the documents of one file."""
-    fmt = input_format or format_for(path)
-    if fmt is None:
-        raise UsageError(
-            f"cannot tell the format of {str(path)!r} from its name: "
-            f"name it .jsonl, .jsonl.gz, .txt, .html or pass --input-format ({', '.join(INPUT_FORMATS)})"
-        )
-    if fmt == "jsonl":
-        try:
-            with _open_binary(path) as stream:
-                yield from read_jsonl_stream(stream, name=str(path))
-        except (OSError, EOFError, zlib.error) as exc:  # e.g. a truncated or corrupt .gz (zlib.error: bad deflate data)
-            yield Skipped(str(path), None, f"could not read the rest of the file: {exc}")
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Skipped(str(path), None, f"could not read the file: {exc}")
-        return
-    if fmt == "txt":
-        yield read_txt_bytes(data)
-    else:
-        from .web import read_html_bytes
-
-        yield read_html_bytes(data, url=None, name=str(path))
-
-
-def _open_binary(path: Path) -> IO[bytes]:
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def read_txt_bytes(data: bytes) -> ReadDocument:
-    """One story from a .txt file's bytes: title on the first line when it looks like one."""
-    error: str | None = None
-    detail = ""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        error, detail = "not_utf8", f"invalid byte at offset {exc.start}"
-    text = text.removeprefix("\ufeff")
-    title, body = split_title(text)
-    return ReadDocument(Document(text=body, title=title), error, detail)
-
-
-def split_title(text: str) -> tuple[str | None, str]:
-    """Split a plain-text story into (title, body) per the contract's .txt rule."""
-    first, sep, rest = text.partition("\n")
-    title = first.rstrip("\r")
-    if sep and rest.strip() and title.strip() and len(title) < TITLE_MAX_CHARS:
-        return title, rest
-    return None, text
-
-
-def read_jsonl_stream(stream: IO[bytes], *, name: str) -> Iterator[Item]:
-    """Documents from a JSONL byte stream; bad lines become :class:`Skipped` with their number."""
-    for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Skipped(name, number, f"line is not UTF-8 (byte {exc.start})")
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Skipped(name, number, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        try:
-            yield ReadDocument(Document.from_dict(record))
-        except InputError as exc:
-            yield Skipped(name, number, str(exc))
-
-
-def read_text_stream(text: str) -> Iterator[Item]:
-    """Documents from JSONL held in a string (handy in tests and notebooks)."""
-    yield from read_jsonl_stream(io.BytesIO(text.encode("utf-8")), name="<string>")
+__all__ = [
+    "INPUT_FORMATS",
+    "SUFFIXES",
+    "TITLE_MAX_CHARS",
+    "Item",
+    "ReadDocument",
+    "Skipped",
+    "check_inputs",
+    "checked",
+    "format_for",
+    "read_directory",
+    "read_file",
+    "read_inputs",
+    "read_jsonl_stream",
+    "read_txt_bytes",
+    "split_title",
+]

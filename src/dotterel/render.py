@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import IO
 
 from .model import CodedDocument
+from .writers import formats, get, writer
 
-OUTPUT_FORMATS = ("jsonl", "json", "table")
+#: Characters that must not reach a terminal as they are: C0/C1 controls (ANSI escape
+#: sequences start with ESC) and the bidirectional overrides that reorder what is shown.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: control and bidi-override characters shown as escapes."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                       else f"\\u{ord(m.group()):04x}", str(text))
 
 
 def to_json_line(record: CodedDocument, *, include_text: bool = True) -> str:
@@ -19,27 +29,39 @@ def to_json_line(record: CodedDocument, *, include_text: bool = True) -> str:
 def write_records(
     records: Iterable[CodedDocument], out: IO[str], *, fmt: str = "jsonl", include_text: bool = True
 ) -> None:
-    """Write records to ``out`` in ``fmt`` (jsonl, json or table), streaming where the format allows."""
-    if fmt == "jsonl":
-        for record in records:
-            out.write(to_json_line(record, include_text=include_text) + "\n")
-            out.flush()
-    elif fmt == "json":
-        out.write("[")
-        for i, record in enumerate(records):
-            out.write(",\n" if i else "\n")
-            out.write(json.dumps(record.to_dict(include_text=include_text), ensure_ascii=False, indent=2))
-        out.write("\n]\n")
-    elif fmt == "table":
-        for record in records:
-            out.write(render_table(record) + "\n")
-            out.flush()
-    else:  # callers validate; this is a programming error
-        raise ValueError(f"unknown output format {fmt!r}: choose one of {', '.join(OUTPUT_FORMATS)}")
+    """Write records to ``out`` in ``fmt`` (a ``records`` format of :mod:`dotterel.writers`)."""
+    get("records", fmt).write(records, out, include_text=include_text)
+
+
+@writer("records", "jsonl", help="one JSON record per line, streaming")
+def write_jsonl(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    for record in records:
+        out.write(to_json_line(record, include_text=include_text) + "\n")
+        out.flush()
+
+
+@writer("records", "json", help="one JSON array, indented")
+def write_json(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    out.write("[")
+    for i, record in enumerate(records):
+        out.write(",\n" if i else "\n")
+        out.write(json.dumps(record.to_dict(include_text=include_text), ensure_ascii=False, indent=2))
+    out.write("\n]\n")
+
+
+@writer("records", "table", help="a readable view of each record")
+def write_table(records: Iterable[CodedDocument], out: IO[str], *, include_text: bool = True) -> None:
+    for record in records:
+        out.write(render_table(record) + "\n")
+        out.flush()
+
+
+#: The formats of ``dotterel code --format`` (registered above).
+OUTPUT_FORMATS = formats("records")
 
 
 def _row(cells: Iterable[object], widths: list[int]) -> str:
-    parts = [str("" if c is None else c) for c in cells]
+    parts = [printable("" if c is None else c) for c in cells]
     return "  ".join(p.ljust(w)[: max(w, 1)] if i < len(widths) - 1 else p for i, (p, w) in enumerate(zip(parts, widths, strict=False)))
 
 
@@ -47,7 +69,7 @@ def _table(header: list[str], rows: list[list[object]], max_width: int = 40) -> 
     if not rows:
         return ["  (none)"]
     table: list[list[object]] = [list(header), *rows]
-    widths = [min(max_width, max(len(str("" if r[i] is None else r[i])) for r in table)) for i in range(len(header))]
+    widths = [min(max_width, max(len(printable("" if r[i] is None else r[i])) for r in table)) for i in range(len(header))]
     lines = ["  " + _row(header, widths), "  " + _row(["-" * w for w in widths], widths)]
     lines += ["  " + _row(r, widths) for r in rows]
     return lines
@@ -55,11 +77,11 @@ def _table(header: list[str], rows: list[list[object]], max_width: int = 40) -> 
 
 def render_table(record: CodedDocument) -> str:
     """A human-readable view of one coded document."""
-    lines = [f"== {record.id}" + (f"  {record.title}" if record.title else "")]
+    lines = [f"== {printable(record.id)}" + (f"  {printable(record.title)}" if record.title else "")]
     lines.append(f"   pub_date {record.pub_date or '-'}   coder {record.coder.get('name')} {record.coder.get('version')}")
     if record.errors:
         lines.append("errors:")
-        lines += [f"  {e.code}: {e.message}" for e in record.errors]
+        lines += [f"  {e.code}: {printable(e.message)}" for e in record.errors]
     lines.append(f"actors ({len(record.actors)}):")
     lines += _table(
         ["id", "name", "kind", "code", "sector", "role", "mentions"],

@@ -14,10 +14,10 @@ from typing import IO, TYPE_CHECKING
 
 from .coder import Coder
 from .model import CodedDocument, normalize_pub_date
-from .read import ReadDocument, Skipped
+from .sources.items import ReadDocument, Skipped
 
 if TYPE_CHECKING:
-    from .feeds import Fetcher
+    from .sources import Fetcher
 
 
 @dataclass
@@ -28,6 +28,8 @@ class RunSummary:
     events: int = 0
     quotes: int = 0
     errors: int = 0
+    #: documents whose coding failed inside dotterel (``internal`` errors); included in ``errors``
+    internal: int = 0
     skipped: int = 0
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
@@ -37,6 +39,7 @@ class RunSummary:
         self.events += len(record.events)
         self.quotes += len(record.quotes)
         self.errors += 1 if record.errors else 0
+        self.internal += 1 if any(e.code == "internal" for e in record.errors) else 0
 
     @property
     def seconds(self) -> float:
@@ -46,7 +49,9 @@ class RunSummary:
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         return (
             f"{self.documents} documents, {self.events} events, {self.quotes} quotes, "
-            f"{self.errors} with errors, {self.skipped} input lines skipped, "
+            f"{self.errors} with errors"
+            + (f" ({self.internal} internal: please report them)" if self.internal else "")
+            + f", {self.skipped} input lines skipped, "
             f"{rate:.2f} documents/s"
         )
 
@@ -65,11 +70,11 @@ def code_inputs(
     """Code every document in ``inputs``, in order, streaming.
 
     Inputs are files, directories, ``-`` (JSONL on stdin), feed files and
-    ``http(s)://`` URLs of pages or feeds (:func:`dotterel.feeds.read_sources`).
+    ``http(s)://`` URLs of pages or feeds (:func:`dotterel.sources.read_sources`).
     ``pub_date`` fills in documents that have none. Skipped input lines go to
     ``on_skip`` and are counted in ``summary``; they never stop the run.
     """
-    from .feeds import read_sources
+    from .sources import read_sources
 
     coder = coder or Coder()
     summary = summary if summary is not None else RunSummary()

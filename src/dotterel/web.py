@@ -1,62 +1,7 @@
-"""Web pages: main text, title and publication date from HTML (optional extra ``web``).
-
-trafilatura is the field's standard extractor (best main-text F1 in its own and
-independent benchmarks, maintained, and it reads the publication date and
-site name from the page's metadata).
-"""
+"""Compatibility: reading web pages moved to :mod:`dotterel.sources.html`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from .sources.html import read_html_bytes
 
-from .errors import missing_dependency
-from .model import Document, normalize_pub_date
-from .read import ReadDocument, Skipped
-
-if TYPE_CHECKING:
-    from .feeds import Fetcher
-
-
-def read_html_bytes(data: bytes, *, url: str | None, name: str) -> ReadDocument | Skipped:
-    """Extract one story from an HTML page with trafilatura."""
-    try:
-        import trafilatura
-    except ImportError as exc:
-        raise missing_dependency("trafilatura", "web") from exc
-    html = data.decode("utf-8", errors="replace")
-    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, favor_precision=True)
-    if extracted is None:
-        return Skipped(name, None, "no main text found in the HTML page")
-    text = getattr(extracted, "text", None) or ""
-    if not text.strip():
-        return Skipped(name, None, "no main text found in the HTML page")
-    try:
-        pub = normalize_pub_date(getattr(extracted, "date", None))
-    except ValueError:
-        pub = None
-    return ReadDocument(
-        Document(
-            text=text,
-            title=getattr(extracted, "title", None),
-            pub_date=pub,
-            url=url or getattr(extracted, "url", None),
-            source=getattr(extracted, "sitename", None),
-        )
-    )
-
-
-def read_url(url: str, *, fetcher: Fetcher | None = None) -> ReadDocument | Skipped:
-    """Fetch an ``http(s)://`` page politely (see :class:`dotterel.feeds.Fetcher`) and extract its story."""
-    from .feeds import Fetcher as _Fetcher
-    from .feeds import FetchError
-
-    own = fetcher is None
-    client = fetcher or _Fetcher()
-    try:
-        page = client.get(url)
-    except FetchError as exc:
-        return Skipped(url, None, str(exc))
-    finally:
-        if own:
-            client.close()
-    return read_html_bytes(page.body, url=page.url, name=url)
+__all__ = ["read_html_bytes"]

@@ -36,6 +36,7 @@ class Cluster:
     local: bool = False
     agent_key: str | None = None
     possessor: int | None = None  # "his government": the possessive pronoun's token
+    table_role: bool = False  # the role came from a data file, not from the text
 
     def fill(
         self,

@@ -277,17 +277,42 @@ def of_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) -> 
 WHERE_PREPS = frozenset({"in", "throughout", "across"})
 
 
-def where_complement(doc: Doc, head: int, matches: dict[int, tuple[int, Term]]) -> Term | None:
-    """The country or capital right after an agent noun in a locative phrase ("demonstrators in
-    Baghdad", "students throughout Indonesia"), if any."""
+def where_complement(
+    doc: Doc, head: int, matches: dict[int, tuple[int, Term]], kb: ActorKnowledge | None = None
+) -> str | None:
+    """The country of the place right after an agent noun in a locative phrase ("demonstrators in
+    Baghdad", "students throughout Indonesia", "militants in Kandahar province"), if any: a
+    country or capital term, else a place name the imported tables know (``kb.places``)."""
     for child in doc[head].rights:
         if child.dep_ == "prep" and child.lower_ in WHERE_PREPS and child.i == head + 1:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     for k in range(obj.left_edge.i, obj.i + 1):
                         if k in matches and matches[k][0] == obj.i + 1 and matches[k][1].type in ("country", "capital"):
-                            return matches[k][1]
+                            return matches[k][1].country
+                    if kb is not None and kb.places:
+                        return place_in(doc, obj.left_edge.i, obj.i + 1, kb)
     return None
+
+
+def place_in(doc: Doc, lo: int, hi: int, kb: ActorKnowledge) -> str | None:
+    """The one country of the capitalised place names among tokens [lo, hi) ("northern
+    Kandahar province" → AFG), from ``kb.places``; None for none or two."""
+    found: set[str] = set()
+    k = lo
+    while k < hi:
+        if not doc[k].text[:1].isupper() or doc[k].ent_type_ not in ("GPE", "LOC"):
+            k += 1
+            continue
+        for e in range(min(hi, k + 5), k, -1):
+            iso = kb.place_country("".join(t.text for t in doc[k:e]))
+            if iso is not None:
+                found.add(iso)
+                k = e
+                break
+        else:
+            k += 1
+    return next(iter(found)) if len(found) == 1 else None
 
 
 #: Prepositions after an agent noun that say where it comes from ("a company from this country").

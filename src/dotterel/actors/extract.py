@@ -17,6 +17,7 @@ single mentions, so labels are votes, not verdicts):
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .assemble import Cluster, make_table
@@ -68,6 +69,9 @@ class _Builder:
         self.toks = Tokens(story.doc)
         self.person_terms: dict[int, Term] = {}
         self.matches = match_terms(self.toks, kb)
+        for start, (end, term) in list(self.matches.items()):
+            if term.periods:  # a person with dated offices: the one valid on the story's date
+                self.matches[start] = (end, term.on(story.pub_date))
         self.demonyms = frozenset(  # last token of each demonym match
             end - 1 for end, term in self.matches.values() if term.type == "demonym")
 
@@ -125,10 +129,18 @@ class _Builder:
             inner = sorted({covered[t] for t in range(s, e) if t in covered})
             if inner:
                 if len(inner) == 1 and inner[0] == s and matches[s][0] == e:
+                    term = matches[s][1]
+                    if ent.label_ == "PERSON" and term.origin == "imported" and term.kind != "person":
+                        # Phoenix files some people under organisations ("Jimmy Lai" as MED)
+                        matches[s] = (e, replace(term, kind="person"))
                     continue  # exactly a known term
                 if any(st < s or matches[st][0] > e for st in inner):
                     continue  # a known term reaches outside: trust the term
-                actor_terms = [st for st in inner if matches[st][1].type == "actor"]
+                # imported (Phoenix) names are weaker than the entity around them
+                actor_terms = [
+                    st for st in inner
+                    if matches[st][1].type == "actor" and matches[st][1].origin != "imported"
+                ]
                 if ent.label_ in _PLACE_LABELS:
                     for st in actor_terms:  # "West Bank" is a place, not "the West"
                         del matches[st]
@@ -245,6 +257,8 @@ class _Builder:
                 if term is not None:  # what the text says first, then the actor file
                     cl.votes["person"] += 10
                     cl.votes["evidence"] += 1
+                    if cl.role is None and term.role is not None:
+                        cl.table_role = True  # a title the text gives later still wins
                     cl.fill(
                         code=term.code, country=term.country, sector=term.sector, role=term.role
                     )
@@ -296,6 +310,9 @@ class _Builder:
         if desc.private:
             desc.country = None  # "Japan chair at the Hudson Institute"
         code = org.code if org is not None and org.code else desc.country
+        if title is not None and cl.table_role:  # "the deputy president, William Ruto,"
+            cl.role, cl.table_role = None, False
+            cl.sector = None if sector is not None else cl.sector
         cl.fill(
             code=code,
             country=desc.country or (org.country if org else None),
@@ -402,7 +419,8 @@ class _Builder:
                     seen = [c for k, c in self.clusters.items() if len(k) == 3 and k[:2] == ("term", term.name)]
                     cl = seen[0] if len(seen) == 1 else self.cluster(("term", term.name), term.kind)
                 cl.fill(code=term.code, country=term.country, sector=term.sector, role=term.role)
-                cl.display = term.name
+                if term.origin != "imported":  # imported names are in capitals: the text's form
+                    cl.display = term.name
                 self.add(cl, start, end, "name")
                 cl.names.append((start, end))
                 lo = window_start(self.toks, start, self.claimed)
@@ -473,10 +491,12 @@ class _Builder:
                 if of.type == "actor":
                     desc.org = desc.org or of
                 desc.country = desc.country or of.country
-            if desc.country is None and desc.title is None and desc.agent is not None \
-                    and desc.agent.sector not in WHERE_SKIP:
-                at = where_complement(doc, tok.i, self.matches)  # "rebels in the Ivory Coast"
-                desc.country = at.country if at is not None else None
+            if desc.country is None and (
+                (desc.title is None and desc.agent is not None and desc.agent.sector not in WHERE_SKIP)
+                or (desc.title is not None and desc.title.sector not in WHERE_SKIP)
+            ):
+                # "rebels in the Ivory Coast", "militants in Kandahar"
+                desc.country = where_complement(doc, tok.i, self.matches, kb)
             if desc.country is None and desc.agent is not None:  # "a company from this country"
                 desc.country = this_country_complement(doc, tok.i, self.matches, toks.sent_start)
             self._org_title(desc, tok.i)
@@ -519,7 +539,7 @@ class _Builder:
             return  # "growing opposition", "UK opposition" (to something), not "the opposition"
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
         cl.fill(
-            code=org.code if org and org.code else desc.country,
+            code=org.code if org and org.code else desc.country or agent.code,
             country=desc.country or (org.country if org else None),
             sector=agent.sector,
         )

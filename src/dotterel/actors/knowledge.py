@@ -7,7 +7,13 @@ The bundled files live in ``dotterel/data/actors/`` (format in ``docs/actors.md`
 - ``titles.tsv``      titles and offices → sector and role ("foreign minister" → GOV);
 - ``agents.tsv``      generic agent nouns → sector ("police" → COP, "protesters" → CVL);
 - ``name_words.tsv``  words that mark a name as an organisation ("Airlines" → BUS);
-- ``not_actors.tsv``  names spaCy tags that never act ("Islam", "Ramadan").
+- ``not_actors.tsv``  names spaCy tags that never act ("Islam", "Ramadan");
+- ``leaders.tsv``     heads of state and government, foreign and defence ministers with dates
+  (written by hand, a source note per row);
+- ``phoenix_*.tsv``   tables imported from the PETRARCH2/Phoenix dictionaries by
+  ``scripts/build_actor_tables.py``: people with dated codes, organisations, armed groups,
+  agent nouns, places (name → country). They sit under the hand-written tables: a surface
+  form or agent noun a hand table knows keeps its hand meaning.
 
 User files (``dotterel code --actors FILE``) have the columns of ``actors.tsv``; their rows
 take precedence over every bundled entry with the same surface form.
@@ -21,7 +27,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -67,10 +74,37 @@ TERM_TYPES = ("country", "capital", "demonym", "people", "actor")
 _DATA = "data/actors"
 
 
+_AMBIGUOUS_NAME = "(ambiguous)"
+
+
 class KnowledgeError(UsageError):
     """A data file (bundled or given with ``--actors``) has a row that cannot be used.
 
     The message names the file and line and what the column should hold."""
+
+
+#: The Phoenix dictionaries stop about here: an open-ended Phoenix role ("[RUSGOV >080508]") is
+#: trusted up to this day; later, the person's undated default code applies, else the country alone.
+PHOENIX_CUTOFF = date(2015, 12, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One dated code of a person: valid from ``start`` to ``end`` (inclusive; None = open)."""
+
+    start: date | None
+    end: date | None
+    code: str | None
+    country: str | None
+    sector: str | None
+    role: str | None = None
+
+    @property
+    def undated(self) -> bool:
+        return self.start is None and self.end is None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +119,32 @@ class Term:
     role: str | None
     type: str
     origin: str = "bundled"
+    #: dated codes of a person (leaders.tsv, phoenix_people.tsv); see :meth:`on`.
+    periods: tuple[Period, ...] = ()
+
+    def on(self, day: date | None) -> Term:
+        """This term with the code, sector and role valid on ``day`` (the story's pub_date).
+
+        The dated period covering the day wins (the latest-starting one when several do);
+        else the undated default; else the country alone (the person is known, the office
+        is not). No ``day`` (a story without pub_date): the latest dated period.
+        """
+        if not self.periods:
+            return self
+        if day is None:
+            dated = [p for p in self.periods if not p.undated]
+        else:
+            dated = [p for p in self.periods if not p.undated and p.covers(day)]
+        if dated:
+            chosen = max(dated, key=lambda p: p.start or date.min)
+        else:
+            chosen = next((p for p in self.periods if p.undated), None) or Period(
+                None, None, self.country, self.country, None, None
+            )
+        return replace(
+            self, code=chosen.code, country=chosen.country, sector=chosen.sector,
+            role=chosen.role, periods=(),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +160,13 @@ class Agent:
     """A generic agent noun ("police"): sector, kind, whether a bare use takes the story's country,
     and whether it is an actor only with a country or organisation modifier ("the Russian side")."""
 
-    sector: str
+    sector: str | None
     kind: str
     local: bool
     needs_modifier: bool = False
     needs_definite: bool = False
+    #: a country-slot code the noun gives ("rights groups" → NGO), with no sector.
+    code: str | None = None
 
 
 def squash(text: str) -> str:
@@ -144,8 +206,33 @@ def _plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
+def _number_forms(noun: str) -> tuple[str, ...]:
+    """A noun phrase with its last word as written, pluralised and singularised (roughly)."""
+    return (noun, noun + "s", noun + "es", noun[:-1] if noun.endswith("s") else noun)
+
+
 def _opt(value: str) -> str | None:
     return value if value and value != "-" else None
+
+
+def fold(text: str) -> str:
+    """The key of an imported (Phoenix) form: :func:`squash` lower-cased, without hyphens and
+    dots. Phoenix writes every name in capitals and spells "LASHKAR_E_TAIBA" for
+    "Lashkar-e-Taiba", so imported names are matched case-insensitively (see ``terms.py``)."""
+    return squash(text).replace("-", "").replace(".", "").lower()
+
+
+#: Length of the prefixes kept for imported forms (longer ones are tried by full lookup).
+FOLD_PREFIX = 6
+
+
+def _date(value: str, where: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise KnowledgeError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @dataclass
@@ -171,6 +258,14 @@ class ActorKnowledge:
     #: first words of names that are never actors ("Cyclone Jude").
     not_actor_prefixes: frozenset[str] = frozenset()
     agent_words: int = 1
+    #: imported (Phoenix) names: :func:`fold`-ed form → term; matched case-insensitively on
+    #: capitalised tokens, only where no hand-written form matches.
+    folded: dict[str, Term] = field(default_factory=dict)
+    folded_prefixes: frozenset[str] = frozenset()
+    #: imported place names (countries' variants, cities, provinces): folded form → ISO3.
+    places: dict[str, str] = field(default_factory=dict)
+    #: what the loader dropped from the imported tables, by reason (for reports and tests).
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra_files: Sequence[str | Path] = ()) -> ActorKnowledge:
@@ -185,8 +280,11 @@ class ActorKnowledge:
         for path in extra_files:
             text = Path(path).read_text(encoding="utf-8")
             kb._load_actors(text.splitlines(), str(path), origin="user")
+        kb._load_leaders(_bundled_lines("leaders.tsv"), "leaders.tsv")
         kb._load_titles(_bundled_lines("titles.tsv"), "titles.tsv")
         kb._load_agents(_bundled_lines("agents.tsv"), "agents.tsv")
+        kb._load_agents(_bundled_lines("phoenix_agents.tsv"), "phoenix_agents.tsv", imported=True)
+        kb._load_imported()
         for _, row in _rows(_bundled_lines("name_words.tsv"), "name_words.tsv"):
             kb.name_words[row[0].lower()] = _opt(row[1]) if len(row) > 1 else None
         banned = [row[0] for _, row in _rows(_bundled_lines("not_actors.tsv"), "not_actors.tsv")]
@@ -194,7 +292,99 @@ class ActorKnowledge:
         kb.not_actor_prefixes = frozenset(b[:-2].strip() for b in banned if b.endswith(" *"))
         kb.heads = frozenset(key.split()[-1] for key in [*kb.titles, *kb.agents])
         kb.prefixes = frozenset(key[:n] for key in kb.terms for n in range(1, len(key) + 1))
+        kb.folded_prefixes = frozenset(
+            key[:n] for key in kb.folded for n in range(1, min(len(key), FOLD_PREFIX) + 1)
+        )
         return kb
+
+    def _load_leaders(self, lines: Iterable[str], source: str) -> None:
+        """leaders.tsv: one row per person and office, with dates; rows of one name make one term."""
+        people: dict[str, tuple[list[str], list[Period]]] = {}
+        for number, row in _rows(lines, source):
+            row += [""] * (8 - len(row))
+            name, aliases, country, sector, role, start, end, note = row[:8]
+            where = f"{source}:{number}"
+            if not name or not note:
+                raise KnowledgeError(f"{where}: name and source note are required")
+            if len(country) != 3 or not country.isupper():
+                raise KnowledgeError(f"{where}: country {country!r} is not an ISO3 code")
+            if sector not in SECTORS:
+                raise KnowledgeError(f"{where}: sector {sector!r} is not a PLOVER sector code")
+            period = Period(_date(start, where), _date(end, where), country, country, sector, role or None)
+            if period.start is None:
+                raise KnowledgeError(f"{where}: the start date is required")
+            if period.end is not None and period.end < period.start:
+                raise KnowledgeError(f"{where}: the office ends before it starts")
+            forms, periods = people.setdefault(name, ([], []))
+            forms.extend(a for a in aliases.split("|") if a)
+            periods.append(period)
+        for name, (forms, periods) in people.items():
+            latest = max(periods, key=lambda p: p.start or date.min)
+            term = Term(name, "person", latest.country, latest.country, None, None, "actor",
+                        "bundled", tuple(periods))
+            for form in [name, *forms]:
+                key = squash(form)
+                old = self.terms.get(key)
+                if old is not None and old.origin == "user":
+                    continue
+                self.terms[key] = term
+
+    def _load_imported(self) -> None:
+        """The Phoenix tables, under the hand-written ones (hand forms win, noise is dropped)."""
+        hand = {fold(key) for key in self.terms}
+        dropped: dict[str, int] = {}
+
+        def add(form: str, term: Term) -> None:
+            if form.lower().startswith("the "):
+                form = form[4:]  # as in actors.tsv: "The United Nations" is "United Nations"
+            key = fold(form)
+            if key in hand:
+                dropped["known to a hand-written table"] = dropped.get("known to a hand-written table", 0) + 1
+                return
+            if not any(c.isupper() for c in form):
+                dropped["no capital letter"] = dropped.get("no capital letter", 0) + 1
+                return
+            old = self.folded.get(key)
+            if old is not None and (old.code, old.sector) != (term.code, term.sector):
+                dropped["two actors with one name"] = dropped.get("two actors with one name", 0) + 1
+                self.folded[key] = _AMBIGUOUS
+                return
+            self.folded.setdefault(key, term)
+
+        for name in ("phoenix_orgs.tsv", "phoenix_groups.tsv"):
+            for number, row in _rows(_bundled_lines(name), name):
+                row += [""] * (7 - len(row))
+                form, kind, code, country, sector, _role, aliases = row[:7]
+                if kind not in KINDS or (sector and sector not in SECTORS) or (
+                    code and not (code in NONSTATE_CODES or len(code) == 3)
+                ):
+                    raise KnowledgeError(f"{name}:{number}: bad row {row!r}")
+                term = Term(form, kind, code or None, country or None, sector or None, None,
+                            "actor", "imported")
+                for alias in [form, *aliases.split("|")]:
+                    if alias:
+                        add(alias, term)
+        people: dict[str, list[Period]] = {}
+        for number, row in _rows(_bundled_lines("phoenix_people.tsv"), "phoenix_people.tsv"):
+            where = f"phoenix_people.tsv:{number}"
+            name, code, country, sector, start, end = (row + [""] * 6)[:6]
+            end_day = _date(end, where)
+            start_day = _date(start, where)
+            if start_day is not None and end_day is None:
+                end_day = PHOENIX_CUTOFF  # open-ended: trusted up to the dictionaries' date
+            people.setdefault(name, []).append(
+                Period(start_day, end_day, code or None, country or None, sector or None)
+            )
+        for name, periods in people.items():
+            home = periods[0].country
+            add(name, Term(name, "person", home, home, None, None, "actor", "imported",
+                           tuple(periods)))
+        for key in [k for k, t in self.folded.items() if t is _AMBIGUOUS]:
+            del self.folded[key]
+        for _, row in _rows(_bundled_lines("phoenix_places.tsv"), "phoenix_places.tsv"):
+            if len(row) >= 2 and row[1] in self.countries:
+                self.places.setdefault(fold(row[0]), row[1])
+        self.dropped = dropped
 
     def _add(self, form: str, term: Term) -> None:
         key = squash(form)
@@ -273,11 +463,12 @@ class ActorKnowledge:
             self.titles[key] = Title(row[2], _opt(row[1]))
             self.title_words = max(self.title_words, len(key.split()))
 
-    def _load_agents(self, lines: Iterable[str], source: str) -> None:
+    def _load_agents(self, lines: Iterable[str], source: str, *, imported: bool = False) -> None:
+        hand = frozenset(self.agents) | frozenset(self.titles)
         for number, row in _rows(lines, source):
             if (
                 len(row) < 4
-                or row[1] not in SECTORS
+                or (row[1] not in SECTORS and row[1] not in NONSTATE_CODES)
                 or row[2] not in KINDS
                 or row[3] not in ("yes", "no", "modified", "definite")
             ):
@@ -285,14 +476,32 @@ class ActorKnowledge:
                     f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite', got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
-            self.agents[key] = Agent(
-                row[1],
+            nonstate = row[1] in NONSTATE_CODES
+            agent = Agent(
+                None if nonstate else row[1],
                 row[2],
                 local=row[3] in ("yes", "definite"),
                 needs_modifier=row[3] == "modified",
                 needs_definite=row[3] == "definite",
+                code=row[1] if nonstate else None,
             )
+            if imported:
+                if any(form in hand for form in _number_forms(key)):
+                    continue  # the hand-written meaning wins, also over its singular or plural
+                head = next((self.agents[f] for f in _number_forms(key.split()[-1]) if f in hand
+                             and f in self.agents), None)
+                if head is not None:
+                    if head.sector == agent.sector and head.code == agent.code:
+                        continue  # "national police" is "police": the hand noun and its modifiers decide
+                    # "military officers" (MIL, not the hand "officers" COP): the hand noun's use
+                    agent = replace(agent, local=head.local, needs_modifier=head.needs_modifier,
+                                    needs_definite=head.needs_definite)
+            self.agents[key] = agent
             self.agent_words = max(self.agent_words, len(key.split()))
+
+    def place_country(self, form: str) -> str | None:
+        """ISO3 of a place name the imported tables know ("Kandahar" → AFG), else None."""
+        return self.places.get(fold(form))
 
     def country_of(self, form: str) -> str | None:
         """ISO3 of a country name, alias, demonym or capital ("Kazakh" → KAZ), else None."""
@@ -300,3 +509,7 @@ class ActorKnowledge:
         if term is None or term.type == "actor":
             return None
         return term.country
+
+
+#: Marker for an imported form that two imported actors share (dropped after loading).
+_AMBIGUOUS = Term(_AMBIGUOUS_NAME, "group", None, None, None, None, "actor", "imported")

@@ -53,6 +53,7 @@ def settle(
                 and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
             ):
                 cl.country = cl.code = home
+    places_by_sentence = _sentence_places(toks, kb, named)  # by the token a place hangs on
     pron_owner = {
         first: cl
         for cl in named + [a for a, _, _ in agents]
@@ -80,6 +81,7 @@ def settle(
         cl.local = not _foreign  # "Western opposition" never merges into "UK opposition"
         if cl.country is None and cl.code is None and local and home is not None:
             cl.country = cl.code = home
+
         if cl.kind == "person":  # "his incoming US counterpart": the one US official named
             same = [
                 p
@@ -104,9 +106,87 @@ def settle(
         if not akey[2] and not akey[3] and len(same) == 1 and merged[akey].local:
             # "the police" after "Iraqi police"
             same[0].mentions.extend(merged.pop(akey).mentions)
+    for cl in merged.values():
+        # the ICEWS/Phoenix rule for unknown actors: a group the tables do not place takes the
+        # country of the place its sentences name ("militants attacked a convoy in Mali")
+        if cl.country is None and cl.code is None and cl.local and cl.sector not in PLACE_SKIP \
+                and cl.kind != "state" and cl.possessor is None:
+            where = {
+                iso
+                for _, last, kind in cl.mentions
+                if kind != "pronoun"
+                for iso in _clause_places(toks, last - 1, places_by_sentence)
+            }
+            if len(where) == 1:
+                cl.country = cl.code = next(iter(where))
     if home is None:
         _sentence_country(toks, named, list(merged.values()))
     return merged
+
+
+#: Prepositions that say where something happens ("in Mali", "near Kandahar"), for the
+#: unknown-actor rule (not "to"/"from": "officials travelled to Moscow" are not Russian).
+PLACE_PREPS = frozenset({"in", "at", "near", "across", "throughout", "inside", "around", "within"})
+#: Sectors often foreign where they are: troops, refugees (as in ``extract.WHERE_SKIP``), and
+#: officials and diplomats, who travel ("the two presidents cooperate in Syria").
+PLACE_SKIP = frozenset({"MIL", "REF", "GOV"})
+
+
+def _sentence_places(toks: Tokens, kb: ActorKnowledge, named: list[Cluster]) -> dict[int, set[str]]:
+    """The countries of the places named after a locative preposition ("in Mali", "near
+    Kandahar"), by the token the preposition hangs on: token index → ISO3 codes. Countries and
+    capitals come from the state actors' mentions, other places (cities, provinces) from
+    ``kb.places``."""
+    doc = toks.doc
+    out: dict[int, set[str]] = {}
+    covered: set[int] = set()
+    for cl in named:
+        if cl.kind != "state" or not cl.country:
+            continue
+        for first, last, kind in cl.mentions:
+            covered.update(range(first, last))
+            tok = doc[last - 1]
+            if kind == "state" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
+                out.setdefault(tok.head.head.i, set()).add(cl.country)
+    if kb.places:
+        for ent in doc.ents:
+            if ent.label_ not in ("GPE", "LOC") or ent.start in covered:
+                continue
+            root = ent.root
+            if root.dep_ != "pobj" or root.head.lower_ not in PLACE_PREPS:
+                continue
+            text = "".join(t.text for t in ent if t.text.lower() != "the")
+            iso = kb.country_of(text) or kb.place_country(text)
+            if iso is not None:
+                out.setdefault(root.head.head.i, set()).add(iso)
+    return out
+
+
+#: Dependents of a verb whose place phrases say where the verb's agent acted ("stormed a hotel
+#: in X": the object's place counts too).
+_CLAUSE_ARGS = frozenset({"dobj", "attr", "nsubjpass", "nsubj", "agent"})
+
+
+def _clause_places(toks: Tokens, head: int, places: dict[int, set[str]]) -> set[str]:
+    """Countries of the places in the clause of the noun at token ``head``: on the noun itself,
+    on its verb, or on the verb's subject or object ("Gunmen stormed a hotel in Beledweyne")."""
+    tok = toks.doc[head]
+    anchors = {tok.i}
+    while tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.i != tok.i:
+        tok = tok.head.head  # "leaders of the coalition": the clause of "leaders"
+        anchors.add(tok.i)
+    verb = tok.head if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "conj") else None
+    while verb is not None and verb.dep_ == "conj" and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head  # "militants and gunmen": up to the verb
+    if verb is not None and verb.pos_ in ("VERB", "AUX"):
+        verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]  # "agreed to postpone"
+        for v in verbs:
+            anchors.add(v.i)
+            anchors.update(c.i for c in v.children if c.dep_ in _CLAUSE_ARGS)
+    found: set[str] = set()
+    for i in anchors:
+        found |= places.get(i, set())
+    return found
 
 
 #: Prepositions whose object receives an act ("against Russia", "to President X").

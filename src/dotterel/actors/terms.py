@@ -5,19 +5,77 @@ from __future__ import annotations
 import re
 
 from .describe import HONORIFICS, Tokens
-from .knowledge import ActorKnowledge, Term
+from .knowledge import FOLD_PREFIX, ActorKnowledge, Term
+
+#: Lower-case words allowed inside an imported (case-insensitively matched) name.
+NAME_PARTICLES = frozenset(
+    "al el bin ibn bint de da di du del della der van von la le dos das y of the and for "  # noqa: SIM905
+    "e i ul ud ur ut".split()  # "Lashkar-e-Taiba", "Tehrik-i-Taliban", "Harkat-ul-Mujahideen"
+)
+_NAME_PUNCT = frozenset({"-", "'", ".", "’", "&"})
+
+
+def _folded_match(toks: Tokens, kb: ActorKnowledge, i: int) -> tuple[int, Term] | None:
+    """The longest imported name starting at token ``i``: every word capitalised (or a name
+    particle: "al", "of"), the first and last words capitalised, matched without case."""
+    texts, pos = toks.text, toks.pos
+    first = texts[i]
+    if not first[:1].isupper():
+        return None
+    folded, prefixes = kb.folded, kb.folded_prefixes
+    best: tuple[int, Term] | None = None
+    acc = ""
+    n = len(texts)
+    j = i
+    while j < n and j - i < 12 and pos[j] != "SPACE":
+        word = texts[j]
+        if not (word[:1].isupper() or word[:1].isdigit() or word in _NAME_PUNCT
+                or word.lower() in NAME_PARTICLES):
+            break
+        acc += word.replace("’", "'").replace("-", "").replace(".", "").lower()
+        if len(acc) <= FOLD_PREFIX and acc not in prefixes:
+            break
+        term = folded.get(acc)
+        # one word is an imported name only as an acronym ("FARC"): a lone capitalised word
+        # is too often a person's name or a sentence's first word ("Abubakar", "Unity")
+        if term is not None and word[:1].isupper() and (j > i or (word.isupper() and len(word) > 2)):
+            best = (j + 1, term)
+        j += 1
+    return best
 
 
 def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]:
-    """Known terms in the story: first token → (end token, term), longest match, left to right."""
+    """Known terms in the story: first token → (end token, term), longest match, left to right.
+
+    Hand-written forms are matched case-sensitively; imported (Phoenix) names case-insensitively
+    on capitalised words, and only when they are longer than the hand-written match there."""
     found: dict[int, tuple[int, Term]] = {}
     prefixes, terms = kb.prefixes, kb.terms
     texts, pos = toks.text, toks.pos
     n = len(texts)
     i = 0
+    imported = bool(kb.folded)
+    fprefixes = kb.folded_prefixes
+
+    def may_start(word: str) -> bool:
+        """Cheap test before :func:`_folded_match`: capitalised, and its folded start is a prefix."""
+        if not (imported and word[:1].isupper()):
+            return False
+        key = word.replace("’", "'").replace("-", "").replace(".", "").lower()[:FOLD_PREFIX]
+        return key in fprefixes
+
     while i < n:
         if texts[i] not in prefixes:
-            i += 1
+            word = texts[i]
+            other = (
+                _folded_match(toks, kb, i)
+                if imported and word[:1].isupper() and may_start(word) else None
+            )
+            if other is not None:
+                found[i] = other
+                i = other[0]
+            else:
+                i += 1
             continue
         best: tuple[int, Term] | None = None
         acc = ""
@@ -30,6 +88,10 @@ def match_terms(toks: Tokens, kb: ActorKnowledge) -> dict[int, tuple[int, Term]]
             if term is not None:
                 best = (j + 1, term)
             j += 1
+        if imported and texts[i][:1].isupper() and may_start(texts[i]):
+            other = _folded_match(toks, kb, i)
+            if other is not None and (best is None or other[0] > best[0]):
+                best = other
         if best is not None:
             found[i] = best
             i = best[0]

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .calendar import Value
 from .lexicon import WS, load_lexicon
 from .patterns import patterns
-from .resolve import POSSESSIVE, Context, Match
+from .resolve import POSSESSIVE, Context, Keep, Match
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -125,7 +125,7 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
                 begin, core.end(), calendar_day=pattern.name in CALENDAR_DAYS
             ):
                 continue
-            kept = pattern.resolve(Match(core, left), ctx)
+            kept = _resolve_in_calendar(pattern, Match(core, left), ctx)
             if kept is not None:
                 hits.append((start if left is None else left.start(), core.end(), rank, kept.value))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
@@ -141,3 +141,22 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
     result = [_with_preposition(text, f, preps) for f in chosen]
     result.sort(key=lambda f: (f.start, f.end))
     return result
+
+
+def _resolve_in_calendar(pattern: Any, match: Match, ctx: Context) -> Keep | None:
+    """``pattern.resolve``, kept unresolved when the date falls outside years 1-9999.
+
+    A publication date at the calendar's ends (0001-01-01, 9999-12-31) with
+    "yesterday" or "next week", or "2025 years ago", has no date: the expression
+    is kept, unresolved, instead of raising OverflowError or giving year "-001".
+    """
+    try:
+        kept: Keep | None = pattern.resolve(match, ctx)
+    except (OverflowError, ValueError):
+        return Keep(None)
+    if kept is not None and kept.value is not None:
+        text = kept.value[0]
+        head = text.split("-")[0]
+        if not head.isdigit() or not 1 <= int(head) <= 9999:
+            return Keep(None)
+    return kept

@@ -17,7 +17,7 @@ from ..nlp import combined_text
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
-from .triggers import Candidate, find_candidates, is_question
+from .triggers import Candidate, find_candidates, is_question, objects
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -111,6 +111,9 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
         if not roles.sources or ("needs" in cand.flags and cand.content is None):
             continue
         roles.targets = roles.targets + inferred_target(cand, roles, finder, lex.cue("place_prep"))
+        if cand.imported and not cand.noun and cand.type in VERBAL_COOPERATION and not roles.targets \
+                and cand.event_noun is None and cand.content is None and objects(cand.anchor):
+            continue  # "welcomed the influx of capital", "offered no evidence": a word sense, not an act to a party
         if "conflict" in cand.flags and cand.content_type not in CONFLICT_TYPES:
             continue  # "warned of a resurgence": a warning about, not a threat
         if cand.type == "REQUEST" and cand.content is not None and is_question(cand.content, lex):
@@ -127,6 +130,9 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
 
 CONFLICT_TYPES = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
                             "MOBILIZE", "COERCE", "ASSAULT"})
+#: Verbal cooperation: an imported verb of these types with an object that is neither an actor nor an
+#: event is another sense of the word ("recognize a difficult situation").
+VERBAL_COOPERATION = frozenset({"AGREE", "SUPPORT", "CONCEDE", "CONSULT"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 

@@ -1,11 +1,18 @@
 """The event coder's knowledge: PLOVER types, modes, trigger words, patterns and cue lists.
 
 All of it lives in tab-separated files under ``dotterel/data/events/`` (format in
-``docs/events.md``); :func:`load_lexicon` reads them once per process.
+``docs/events.md``); :func:`load_lexicon` reads them once per process and layer setting.
+
+Two layers of triggers and patterns: the tables imported from the CAMEO verb dictionary
+(``cameo_*.tsv``, built by ``scripts/build_event_lexicon.py``) and the hand-written overrides
+(``triggers.tsv``, ``patterns.tsv``), which win where both know a word. ``layers`` (or the
+environment variable ``DOTTEREL_EVENT_LAYERS``) picks ``both`` (default), ``imported`` or
+``overrides``.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +30,16 @@ TRIGGER_FLAGS = frozenset({"frame", "polar", "order", "recip", "inverse", "joint
 NO_EVENT = "NONE"
 #: Parts of speech of trigger lines: verb, noun, adjective.
 TRIGGER_POS = frozenset({"V", "N", "A"})
+#: Layer settings of :func:`load_lexicon`.
+LAYERS = ("both", "imported", "overrides")
+#: The environment variable that sets the default layers.
+LAYERS_ENV = "DOTTEREL_EVENT_LAYERS"
+#: Weights of imported entries, below the surest hand-checked overrides (up to 0.9): a verb whose
+#: CAMEO code is a specific act (a leaf such as 111 "criticize", 1822 "torture") above a verb coded
+#: only with a category (xx0: 110 "disapprove", 190 "use military force"); a pattern (verb with
+#: its argument) at the category level; a noun CAMEO uses as an event (an event synset's word, the
+#: object of "launch"/"hold") above a noun made from a verb by its suffix.
+IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "noun": 0.45, "event_noun": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +63,7 @@ class Trigger:
     mode: str | None
     weight: float
     flags: frozenset[str]
+    imported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +78,11 @@ class Pattern:
     mode: str | None
     weight: float
     neg_type: str | None
+    #: further constraints that must hold too ("* ATTEMPT (ON LIFE)"): (relation, arguments)
+    extra: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: multi-word arguments as (head, modifiers): "humanitarian aid" -> ("aid", {"humanitarian"})
+    phrases: tuple[tuple[str, frozenset[str]], ...] = ()
+    imported: bool = False
 
     def matches(self, lemma: str) -> bool:
         return not self.arguments or lemma in self.arguments
@@ -75,6 +98,7 @@ class Lexicon:
     triggers: dict[tuple[str, str], Trigger]
     patterns: dict[tuple[str, str], list[Pattern]]
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
+    layers: str = "both"
     _verb_lemmas: frozenset[str] | None = field(default=None, repr=False)
 
     @property
@@ -137,9 +161,40 @@ def _check(ok: bool, where: str, message: str) -> None:
         raise ValueError(f"{where}: {message}")
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """Read and check the event data files (once per process); raises ValueError naming a bad line."""
+def load_lexicon(layers: str | None = None) -> Lexicon:
+    """The event lexicon with ``layers`` ``both`` (default, or ``$DOTTEREL_EVENT_LAYERS``),
+    ``imported`` (CAMEO tables only) or ``overrides`` (hand tables only); read once per setting.
+    Raises ValueError naming a bad line or an unknown setting."""
+    chosen = layers or os.environ.get(LAYERS_ENV) or "both"
+    if chosen not in LAYERS:
+        raise ValueError(f"event lexicon layers must be one of {LAYERS}, not {chosen!r}")
+    return _load(chosen)
+
+
+def _pattern(where: str, head: str, pos: str, relation: str, args: str, type_: str, mode: str,
+             weight: float, neg: str | None, types: dict[str, TypeInfo],
+             modes: dict[tuple[str, str], tuple[float, str]], extra: str = "-", imported: bool = False) -> Pattern:
+    _check(type_ in types or type_ == NO_EVENT, where, f"unknown type {type_!r}")
+    m = _opt(mode)
+    _check(m is None or (type_, m) in modes, where, f"unknown mode {type_} {m!r}")
+    _check(relation in ("obj", "xcomp") or relation.startswith(("prt:", "prep:")), where, "bad relation")
+    arguments = frozenset() if args == "*" else frozenset(args.split("|"))
+    extras: list[tuple[str, frozenset[str]]] = []
+    if extra != "-":
+        rel, _, vals = extra.partition("=")
+        _check(rel == "obj" or rel.startswith(("prt:", "prep:")), where, "bad extra relation")
+        extras.append((rel, frozenset() if vals == "*" else frozenset(vals.split("|"))))
+    phrases = tuple(sorted((a.split()[-1], frozenset(a.split()[:-1])) for a in arguments if " " in a))
+    return Pattern(head, pos, relation, arguments, type_, m, weight, neg, tuple(extras), phrases, imported)
+
+
+def _specific_first(pat: Pattern) -> tuple[int, int]:
+    """Order of imported patterns: more parts first, then named arguments before "any"."""
+    return (0 if pat.extra else 1, 1 if not pat.arguments else 0)
+
+
+@lru_cache(maxsize=3)
+def _load(layers: str) -> Lexicon:
     version, type_rows = _rows("types.tsv")
     types: dict[str, TypeInfo] = {}
     for where, name, quad, score, cameo, rcp in type_rows:
@@ -151,29 +206,72 @@ def load_lexicon() -> Lexicon:
     for where, type_, mode, score, cameo in mode_rows:
         _check(type_ in types, where, f"unknown type {type_!r}")
         modes[(type_, mode)] = (float(score), cameo)
-    _, trig_rows = _rows("triggers.tsv")
     triggers: dict[tuple[str, str], Trigger] = {}
-    for where, lemma, pos, type_, mode, weight, flags in trig_rows:
-        _check(pos in TRIGGER_POS, where, f"pos must be one of {sorted(TRIGGER_POS)}")
-        _check(type_ in types, where, f"unknown type {type_!r}")
-        m = _opt(mode)
-        _check(m is None or (type_, m) in modes, where, f"unknown mode {type_} {m!r}")
-        flagset = frozenset() if flags == "-" else frozenset(flags.split(","))
-        _check(flagset <= TRIGGER_FLAGS, where, f"flags must be among {sorted(TRIGGER_FLAGS)}")
-        _check((lemma, pos) not in triggers, where, f"duplicate trigger {lemma!r} {pos}")
-        triggers[(lemma, pos)] = Trigger(lemma, pos, type_, m, float(weight), flagset)
-    _, pat_rows = _rows("patterns.tsv")
     patterns: dict[tuple[str, str], list[Pattern]] = {}
-    for where, head, pos, relation, args, type_, mode, weight, neg in pat_rows:
-        _check(type_ in types or type_ == NO_EVENT, where, f"unknown type {type_!r}")
-        m = _opt(mode)
-        _check(m is None or (type_, m) in modes, where, f"unknown mode {type_} {m!r}")
-        _check(relation in ("obj", "xcomp") or relation.startswith(("prt:", "prep:")), where, "bad relation")
-        arguments = frozenset() if args == "*" else frozenset(args.split("|"))
-        patterns.setdefault((head, pos), []).append(
-            Pattern(head, pos, relation, arguments, type_, m, float(weight), _opt(neg))
-        )
+    if layers in ("both", "overrides"):
+        _, trig_rows = _rows("triggers.tsv")
+        for where, lemma, pos, type_, mode, weight, flags, *_reason in trig_rows:
+            trig = _trigger(where, lemma, pos, type_, mode, float(weight), flags, types, modes)
+            _check((lemma, pos) not in triggers, where, f"duplicate trigger {lemma!r} {pos}")
+            triggers[(lemma, pos)] = trig
+        _, pat_rows = _rows("patterns.tsv")
+        for where, head, pos, relation, args, type_, mode, weight, neg, *_reason in pat_rows:
+            patterns.setdefault((head, pos), []).append(
+                _pattern(where, head, pos, relation, args, type_, mode, float(weight), _opt(neg), types, modes))
     _, cue_rows = _rows("cues.tsv")
     cues = {row[1]: frozenset(" ".join(row[2:]).split()) for row in cue_rows}
+    if layers in ("both", "imported"):
+        _add_imported(triggers, patterns, types, modes, cues.get("transparent", frozenset()))
     return Lexicon(version=version, types=types, modes=modes, triggers=triggers,
-                   patterns=patterns, cues=cues)
+                   patterns=patterns, cues=cues, layers=layers)
+
+
+def _trigger(where: str, lemma: str, pos: str, type_: str, mode: str, weight: float, flags: str,
+             types: dict[str, TypeInfo], modes: dict[tuple[str, str], tuple[float, str]],
+             imported: bool = False) -> Trigger:
+    _check(pos in TRIGGER_POS, where, f"pos must be one of {sorted(TRIGGER_POS)}")
+    _check(type_ in types, where, f"unknown type {type_!r}")
+    m = _opt(mode)
+    _check(m is None or (type_, m) in modes, where, f"unknown mode {type_} {m!r}")
+    flagset = frozenset() if flags == "-" else frozenset(flags.split(","))
+    _check(flagset <= TRIGGER_FLAGS, where, f"flags must be among {sorted(TRIGGER_FLAGS)}")
+    return Trigger(lemma, pos, type_, m, weight, flagset, imported)
+
+
+def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple[str, str], list[Pattern]],
+                  types: dict[str, TypeInfo], modes: dict[tuple[str, str], tuple[float, str]],
+                  transparent: frozenset[str]) -> None:
+    """Add the CAMEO tables under the overrides: a trigger the overrides know keeps the override;
+    a verb's imported patterns (its blocks') are tried after the override patterns. Transparent
+    verbs ("continue", "try") get none: their complement is the event ("continued their attacks")."""
+    by_block: dict[str, list[Pattern]] = {}
+    _, rows = _rows("cameo_patterns.tsv")
+    for where, block, relation, args, extra, _cameo, type_, mode, _source in rows:
+        by_block.setdefault(block, []).append(
+            _pattern(where, block, "V", relation, args, type_, mode, IMPORTED_WEIGHT["pattern"], None,
+                     types, modes, extra, imported=True))
+    for pats in by_block.values():
+        pats.sort(key=_specific_first)
+    _, rows = _rows("cameo_verbs.tsv")
+    blocks_of: dict[str, list[str]] = {}
+    for where, lemma, block, cameo, type_, mode, flags in rows:
+        blocks_of.setdefault(lemma, []).append(block)
+        if type_ != "-" and (lemma, "V") not in triggers:
+            weight = IMPORTED_WEIGHT["verb" if cameo.endswith("0") else "verb_specific"]
+            triggers[(lemma, "V")] = _trigger(where, lemma, "V", type_, mode, weight, flags,
+                                              types, modes, imported=True)
+    for lemma, blocks in blocks_of.items():
+        imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
+        if not imported or lemma in transparent:
+            continue
+        if ((lemma, "V") in triggers and not triggers[(lemma, "V")].imported) or (lemma, "V") in patterns:
+            # a hand-checked head: only imported patterns that name their argument are more specific
+            imported = [p for p in imported if p.arguments]
+        own = patterns.get((lemma, "V"))
+        patterns[(lemma, "V")] = imported if own is None else [*own, *imported]
+    _, rows = _rows("cameo_nouns.tsv")
+    for where, lemma, type_, mode, flags, _cameo, origin in rows:
+        if (lemma, "N") not in triggers:
+            weight = IMPORTED_WEIGHT["noun" if origin.startswith("nominalisation") else "event_noun"]
+            triggers[(lemma, "N")] = _trigger(where, lemma, "N", type_, mode, weight, flags,
+                                              types, modes, imported=True)

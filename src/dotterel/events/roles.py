@@ -419,7 +419,9 @@ def noun_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     roles = Roles()
     recip = "recip" in cand.flags
     possessor = _noun_possessor(tok, finder)
-    patient_poss = "patient" in cand.flags
+    # "his arrest": the possessor is the patient; "Iran's arrest of two sailors": the "of" phrase is
+    # the patient and the possessor the agent (English nominalisations take at most one patient).
+    patient_poss = "patient" in cand.flags and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
     sources = [] if patient_poss else possessor
     if not sources:
         sources = _prep_targets(tok, finder, ("by",))

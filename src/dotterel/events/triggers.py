@@ -48,6 +48,7 @@ class Candidate:
     deontic: Token | None = None  # "must" in "X said Y must Z"
     event_noun: Token | None = None  # the noun of "held talks", "imposed sanctions"
     notes: set[str] = field(default_factory=set)
+    imported: bool = False  # from the CAMEO tables, not a hand-checked override
 
 
 def _is_verb(tok: Token) -> bool:
@@ -98,29 +99,74 @@ def _object_lemmas(obj: Token, lex: Lexicon | None) -> set[str]:
     return _arg_lemmas(obj)
 
 
-def _match_pattern(tok: Token, pats: list[Pattern], lex: Lexicon | None = None) -> tuple[Pattern, Token | None] | None:
-    for pat in pats:
-        kind, _, word = pat.relation.partition(":")
+def _phrase_hit(phrases: tuple[tuple[str, frozenset[str]], ...], obj: Token) -> bool:
+    """Whether ``obj`` is one of the multi-word arguments ("humanitarian aid": head "aid" with a
+    left modifier "humanitarian")."""
+    lemma = _lemma(obj)
+    for head, mods in phrases:
+        if head == lemma and mods <= {_lemma(t) for t in obj.lefts for t in t.subtree}:
+            return True
+    return False
+
+
+def _arg_hit(pat_args: frozenset[str], phrases: tuple[tuple[str, frozenset[str]], ...], obj: Token,
+             lemmas: set[str]) -> bool:
+    return not pat_args or bool(pat_args & lemmas) or (bool(phrases) and _phrase_hit(phrases, obj))
+
+
+class _Arcs:
+    """The arcs of one verb token that patterns test, computed once per token: objects with their
+    argument lemmas, particles, "to" clauses and prepositional objects by preposition."""
+
+    def __init__(self, tok: Token, lex: Lexicon | None) -> None:
+        self.objs = [(o, _object_lemmas(o, lex)) for o in objects(tok)]
+        self.prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+        self.xcomps = {_lemma(c) for c in tok.children if c.dep_ == "xcomp"}
+        self.preps: dict[str, list[tuple[Token, set[str]]]] = {}
+        for child in tok.children:
+            if child.dep_ in ("prep", "agent", "dative"):
+                word = _lemma(child)
+                for g in child.children:
+                    if g.dep_ in ("pobj", "pcomp"):
+                        for o in [g, *g.conjuncts]:
+                            self.preps.setdefault(word, []).append((o, _arg_lemmas(o)))
+
+    def holds(self, relation: str, args: frozenset[str],
+              phrases: tuple[tuple[str, frozenset[str]], ...]) -> tuple[bool, Token | None]:
+        """Whether one pattern part holds, and the argument that satisfied it."""
+        kind, _, word = relation.partition(":")
         if kind == "obj":
-            for obj in objects(tok):
-                if pat.arguments & _object_lemmas(obj, lex) or not pat.arguments:
-                    return pat, obj
+            for obj, lemmas in self.objs:
+                if _arg_hit(args, phrases, obj, lemmas):
+                    return True, obj
         elif kind == "prt":
-            if any(c.dep_ == "prt" and c.lower_ == word for c in tok.children):
-                objs = objects(tok)
-                if not pat.arguments:
-                    return pat, objs[0] if objs else None
-                for obj in objs:
-                    if pat.arguments & _object_lemmas(obj, lex):
-                        return pat, obj
+            if word in self.prts:
+                if not args:
+                    return True, self.objs[0][0] if self.objs else None
+                for obj, lemmas in self.objs:
+                    if _arg_hit(args, phrases, obj, lemmas):
+                        return True, obj
         elif kind == "xcomp":
-            for comp in tok.children:
-                if comp.dep_ == "xcomp" and (not pat.arguments or _lemma(comp) in pat.arguments):
-                    return pat, None
+            if self.xcomps and (not args or args & self.xcomps):
+                return True, None
         else:
-            for obj in prep_objects(tok, word):
-                if not pat.arguments or pat.arguments & _arg_lemmas(obj):
-                    return pat, obj
+            for obj, lemmas in self.preps.get(word, ()):
+                if _arg_hit(args, phrases, obj, lemmas):
+                    return True, obj
+        return False, None
+
+
+def _match_pattern(tok: Token, pats: list[Pattern], lex: Lexicon | None = None) -> tuple[Pattern, Token | None] | None:
+    """The first pattern whose parts all hold on ``tok``'s arcs (set lookups on arcs computed once)."""
+    if not pats:
+        return None
+    arcs = _Arcs(tok, lex)
+    if not arcs.objs and not arcs.prts and not arcs.preps and not arcs.xcomps:
+        return None
+    for pat in pats:
+        ok, arg = arcs.holds(pat.relation, pat.arguments, pat.phrases)
+        if ok and all(arcs.holds(rel, args, ())[0] for rel, args in pat.extra):
+            return pat, arg
     return None
 
 
@@ -255,6 +301,13 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             if _reporting_inversion(tok):
                 continue
             match = _match_pattern(tok, lex.patterns_for(lemma, "V"), lex)
+            if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
+                    and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
+                match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
+            if match is not None and match[0].imported:
+                own = _verb_trigger(tok, lex)
+                if own is not None and not own.imported and own.type == match[0].type:
+                    match = None  # the hand-checked trigger says the same, with its frame and role rules
             if match is not None:
                 pat, obj = match
                 if pat.type == NO_EVENT:
@@ -262,10 +315,13 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
                 trig = _verb_trigger(tok, lex)
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
+                if pat.imported and pat.relation == "obj" and obj is not None and obj.i in nouns \
+                        and nouns[obj.i].type == pat.type:
+                    flags = flags | (nouns[obj.i].flags & {"recip", "joint"})  # "held talks with X"
                 if pat.type in FRAME_TYPES and trig is not None and "frame" in trig.flags:
                     flags = flags | {"frame"}
                 found[tok.i] = Candidate(tok, start, end, pat.type, pat.mode, pat.weight, flags,
-                                         noun=False, neg_type=pat.neg_type)
+                                         noun=False, neg_type=pat.neg_type, imported=pat.imported)
                 if obj is not None:
                     consumed.add(obj.i)
                     found[tok.i].event_noun = obj
@@ -288,7 +344,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             hit = _verb_trigger(tok, lex)
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
-                                         hit.flags, noun=False)
+                                         hit.flags, noun=False, imported=hit.imported)
         elif tok.pos_ == "ADJ" and _has_xcomp(tok):
             hit = lex.trigger(lemma, "A")
             if hit is not None:
@@ -301,7 +357,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             for child in tok.children:
                 if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
                     start = child.idx
-            found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True)
+            found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True,
+                                 imported=hit.imported)
     _add_deontic(toks, lex, found)
     _resolve_frames(found, lex)
     _protest_purposes(found)

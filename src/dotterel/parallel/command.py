@@ -8,11 +8,11 @@ this module runs the two cases that need more: a Parquet dataset
 
 from __future__ import annotations
 
-import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..model import CodedDocument
 from ..render import write_records
@@ -22,6 +22,10 @@ from .partition import DEFAULT_PARTITION_SIZE
 from .progress import Counter, Tracker, interactive, show
 from .sinks import check_empty_dataset, store_records, tee_dataset
 from .worker import CoderConfig
+
+if TYPE_CHECKING:
+    from ..sources import Fetcher
+    from .local import ParallelCoder
 
 
 def default_job_dir(output_dir: Path | None, output: Path | None, db: Path | None) -> Path:
@@ -38,7 +42,7 @@ def default_job_dir(output_dir: Path | None, output: Path | None, db: Path | Non
 def run_code(
     inputs: Sequence[str],
     *,
-    coder: CoderConfig,
+    coder: ParallelCoder,
     engine: str,
     workers: int | None,
     scheduler: str | None,
@@ -46,75 +50,68 @@ def run_code(
     job_dir: Path | None,
     partition_size: int = DEFAULT_PARTITION_SIZE,
     output: Path | None,
+    out: IO[str],
     db: Path | None,
     fmt: str,
     include_text: bool,
     pub_date: str | None,
     input_format: str | None,
-    on_skip: Callable[[str], None],
+    fetcher: Fetcher | None = None,
+    on_skip: Callable[[object], None],
     echo: Callable[[str], None],
 ) -> None:
-    """Code ``inputs`` with either engine into a dataset, a store and/or JSONL; echo the summary."""
+    """Code ``inputs`` with either engine into a dataset, a store and/or ``out``; echo the summary.
+
+    Records go to ``out`` unless a store or a dataset takes them and no ``output`` was named.
+    """
     from ..store import StoreRunSummary
 
-    tracker = Tracker()
+    tracker = coder.tracker
     summary: RunSummary = RunSummary() if db is None else StoreRunSummary()
     want_records = output is not None or db is not None or output_dir is None
     run_id = uuid.uuid4().hex[:12]
     records: Iterator[CodedDocument]
-    pool = None
     job_note = ""
+    result = None
+    job = None
     if engine == "dask":
         from .dask_engine import JobResult, run_dask
 
         job = job_dir or default_job_dir(output_dir, output, db)
         result = JobResult()
-        records = run_dask(inputs, coder=coder, job_dir=job, scheduler=scheduler, workers=workers,
-                           keep_records=want_records, output_dir=output_dir, pub_date=pub_date,
-                           input_format=input_format, partition_size=partition_size,
-                           on_skip=on_skip, tracker=tracker, result=result)
+        records = run_dask(inputs, coder=CoderConfig.of(coder), job_dir=job, scheduler=scheduler,
+                           workers=workers, keep_records=want_records, output_dir=output_dir,
+                           pub_date=pub_date, input_format=input_format,
+                           partition_size=partition_size, on_skip=on_skip, tracker=tracker,
+                           result=result)
     else:
-        from ..feeds import read_sources
         from ..model import normalize_pub_date
         from ..runner import prepare
-        from .local import ParallelCoder
+        from ..sources import read_sources
 
         if output_dir is not None:
             check_empty_dataset(output_dir)
-        pool = ParallelCoder(model=coder.model, actor_files=list(coder.actor_files),
-                             batch_size=coder.batch_size, max_chars=coder.max_chars,
-                             workers=workers, tracker=tracker)
-        items = prepare(read_sources(inputs, input_format=input_format),
-                        pub_date=normalize_pub_date(pub_date), on_skip=lambda s: on_skip(str(s)),
-                        summary=summary)
-        records = show(pool.code_many(items), total=Counter(inputs) if interactive() else None)
+        items = prepare(read_sources(inputs, input_format=input_format, fetcher=fetcher),
+                        pub_date=normalize_pub_date(pub_date), on_skip=on_skip, summary=summary)
+        records = show(coder.code_many(items), total=Counter(inputs) if interactive() else None)
     if output_dir is not None and engine != "dask":  # dask tasks write their own files
         records = tee_dataset(records, DatasetWriter(output_dir, run_id=run_id))
     if db is not None:
-        records = store_records(records, db=db, coder=coder.build().info, summary=summary)
+        records = store_records(records, db=db, coder=coder.info, summary=summary)
     elif engine != "dask" or want_records:
         records = _counted(records, summary)
-    out: IO[str] = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        if output is not None or (db is None and output_dir is None):
-            write_records(records, out, fmt=fmt, include_text=include_text)
-        else:
-            for _ in records:
-                pass
-    finally:
-        if output:
-            out.close()
-        if pool is not None:
-            pool.close()
-    if engine == "dask":
+    if output is not None or (db is None and output_dir is None):
+        write_records(records, out, fmt=fmt, include_text=include_text)
+    else:
+        for _ in records:
+            pass
+    if result is not None:
         summary.skipped = result.skipped_lines
         if not want_records:
             summary.documents, summary.errors = result.documents, result.errors
             summary.events, summary.quotes = result.events, result.quotes
         job_note = (f"; {result.partitions} partitions, {result.already_done} finished before this run "
                     f"(job directory {job})")
-    import time
-
     summary.finished = time.perf_counter()
     echo(summary.line() + job_note)
     if tracker.slowest_line():

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..errors import DotterelError, UsageError, missing_dependency
 from ..model import CodedDocument, normalize_pub_date
-from ..read import ReadDocument, Skipped
+from ..sources.items import ReadDocument, Skipped
 from .dataset import DatasetWriter
 from .partition import DEFAULT_PARTITION_SIZE, Partition, plan, read_partition
 from .progress import Live, Tracker

@@ -19,7 +19,7 @@ from itertools import chain
 
 from ..coder import Coder, DocumentLike, _as_read_document
 from ..model import CodedDocument
-from ..read import ReadDocument
+from ..sources.items import ReadDocument
 from .pool import LocalPool
 from .progress import Tracker
 from .worker import CoderConfig, code_stream
@@ -64,8 +64,17 @@ class ParallelCoder(Coder):
     _pool: LocalPool | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.workers is None:
             self.workers = default_workers()
+
+    @classmethod
+    def like(cls, coder: Coder, *, workers: int | None = None) -> ParallelCoder:
+        """A ParallelCoder with ``coder``'s settings (and its knowledge, when already loaded)."""
+        new = cls(model=coder.model, actor_files=list(coder.actor_files), batch_size=coder.batch_size,
+                  max_chars=coder.max_chars, fail_fast=coder.fail_fast, workers=workers)
+        new._nlp, new._actor_kb, new._gazetteer = coder._nlp, coder._actor_kb, coder._gazetteer
+        return new
 
     def __enter__(self) -> ParallelCoder:
         return self

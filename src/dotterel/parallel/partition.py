@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO, cast
 
 from ..errors import UsageError
-from ..read import Item, Skipped, format_for, read_file, read_jsonl_stream
+from ..sources.files import format_for, read_file, read_jsonl_stream
+from ..sources.items import Item, Skipped
 
 #: Documents per partition by default.
 DEFAULT_PARTITION_SIZE = 500

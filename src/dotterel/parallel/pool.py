@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import doc_error_message
 from ..model import CodedDocument, DocumentError
-from ..read import ReadDocument
+from ..sources.items import ReadDocument
 from .worker import ONE_THREAD_ENV, Coded, CoderConfig, code_stream, worker_coder
 
 #: Batches out per worker: one being coded, one waiting, one being returned.

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import CodedDocument
-from ..read import format_for
+from ..sources.files import format_for
 
 #: How many of the slowest documents the summary names.
 SLOWEST = 5

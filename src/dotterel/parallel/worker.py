@@ -10,15 +10,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..errors import doc_error_message
-from ..model import CodedDocument, DocumentError
-from ..read import ReadDocument
+from ..model import CodedDocument
+from ..sources.items import ReadDocument
 
 if TYPE_CHECKING:
     from ..coder import Coder
@@ -37,17 +35,18 @@ class CoderConfig:
     actor_files: tuple[str, ...] = ()
     batch_size: int = 16
     max_chars: int = 200_000
+    fail_fast: bool = False
 
     @classmethod
     def of(cls, coder: Coder) -> CoderConfig:
         return cls(model=coder.model, actor_files=tuple(str(p) for p in coder.actor_files),
-                   batch_size=coder.batch_size, max_chars=coder.max_chars)
+                   batch_size=coder.batch_size, max_chars=coder.max_chars, fail_fast=coder.fail_fast)
 
     def build(self) -> Coder:
         from ..coder import Coder
 
         return Coder(model=self.model, actor_files=[Path(p) for p in self.actor_files],
-                     batch_size=self.batch_size, max_chars=self.max_chars)
+                     batch_size=self.batch_size, max_chars=self.max_chars, fail_fast=self.fail_fast)
 
 
 @dataclass(slots=True)
@@ -90,17 +89,20 @@ def worker_coder(config: CoderConfig) -> Coder:
 
 
 def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
-    """Code ``items`` in order; a document whose coding raises gets an ``internal`` error record.
+    """Code ``items`` in order, as ``Coder.code_many`` does, timing each document.
 
-    spaCy parses the batch in one ``nlp.pipe`` call; its time is shared among the
-    documents in proportion to their length, and each document's extractor time is
-    added to its share, so the slowest documents of a run can be named.
+    A document whose parsing or extraction raises gets the Coder's ``internal`` error
+    record naming the stage (``coder.fail_fast`` raises instead). spaCy parses the batch
+    in one ``nlp.pipe`` call; its time is shared among the documents in proportion to
+    their length, and each document's extractor time is added to its share, so the
+    slowest documents of a run can be named.
     """
+    from ..coder import internal_error
     from ..nlp import make_doc
 
     problems = [coder._preflight(item) for item in items]
     todo = [i for i, problem in enumerate(problems) if problem is None]
-    parsed: dict[int, object] = {}
+    parsed: dict[int, Any] = {}
     share: dict[int, float] = {}
     if todo:
         nlp = coder.nlp
@@ -110,11 +112,13 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
                                  batch_size=max(1, len(todo))))
             parsed = dict(zip(todo, docs, strict=True))
         except Exception:  # one document broke the batch: parse one by one
+            if coder.fail_fast:
+                raise
             for i in todo:
                 try:
                     parsed[i] = nlp(make_doc(nlp, items[i].document))
                 except Exception as exc:
-                    problems[i] = _internal(exc)
+                    problems[i] = internal_error("parse", exc)
         spent = time.perf_counter() - started
         chars = sum(len(items[i].document.text) + 1 for i in todo) or 1
         share = {i: spent * (len(items[i].document.text) + 1) / chars for i in todo}
@@ -123,10 +127,7 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
         started = time.perf_counter()
         problem = problems[i]
         if problem is None:
-            try:
-                record = coder.code_parsed(item.document, parsed[i])  # type: ignore[arg-type]
-            except Exception as exc:
-                record = coder._empty_record(item.document, [_internal(exc)])
+            record = coder._code_parsed_safely(item.document, parsed[i])
         else:
             record = coder._empty_record(item.document, [problem])
         out.append(Coded(record, share.get(i, 0.0) + time.perf_counter() - started))
@@ -138,9 +139,3 @@ def code_stream(coder: Coder, items: Sequence[ReadDocument]) -> Iterator[Coded]:
     size = max(1, coder.batch_size)
     for start in range(0, len(items), size):
         yield from code_batch(coder, items[start:start + size])
-
-
-def _internal(exc: BaseException) -> DocumentError:
-    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
-    return DocumentError("internal", doc_error_message("internal", f"{type(exc).__name__}: {exc}{at}"))

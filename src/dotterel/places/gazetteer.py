@@ -1,23 +1,26 @@
-"""The offline gazetteer: GeoNames countries, admin1 regions, cities (population >= 1000).
+"""The offline gazetteer: GeoNames countries, admin1 regions, places (population >= 500).
 
 Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
 
 * ``countries.tsv``, ``admin1.tsv``, ``cities.tsv.gz`` — derived from GeoNames
-  (CC BY 4.0) by ``scripts/build_gazetteer.py``;
+  (CC BY 4.0) by ``scripts/build_gazetteer.py``: countries with GeoNames' own
+  points and formal names, admin1 regions with their ids and other names, places
+  down to 500 people (feature class ``P``) and districts (``A``);
 * ``aliases.tsv`` — hand-written names for the same records ("U.S.", "Britain",
   "Kiev") and default readings of ambiguous names ("Washington" is the capital);
 * ``admin_names.tsv`` — better-known names of a few admin1 regions ("Kharkiv Oblast");
-* ``regions.tsv`` — continents, world regions and seas (feature ``other``);
+* ``regions.tsv`` — continents, oceans, seas, world regions, each with a point (feature ``other``);
 * ``not_places.tsv`` — names that are towns somewhere but read as words or
   people in news ("Forest", "Modi"): never geocoded as cities.
 
 Names are looked up by :func:`name_key` (diacritics folded, case and dots
 dropped, hyphens as spaces). Cities are kept as raw lines and parsed on demand,
-so loading stays under a second and memory modest.
+so loading stays around a second and memory modest.
 """
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import math
 import re
@@ -27,13 +30,19 @@ from importlib import resources
 
 #: Feature kinds of a :class:`~dotterel.model.Place`.
 COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
+#: Places below this population (GeoNames' villages, hamlets, seats) are found only
+#: under a name that no bigger record has: they never make a known name ambiguous.
+SMALL_PLACE = 1000
 
 
 _SPACES = re.compile(r"\s+")
 _SAINT = re.compile(r"\bst\b")  # "St. Petersburg" and "Saint Petersburg" are one name
 #: "EU", "U.N.": an acronym names a country or an alias, never a town ("Eu", France).
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,5}$")
-_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
+_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " ",
+                       "ʿ": "", "ʾ": "", "ʻ": "", "ʼ": ""})  # ayn and hamza marks of transliterations
+#: An apostrophe opening a word marks an ayn ("‘Afrīn" is "Afrin"), not a letter.
+_LEADING_APOSTROPHE = re.compile(r"(?:^|(?<= ))'+")
 
 
 def fold(text: str) -> str:
@@ -48,9 +57,12 @@ def name_key(text: str) -> str:
     """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
 
     ``"U.S."`` and ``"US"`` give ``"us"``; ``"Port-au-Prince"`` gives ``"port au prince"``;
-    a leading "the " is dropped; "St." is "saint".
+    a leading "the " is dropped; "St." is "saint"; ayn and hamza marks are dropped
+    (``"‘Afrīn"`` gives ``"afrin"``).
     """
     key = _SPACES.sub(" ", fold(text).translate(_DROP)).strip().casefold()
+    if "'" in key:
+        key = _LEADING_APOSTROPHE.sub("", key)
     if key.startswith("the "):
         key = key[4:]
     if "st" in key:
@@ -78,6 +90,12 @@ class Entry:
     lon: float | None
     geonames_id: int | None
     population: int = 0
+    #: GeoNames feature class of a ``city`` entry: ``P`` a populated place (cities.tsv.gz
+    #: holds places down to 500 people; weigh the small ones by ``population`` and context),
+    #: ``A`` a second-level district ("Fairfax County"). Empty for countries, admin1 and
+    #: regions. (GeoNames' other classes, areas, water, sites such as camps or crossings,
+    #: are in no package the build can use.)
+    feature_class: str = ""
 
     @property
     def ident(self) -> str:
@@ -120,6 +138,11 @@ def _rows(name: str) -> list[list[str]]:
     ]
 
 
+def _line_id(line: str) -> int:
+    """The GeoNames id opening a line of ``cities.tsv.gz``."""
+    return int(line[: line.index("\t")])
+
+
 def _float(text: str) -> float | None:
     return float(text) if text else None
 
@@ -143,7 +166,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read the bundled data files (about 0.5 s)."""
+        """Read the bundled data files (about 1 s)."""
         gaz = cls()
         gaz.cues = {row[0]: frozenset(row[1].split()) for row in _rows("cues.tsv")}
         gaz._load_countries()
@@ -161,23 +184,30 @@ class Gazetteer:
             bucket.append(match)
 
     def _load_countries(self) -> None:
-        for iso3, _iso2, gid, name, lat, lon, pop in _rows("countries.tsv"):
+        for iso3, _iso2, gid, name, lat, lon, pop, *formal in _rows("countries.tsv"):
             entry = Entry(COUNTRY, name, iso3, None, None, _float(lat), _float(lon), int(gid), int(pop))
             self.countries[iso3] = entry
-            self._add_name(name, Match(entry))
+            for text in [name, *filter(None, formal[0].split("|") if formal else ())]:
+                self._add_name(text, Match(entry))
 
     def _load_admins(self) -> None:
         renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
-        for iso3, code, geonames_name, gid, lat, lon, pop in _rows("admin1.tsv"):
+        for iso3, code, geonames_name, gid, lat, lon, pop, *other in _rows("admin1.tsv"):
             admin_code = f"{iso3}.{code}"
             name = renamed.get(admin_code, geonames_name)
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
                           int(gid) if gid else None, int(pop))
             self.admins[admin_code] = entry
-            for text in dict.fromkeys((name, geonames_name)):
-                self._add_name(text, Match(entry))
+            others = other[0].split("|") if other and other[0] else []
+            for text in dict.fromkeys((name, geonames_name, *others)):
+                # an alternate name with its admin word ("Herat Province") is found through
+                # its bare form, as "X province" in text is (``admins_named``)
+                if text in (name, geonames_name) or _strip_admin_words(name_key(text), self.admin_words) == name_key(text):
+                    self._add_name(text, Match(entry))
                 bare = _strip_admin_words(name_key(text), self.admin_words)
-                self.admin_names.setdefault(bare, []).append(entry)
+                named = self.admin_names.setdefault(bare, [])
+                if entry not in named:
+                    named.append(entry)
                 if bare != name_key(text):
                     self._add_name(bare, Match(entry))
 
@@ -234,32 +264,37 @@ class Gazetteer:
         return None
 
     def city(self, geonames_id: int) -> Entry | None:
-        """The city with this GeoNames id, if the gazetteer has it (a scan on first ask)."""
+        """The city (or district) with this GeoNames id, if the gazetteer has it."""
         if geonames_id not in self._city_by_id:
             self._index_city_ids({geonames_id})
         i = self._city_by_id.get(geonames_id)
         return None if i is None else self._city_entry(i)
 
     def _index_city_ids(self, ids: set[int]) -> None:
-        prefixes = tuple(f"{gid}\t" for gid in ids)
-        for i, line in enumerate(self._city_lines):
-            if line.startswith(prefixes):
-                self._city_by_id[int(line[: line.index("\t")])] = i
+        """Find lines by id: a binary search, ``cities.tsv.gz`` being sorted by GeoNames id."""
+        lines = self._city_lines
+        for gid in ids:
+            i = bisect.bisect_left(lines, gid, key=_line_id)
+            if i < len(lines) and _line_id(lines[i]) == gid:
+                self._city_by_id[gid] = i
 
     def _city_entry(self, i: int) -> Entry:
         entry = self._city_cache.get(i)
         if entry is None:
-            gid, name, iso3, code, lat, lon, pop = self._city_lines[i].split("\t")
+            gid, name, iso3, code, lat, lon, pop, *feature = self._city_lines[i].split("\t")
             admin_code = f"{iso3}.{code}" if code else None
             admin = self.admins.get(admin_code) if admin_code else None
             entry = Entry(CITY, name, iso3, admin_code, admin.name if admin else None,
-                          round(float(lat), 4), round(float(lon), 4), int(gid), int(pop))
+                          round(float(lat), 4), round(float(lon), 4), int(gid), int(pop),
+                          feature[0] if feature else "P")
             self._city_cache[i] = entry
         return entry
 
     def lookup(self, text: str) -> list[Match]:
         """Every record ``text`` can name: countries, admin1 regions, regions, cities.
 
+        Places below :data:`SMALL_PLACE` people are left out when a bigger record has
+        the name ("Texas", a hamlet in Queensland, does not make the state ambiguous).
         Cities are left out when the name is a country's or a region's (a country
         name is never read as a town); a name in ``not_places.tsv`` keeps only its
         aliases and regions.
@@ -275,7 +310,10 @@ class Gazetteer:
             return found
         bucket = self._city_index.get(key)
         if bucket is not None:
-            found.extend(Match(self._city_entry(i)) for i in ([bucket] if isinstance(bucket, int) else bucket))
+            cities = [self._city_entry(i) for i in ([bucket] if isinstance(bucket, int) else bucket)]
+            if found or any(c.population >= SMALL_PLACE for c in cities):
+                cities = [c for c in cities if c.population >= SMALL_PLACE]
+            found.extend(Match(c) for c in cities)
         return found
 
     def admins_named(self, text: str) -> list[Entry]:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
 from .ingest import StoreRunSummary, code_into_store, recode, stored_documents
 from .queries import (
     AGGREGATE_BY,
@@ -33,6 +34,7 @@ from .schema import (
     connect,
     default_db_path,
     migrate,
+    refuse_newer,
     scalar,
     schema_version,
 )
@@ -58,6 +60,24 @@ __all__ = [
 ]
 
 
+#: Limits above this (about a trillion events, more than any store holds) mean "all" and are
+#: capped to it, so that DuckDB's 64-bit integers never overflow.
+MAX_LIMIT = 2**40
+
+
+def check_limit(limit: int | None) -> int | None:
+    """``limit`` as an int, capped at :data:`MAX_LIMIT`; below 1 is refused."""
+    if limit is None:
+        return None
+    try:
+        value = int(limit)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"limit {limit!r}: give a whole number of at least 1") from exc
+    if value < 1:
+        raise UsageError(f"limit {limit!r}: give a whole number of at least 1")
+    return min(value, MAX_LIMIT)
+
+
 class Store:
     """Read access to a store; every method returns a pandas DataFrame."""
 
@@ -68,6 +88,9 @@ class Store:
         self.reader = Reader(self.path, timeout=timeout, hold=hold)
         with self.reader.session() as con:
             version = schema_version(con)
+        if version > SCHEMA_VERSION:
+            self.reader.close()
+            refuse_newer(version, self.path)
         if version < SCHEMA_VERSION:
             self.reader.release()
             StoreWriter(self.path, lock_timeout=timeout)  # opening for writing applies the migrations
@@ -96,6 +119,7 @@ class Store:
         documents are read (much faster on big stores).
         """
         flt = EventFilter.of(**filters)
+        limit = check_limit(limit)
         if limit is None:
             sql, params = events_sql(flt)
             return self.sql(sql, params)
@@ -123,8 +147,9 @@ class Store:
             "SELECT doc_id, title, pub_date, url, source, language, coder_version, n_events, "
             "n_quotes, errors, cluster_id, run_id, stored_at FROM documents ORDER BY doc_id"
         )
+        limit = check_limit(limit)
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+            sql += f" LIMIT {limit}"
         return self.sql(sql)
 
     def runs(self) -> Any:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..coder import Coder
+from ..coder import Coder, internal_error
+from ..errors import StoreError
 from ..model import CodedDocument, Document, normalize_pub_date
-from ..read import ReadDocument, Skipped
 from ..runner import RunSummary, prepare
+from ..sources.items import ReadDocument, Skipped
 from .rows import text_hash
 from .schema import Reader, default_db_path
 from .writer import StoreWriter
@@ -56,18 +57,18 @@ def code_into_store(
 ) -> Iterator[CodedDocument]:
     """Code ``items`` into the store at ``db``; yield each newly stored record after its commit.
 
-    ``items`` come from :func:`dotterel.feeds.read_sources` (or
-    :func:`dotterel.read.read_inputs`). ``force`` re-codes documents even when
+    ``items`` come from :func:`dotterel.sources.read_sources` (or
+    :func:`dotterel.sources.read_inputs`). ``force`` re-codes documents even when
     stored unchanged (what ``recode`` does). The run is recorded in ``runs``:
     ``done`` at the end, ``failed`` when an exception stops it, ``running`` if
     the process was killed.
     """
     coder = coder or Coder()
     summary = summary if summary is not None else StoreRunSummary()
+    default_date = normalize_pub_date(pub_date)  # a bad date is refused before the run starts
     writer = StoreWriter(default_db_path(db))
     run_id = writer.start_run(command, coder.info)
     summary.run_id = run_id
-    default_date = normalize_pub_date(pub_date)
     status = "failed"
     try:
         chunk: list[ReadDocument] = []
@@ -81,8 +82,12 @@ def code_into_store(
         status = "done"
     finally:
         summary.finished = time.perf_counter()
-        writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
-                          input_skipped=summary.skipped)
+        try:
+            writer.finish_run(run_id, status=status, unchanged=summary.unchanged,
+                              input_skipped=summary.skipped)
+        except StoreError:
+            if status == "done":  # else the error that stopped the run is the one to report
+                raise
 
 
 def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, run_id: str,
@@ -99,11 +104,33 @@ def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, ru
     if not todo:
         return
     records = list(coder.code_many(todo))
-    result = writer.write(records, run_id=run_id)
-    summary.replaced += result.replaced
+    try:
+        summary.replaced += writer.write(records, run_id=run_id).replaced
+    except StoreError as exc:
+        if exc.code != "failed" or coder.fail_fast:  # disk full, read-only, ...: the run stops
+            raise
+        records = _write_one_by_one(records, writer, run_id, summary)
     for record in records:
         summary.add(record)
         yield record
+
+
+def _write_one_by_one(records: list[CodedDocument], writer: StoreWriter, run_id: str,
+                      summary: StoreRunSummary) -> list[CodedDocument]:
+    """Write a batch the store refused one record at a time; a record it still refuses is
+    stored without its coding, with an ``internal`` error of stage ``store``."""
+    written = []
+    for record in records:
+        try:
+            summary.replaced += writer.write([record], run_id=run_id).replaced
+        except StoreError as exc:
+            if exc.code != "failed":
+                raise
+            record = replace(record, actors=[], places=[], dates=[], quotes=[], events=[],
+                             errors=[internal_error("store", exc)])
+            summary.replaced += writer.write([record], run_id=run_id).replaced
+        written.append(record)
+    return written
 
 
 def stored_documents(db: str | Path | None = None, *, outdated_only: bool = False,

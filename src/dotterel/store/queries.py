@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import UsageError
@@ -75,16 +75,17 @@ class EventFilter:
         # codes and sectors are matched on the delimited strings of the events table
         # (`;USA;GBR;`, schema version 3): the same result as list_contains on the list
         # columns, and several times cheaper to scan
-        for value, columns in ((self.source, ("source_key",)), (self.target, ("target_key",)),
-                               (self.actor, ("source_key", "target_key")),
-                               (self.sector, ("source_sector_key", "target_sector_key"))):
+        for name, value, columns in (
+                ("source", self.source, ("source_key",)), ("target", self.target, ("target_key",)),
+                ("actor", self.actor, ("source_key", "target_key")),
+                ("sector", self.sector, ("source_sector_key", "target_sector_key"))):
             if value:
-                codes = _codes(value)
+                codes = _codes(value, name)
                 conds.append("(" + " OR ".join(
                     f"contains({alias}.{column}, ?)" for column in columns for _ in codes) + ")")
                 params += [f";{code};" for _ in columns for code in codes]
         if self.type:
-            codes = _codes(self.type)
+            codes = _codes(self.type, "type")
             conds.append(f"{alias}.event_type IN ({', '.join('?' for _ in codes)})")
             params += codes
         if self.quad is not None and self.quad != "":
@@ -92,6 +93,8 @@ class EventFilter:
             params.append(quad_class(self.quad))
         if self.mode:
             modes = [m.strip() for m in self.mode.split(",") if m.strip()]
+            if not modes:
+                raise UsageError(f"--mode {self.mode!r}: give at least one mode, comma-separated")
             conds.append(f"{alias}.mode IN ({', '.join('?' for _ in modes)})")
             params += modes
         if self.since:
@@ -147,13 +150,14 @@ class EventFilter:
         )
         return cond, [*hashes, len(hashes), pattern, pattern]
 
-    def without_text(self) -> EventFilter:
-        """The same filter without ``text``."""
-        return replace(self, text=None)
 
 
-def _codes(value: str) -> list[str]:
-    return [v.strip().upper() for v in value.split(",") if v.strip()]
+def _codes(value: str, name: str) -> list[str]:
+    """The comma-separated codes of ``value``; an empty list (``","``, ``" , "``) is refused."""
+    codes = [v.strip().upper() for v in value.split(",") if v.strip()]
+    if not codes:
+        raise UsageError(f"--{name} {value!r}: give at least one code, comma-separated (e.g. USA,GBR)")
+    return codes
 
 
 def _date(value: str, name: str) -> str:

@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import UsageError, missing_dependency
+from ..errors import StoreError, missing_dependency
 from . import words
 
 T = TypeVar("T")
@@ -190,6 +190,80 @@ def duckdb_module() -> Any:
     return duckdb
 
 
+#: The first bytes of a SQLite database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: DuckDB files carry this at byte 8.
+DUCKDB_MAGIC = b"DUCK"
+#: Words of DuckDB's (or the OS's) messages → store error code, first match wins.
+_STORE_PROBLEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("not_duckdb", ("not a valid duckdb database",)),
+    ("corrupt", ("corrupt", "checksum", "could not read enough bytes", "truncated",
+                 "invalid block", "failed to deserialize", "serialization error")),
+    ("disk_full", ("no space left", "file too large", "disk full", "disk quota", "quota exceeded")),
+    ("read_only", ("read-only", "read only", "permission denied", "cannot open file",
+                   "operation not permitted")),
+    ("locked", ("could not set lock", "conflicting lock")),
+)
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse, before DuckDB opens it, a path that is no DuckDB file (SQLite, a directory, other bytes).
+
+    DuckDB would try to download its SQLite extension for a SQLite file; an
+    absent or empty file is left to the caller (a writer creates the store).
+    """
+    if path.is_dir():
+        raise StoreError("not_duckdb", path, "it is a directory")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError("read_only" if isinstance(exc, PermissionError) else "failed", path,
+                         exc.strerror or str(exc)) from exc
+    if not head:
+        return
+    if head.startswith(SQLITE_MAGIC):
+        raise StoreError("sqlite", path)
+    if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
+        raise StoreError("not_duckdb", path)
+
+
+def classify(exc: BaseException) -> str:
+    """The :data:`~dotterel.errors.STORE_ERRORS` code for a DuckDB or OS error."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        import errno
+
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return "disk_full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "read_only"
+    text = str(exc).lower()
+    for code, signs in _STORE_PROBLEMS:
+        if any(w in text for w in signs):
+            return code
+    return "failed"
+
+
+def store_error(path: Path, exc: BaseException) -> StoreError:
+    """``exc`` (raised by DuckDB or the OS on ``path``) as a catalogued :class:`StoreError`."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(classify(exc), path, detail[:300])
+
+
+@contextmanager
+def store_errors(path: Path) -> Iterator[None]:
+    """Turn DuckDB's and the OS's errors inside the block into :class:`StoreError` for ``path``."""
+    duckdb = duckdb_module()
+    try:
+        yield
+    except StoreError:
+        raise
+    except (duckdb.Error, OSError) as exc:
+        raise store_error(path, exc) from exc
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text or "different configuration" in text or "already attached" in text
@@ -225,13 +299,14 @@ def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
 
     A writer (``read_only=False``) that has to wait creates the wait marker
     (:func:`wait_marker`) until it gets the file, so that readers holding it
-    between queries let go at once. Raises :class:`UsageError` naming the file
+    between queries let go at once. Raises :class:`~dotterel.errors.StoreError` naming the file
     when it stays locked for ``timeout`` seconds, or when a read-only open
     finds no file.
     """
     duckdb = duckdb_module()
     if read_only and not path.exists():
-        raise UsageError(f"no store at {str(path)!r}: create it with  dotterel code INPUT --db {path}")
+        raise StoreError("missing", path)
+    check_store_file(path)
     marker: list[Path] = []
 
     def announce_wait() -> None:
@@ -242,9 +317,11 @@ def connect(path: Path, *, read_only: bool, timeout: float = 30.0) -> Any:
                 marker[0].touch()
 
     try:
-        return retry_while_locked(
-            duckdb, path, timeout, lambda: duckdb.connect(str(path), read_only=read_only), announce_wait
-        )
+        with store_errors(path):
+            return retry_while_locked(
+                duckdb, path, timeout, lambda: duckdb.connect(str(path), read_only=read_only),
+                announce_wait,
+            )
     finally:
         if marker:
             with suppress(OSError):
@@ -257,8 +334,8 @@ def retry_while_locked(
 ) -> T:
     """``attempt()``, retried with backoff while DuckDB says another process holds ``path``.
 
-    ``on_wait`` runs before each wait. Raises :class:`UsageError` naming the file once it
-    has stayed locked for ``timeout`` seconds (or on any other DuckDB open error).
+    ``on_wait`` runs before each wait. Raises :class:`~dotterel.errors.StoreError` naming the file once it
+    has stayed locked for ``timeout`` seconds; other errors are raised as they are.
     """
     deadline = time.monotonic() + timeout
     delay = 0.01
@@ -266,11 +343,10 @@ def retry_while_locked(
         try:
             return attempt()
         except _lock_errors(duckdb) as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
-                raise UsageError(
-                    f"could not open the store {str(path)!r}: {exc} "
-                    "(another dotterel process may be holding it; try again)"
-                ) from exc
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreError("locked", path, f"waited {timeout:g} s; {exc}") from exc
             if on_wait is not None:
                 on_wait()
             time.sleep(delay)
@@ -311,10 +387,9 @@ class Reader:
         """A connection on which the store's tables are the default schema (read-only)."""
         duckdb = duckdb_module()
         if not self.path.exists():
-            raise UsageError(
-                f"no store at {str(self.path)!r}: create it with  dotterel code INPUT --db {self.path}"
-            )
-        with self._lock:
+            raise StoreError("missing", self.path)
+        check_store_file(self.path)
+        with self._lock, store_errors(self.path):
             if self._con is None:
                 self._con = duckdb.connect()
             con = self._con
@@ -403,14 +478,17 @@ def schema_version(con: Any) -> int:
     return int(got) if got is not None else 0
 
 
-def migrate(con: Any, *, target: int = SCHEMA_VERSION) -> int:
+def refuse_newer(version: int, path: object) -> None:
+    """:class:`StoreError` ``newer`` when a store's schema ``version`` is newer than this dotterel's."""
+    if version > SCHEMA_VERSION:
+        raise StoreError("newer", path, f"schema version {version}; this dotterel knows up to "
+                                        f"{SCHEMA_VERSION}")
+
+
+def migrate(con: Any, *, target: int = SCHEMA_VERSION, path: object = "<store>") -> int:
     """Bring the store to ``target``, one transaction per migration; return the old version."""
     current = schema_version(con)
-    if current > SCHEMA_VERSION:
-        raise UsageError(
-            f"this store has schema version {current}, newer than this dotterel knows "
-            f"({SCHEMA_VERSION}): upgrade dotterel to read it"
-        )
+    refuse_newer(current, path)
     for version in range(current + 1, target + 1):
         con.begin()
         try:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..coder import Coder
-from ..feeds import FeedEntry, Fetcher, FetchError, read_feed
+from ..errors import UsageError
 from ..model import CodedDocument
-from ..read import Item, ReadDocument, Skipped
+from ..sources import FeedEntry, Fetcher, FetchError, Item, ReadDocument, Skipped, is_url, read_feed
 from .ingest import DEFAULT_BATCH, StoreRunSummary, code_into_store
 from .schema import default_db_path
 from .writer import StoreWriter, mark_feed_items, seen_feed_items
+
+#: The shortest polling interval ``watch`` accepts, in seconds.
+MIN_EVERY = 1.0
 
 
 @dataclass
@@ -36,8 +40,7 @@ def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Code
     writer = StoreWriter(path)
     for feed in feeds:
         try:
-            body = fetcher.get(feed).body if feed.startswith(("http://", "https://")) \
-                else Path(feed).read_bytes()
+            body = fetcher.get(feed).body if is_url(feed) else Path(feed).read_bytes()
         except (FetchError, OSError) as exc:
             cycle.failed_feeds += 1
             if on_skip is not None:
@@ -50,7 +53,14 @@ def poll_once(feeds: Sequence[str], *, db: str | Path | None = None, coder: Code
             if isinstance(item, ReadDocument):
                 done.append((entry.key, item.document.doc_id))
 
-        items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember))
+        try:
+            items = list(read_feed(body, fetcher, seen=seen.__contains__, on_entry=remember,
+                                   name=feed))
+        except Exception as exc:  # a feed that breaks the reader must not end the watch
+            cycle.failed_feeds += 1
+            if on_skip is not None:
+                on_skip(Skipped(feed, None, f"could not read the feed: {type(exc).__name__}: {exc}"))
+            continue
         cycle.new_items += len(items)
         if not items:
             continue
@@ -67,7 +77,14 @@ def watch(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder | 
           batch_size: int = DEFAULT_BATCH, on_skip: Callable[[Skipped], None] | None = None,
           on_cycle: Callable[[Cycle], None] | None = None,
           sleep: Callable[[float], None] = time.sleep) -> Iterator[CodedDocument]:
-    """Poll ``feeds`` every ``every`` seconds (forever, or ``iterations`` rounds), coding new items."""
+    """Poll ``feeds`` every ``every`` seconds (forever, or ``iterations`` rounds), coding new items.
+
+    ``every`` below :data:`MIN_EVERY` is refused (a tight polling loop would
+    hammer the feeds' servers).
+    """
+    if not every >= MIN_EVERY:  # also refuses NaN
+        raise UsageError(f"polling interval {every:g} s: poll at most once per {MIN_EVERY:g} s "
+                         "(e.g. --every 30s, 15m)")
     coder = coder or Coder()
     own = fetcher is None
     fetcher = fetcher or Fetcher()
@@ -87,3 +104,18 @@ def watch(feeds: Sequence[str], *, db: str | Path | None = None, coder: Coder | 
     finally:
         if own:
             fetcher.close()
+
+
+def parse_interval(value: str | float) -> float:
+    """Seconds from ``"15m"``, ``"30s"``, ``"2h"``, ``"1d"`` or a number of seconds."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = value.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        seconds = float(text[:-1]) * units[text[-1]] if text and text[-1] in units else float(text)
+    except ValueError as exc:
+        raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h") from exc
+    if not math.isfinite(seconds) or seconds < 0:
+        raise UsageError(f"interval {value!r}: use e.g. 30s, 15m, 2h")
+    return seconds

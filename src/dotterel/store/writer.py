@@ -10,7 +10,8 @@ readers in other processes get their turn between batches (see schema.py).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..errors import missing_dependency
 from ..model import CodedDocument
 from . import words
 from .rows import Batch
-from .schema import connect, migrate, scalar
+from .schema import connect, migrate, scalar, store_errors
 
 #: Tables holding one document's records, keyed by doc_id (and the word index, words.delete).
 DOC_TABLES = ("actors", "events", "event_actors", "quotes", "places", "dates", "doc_minhash",
@@ -51,51 +52,55 @@ class StoreWriter:
         self.lock_timeout = lock_timeout
         con = self._open()
         try:
-            migrate(con)
+            with store_errors(self.path):
+                migrate(con, path=self.path)
         finally:
-            con.close()
+            with suppress(Exception):
+                con.close()
 
     def _open(self) -> Any:
         return connect(self.path, read_only=False, timeout=self.lock_timeout)
 
+    @contextmanager
+    def session(self) -> Iterator[Any]:
+        """A read-write connection for one unit of work; DuckDB and OS errors become StoreError."""
+        con = self._open()
+        try:
+            with store_errors(self.path):
+                yield con
+        finally:
+            with suppress(Exception):
+                con.close()
+
     def start_run(self, command: str, coder: dict[str, str]) -> str:
         """Record a new run (status ``running``) and return its id."""
         run_id = uuid.uuid4().hex[:16]
-        con = self._open()
-        try:
+        with self.session() as con:
             con.execute(
                 "INSERT INTO runs (run_id, command, coder_name, coder_version, coder_model, "
                 "started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
                 [run_id, command, coder.get("name"), coder.get("version"), coder.get("model"), _now()],
             )
-        finally:
-            con.close()
         return run_id
 
     def finish_run(self, run_id: str, *, status: str, unchanged: int, input_skipped: int) -> None:
         """Close a run: its status (``done`` or ``failed``), end time and final counts."""
-        con = self._open()
-        try:
+        with self.session() as con:
             con.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, unchanged = ?, input_skipped = ? "
                 "WHERE run_id = ?",
                 [status, _now(), unchanged, input_skipped, run_id],
             )
-        finally:
-            con.close()
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         """doc_id → text hash for the ids already stored."""
         if not ids:
             return {}
-        con = self._open()
-        try:
+        with self.session() as con:
             rows = con.execute(
                 "SELECT doc_id, text_hash FROM documents WHERE doc_id IN (SELECT unnest(?))",
                 [list(ids)],
             ).fetchall()
-        finally:
-            con.close()
         return {r[0]: r[1] for r in rows}
 
     def write(self, records: Sequence[CodedDocument], *, run_id: str) -> WriteResult:
@@ -111,17 +116,15 @@ class StoreWriter:
         ids = [r.id for r in records]
         # the word index rows are computed before the file is held (pure Python work)
         word_rows = words.rows(ids, [r.title for r in records], [r.text for r in records])
-        con = self._open()
-        try:
+        with self.session() as con:
             con.begin()
             try:
                 result = self._write(con, pa, records, ids, signatures, word_rows, run_id)
                 con.commit()
             except BaseException:
-                con.rollback()
+                with suppress(Exception):  # a failed commit has rolled back already
+                    con.rollback()
                 raise
-        finally:
-            con.close()
         return result
 
     def _write(self, con: Any, pa: Any, records: Sequence[CodedDocument], ids: list[str],
@@ -234,11 +237,8 @@ def _insert(con: Any, pa: Any, table: str, data: dict[str, list[Any]]) -> None:
 
 def seen_feed_items(writer: StoreWriter, feed_url: str) -> set[str]:
     """Keys of the items of ``feed_url`` already coded into the store."""
-    con = writer._open()
-    try:
+    with writer.session() as con:
         rows = con.execute("SELECT item_key FROM feed_items WHERE feed_url = ?", [feed_url]).fetchall()
-    finally:
-        con.close()
     return {r[0] for r in rows}
 
 
@@ -246,11 +246,8 @@ def mark_feed_items(writer: StoreWriter, feed_url: str, items: list[tuple[str, s
     """Remember (item key, doc id) pairs of ``feed_url`` as done."""
     if not items:
         return
-    con = writer._open()
-    try:
+    with writer.session() as con:
         con.executemany(
             "INSERT INTO feed_items VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [[feed_url, key, doc_id, _now()] for key, doc_id in items],
         )
-    finally:
-        con.close()
