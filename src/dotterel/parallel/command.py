@@ -19,7 +19,7 @@ from ..render import write_records
 from ..runner import RunSummary
 from .dataset import DatasetWriter
 from .partition import DEFAULT_PARTITION_SIZE
-from .progress import Counter, Tracker, interactive, show
+from .progress import Counter, interactive, show
 from .sinks import check_empty_dataset, store_records, tee_dataset
 from .worker import CoderConfig
 

@@ -207,5 +207,6 @@ def _lost(item: ReadDocument, exitcode: int | None, info: dict[str, str]) -> Cod
     detail = f"the worker process coding it died (exit code {exitcode}) on every attempt"
     record = CodedDocument(id=d.doc_id, text=d.text, title=d.title, pub_date=d.pub_date, url=d.url,
                            source=d.source, language=d.language, coder=dict(info),
-                           errors=[DocumentError("internal", doc_error_message("internal", detail))])
+                           errors=[DocumentError("internal", doc_error_message("internal", detail),
+                                                  stage="worker")])
     return Coded(record, 0.0)
