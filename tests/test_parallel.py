@@ -125,7 +125,7 @@ def test_a_partition_goes_on_after_a_failing_document(tmp_path: Path, coder: Cod
     monkeypatch.setitem(worker._CACHE.coders, (config, threading.get_ident()), coder)  # this thread's
     part = plan([path], size=10)[0]
     entry = code_partition(part, TaskSpec(coder=config, job_dir=str(tmp_path / "job")))
-    assert entry["documents"] == 6 and entry["errors"] == 1
+    assert entry["documents"] == 6 and entry["errors"] == entry["internal"] == 1
     records = load_records(tmp_path / "job", part.key)
     assert [r.id for r in records] == [r["id"] for r in rows]
     assert [e.code for e in records[3].errors] == ["internal"]

@@ -109,6 +109,7 @@ def run_code(
         summary.skipped = result.skipped_lines
         if not want_records:
             summary.documents, summary.errors = result.documents, result.errors
+            summary.internal = result.internal
             summary.events, summary.quotes = result.events, result.quotes
         job_note = (f"; {result.partitions} partitions, {result.already_done} finished before this run "
                     f"(job directory {job})")

@@ -70,6 +70,7 @@ class JobResult:
     events: int = 0
     quotes: int = 0
     errors: int = 0
+    internal: int = 0
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -120,7 +121,9 @@ def code_partition(part: Partition, spec: TaskSpec) -> dict[str, Any]:
     entry = {
         "partition": part.index, "documents": len(records),
         "events": sum(len(r.events) for r in records), "quotes": sum(len(r.quotes) for r in records),
-        "errors": tracker.errors, "skipped": n_skipped, "skipped_messages": skipped,
+        "errors": tracker.errors,
+        "internal": sum(1 for r in records if any(e.code == "internal" for e in r.errors)),
+        "skipped": n_skipped, "skipped_messages": skipped,
         "slowest": tracker.slowest(), "seconds": round(sum(s for _, s in tracker.slowest()), 3),
         "worker": f"{socket.gethostname()}:{os.getpid()}",
     }
@@ -243,6 +246,7 @@ def run_dask(
                 result.events += entry["events"]
                 result.quotes += entry["quotes"]
                 result.errors += entry["errors"]
+                result.internal += entry.get("internal", 0)
                 for message in entry["skipped_messages"]:
                     if on_skip is not None:
                         on_skip(message)
