@@ -222,3 +222,20 @@ def test_gzip_is_staged_per_partition_with_original_names(tmp_path: Path) -> Non
     staged = [item for p in parts for item in read_partition(p)]
     assert _ids(staged) == _ids(list(read_inputs([path])))
     assert isinstance(staged[-1], Skipped) and staged[-1].path == str(path)
+
+
+def test_missing_pandas_names_the_store_extra(tmp_path: Path, coder: Coder,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import dotterel
+    from dotterel.errors import DependencyError
+    from dotterel.store import code_into_store
+
+    db = tmp_path / "s.duckdb"
+    list(code_into_store(read_inputs([write_corpus(tmp_path / "c.jsonl", 2)]), db=db, coder=coder))
+    store = dotterel.open(db, hold=0)
+    assert len(store.sql("SELECT * FROM documents")) == 2  # the store is written without pandas' help
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(DependencyError, match=r"dotterel\[store\]"):
+        store.events()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, missing_dependency
 from .ingest import StoreRunSummary, code_into_store, recode, stored_documents
 from .queries import (
     AGGREGATE_BY,
@@ -101,7 +101,7 @@ class Store:
     def sql(self, query: str, params: Sequence[Any] | None = None) -> Any:
         """Run any read-only SQL on the store; a pandas DataFrame."""
         with self.reader.session() as con:
-            return con.execute(query, list(params or [])).df()
+            return _frame(con.execute(query, list(params or [])))
 
     def arrow(self, query: str, params: Sequence[Any] | None = None) -> Any:
         """Like :meth:`sql` but a pyarrow Table."""
@@ -125,7 +125,7 @@ class Store:
             return self.sql(sql, params)
         with self.reader.session() as con:
             eids = newest_eids(con, flt, limit)
-            return con.execute(EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids]).df()
+            return _frame(con.execute(EVENTS_BY_EID, [min(eids, default=0), max(eids, default=-1), eids]))
 
     def query(self, *, limit: int | None = None, **filters: Any) -> Any:
         """The same as :meth:`events` (named like ``dotterel query``)."""
@@ -179,3 +179,12 @@ def open(path: str | Path | None = None, *, timeout: float = 30.0, hold: float =
     it; ``hold=0`` releases it after every query.
     """
     return Store(path, timeout=timeout, hold=hold)
+
+
+def _frame(result: Any) -> Any:
+    """A DuckDB result as a pandas DataFrame; pandas comes with the ``store`` extra."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        raise missing_dependency("pandas", "store") from exc
+    return result.df()
