@@ -80,7 +80,7 @@ def test_a_country_name_is_never_a_town(gazetteer: Gazetteer) -> None:
 
 
 def test_acronyms_and_listed_words_are_not_towns(gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("EU") == []  # Eu is a town in Normandy
+    assert [m.entry.kind for m in gazetteer.lookup("EU")] == [OTHER]  # Europe; not Eu, a town in Normandy
     assert [m.entry.country for m in gazetteer.lookup("UK")] == ["GBR"]
     assert all(m.entry.kind != CITY for m in gazetteer.lookup("Forest"))
 

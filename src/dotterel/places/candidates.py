@@ -37,7 +37,16 @@ MID_TOWN = 100_000
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:\s*['’]s?|[\s,;:!?\"“”)]+)$")
 _SEPARATOR = re.compile(r"[-–/]")
-_COMMA = re.compile(r",\s*|\s+in\s+")  # "Paris, Texas", "Hyderabad in Pakistan's Sindh"
+_COMMA = re.compile(r",\s*|\s+in\s+|\s*\(")  # "Paris, Texas", "Hyderabad in Pakistan's Sindh", "X (Ga.)"
+#: What may stand between two entities that together are one name ("Washington, D.C.").
+_JOINERS = frozenset([" ", ", ", " and ", " & "])
+#: "BEIRUT (AP) —", "KYIV, Ukraine (Reuters) -", "By A. Writer. BOSTON (Reuters) -": an all-caps
+#: place at the start of the body or of a paragraph, before a comma, a bracket or a dash.
+_DATELINE = re.compile(
+    r"(?:^|\n)[ \t]*(?:By [^\n]{1,60}?\.\s+)?"
+    r"([A-Z][A-Z'’.-]*[A-Z.](?: [A-Z][A-Z'’.-]*[A-Z.]){0,3})"
+    r"(?=\s*(?:,\s|\(|[—–]|--?\s))"
+)
 
 
 @dataclass
@@ -57,6 +66,8 @@ class Candidate:
     container: bool = False  # the Y of "X, Y"
     outside: bool = False  # the X of "X, Y" where no X of the gazetteer is inside Y
     key: str = ""
+    dateline: bool = False  # "BEIRUT (AP) —": the place the story was filed from
+    needs_country: bool = False  # "in WA": an abbreviation alone needs its country in the story
 
 
 def find_candidates(story: Story, text: str, gaz: Gazetteer) -> list[Candidate]:
@@ -74,15 +85,23 @@ _Span = tuple[int, int, bool, int, bool]
 def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
     doc = story.doc
     locative, place_nouns = gaz.cues["locative"], gaz.cues["place_noun"]
+    special = _datelines(text, story.body_start, gaz, sent_starts) + _abbreviations(text, gaz, sent_starts)
+    taken = [(c.start, c.end) for c in special]
     spans, covered = _entity_spans(doc, text, gaz)
     spans.extend(_missed_spans(doc, covered, locative, place_nouns))
+    spans.extend(_modifier_spans(doc, gaz))
     spans.sort()
-    out: list[Candidate] = []
+    out: list[Candidate] = list(special)
     for start, end, strong, first, cue in spans:
+        if any(s < end and start < e for s, e in taken):
+            continue
         cue = cue or _has_cue(doc, first, locative, place_nouns)
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
-        out.extend(_read_span(gaz, text, start, end, strong, cue, sent, initial))
+        for cand in _read_span(gaz, text, start, end, strong, cue, sent, initial):
+            if not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset())):
+                out.append(cand)
+    out.sort(key=lambda c: (c.start, c.end))
     for a, b in itertools.pairwise(out):  # "hit Rafah and Khan Younis": the cue covers both
         if a.cue and not b.cue and text[a.end : b.start] in (" and ", ", ", " or ", ", and "):
             b.cue = True
@@ -93,16 +112,20 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
     """spaCy's place-like entities, merged and extended where the gazetteer says so."""
     locative = gaz.cues["locative"]
     ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS
-            or (e.label_ == "NORP" and _region_after_cue(doc, e, gaz, locative))]
+            or (e.label_ == "NORP" and (_region_after_cue(doc, e, gaz, locative) or _named_place(e.text, gaz)))]
     spans: list[_Span] = []
     covered: set[int] = set()
     i = 0
     while i < len(ents):
         ent = ents[i]
         start, end, strong, last = ent.start_char, ent.end_char, ent.label_ in STRONG_LABELS, ent.end - 1
-        if i + 1 < len(ents):  # "Republika" + "Srpska"
+        if ent.label_ in ("ORG", "FAC") and _us_university(ent.text, gaz):
+            covered.update(range(ent.start, ent.end))  # "Ohio State" (University), not the state
+            i += 1
+            continue
+        if i + 1 < len(ents):  # "Republika" + "Srpska", "Washington, D.C.", "Trinidad and Tobago"
             nxt = ents[i + 1]
-            if nxt.start_char == end + 1 and text[end] == " " and gaz.is_known(text[start:nxt.end_char]):
+            if text[end : nxt.start_char] in _JOINERS and gaz.is_known(text[start:nxt.end_char]):
                 end, strong, last = nxt.end_char, strong or nxt.label_ in STRONG_LABELS, nxt.end - 1
                 i += 1
         while last + 2 < len(doc) and doc[last + 1].text == "-" and doc[last + 2].idx == end + 1 \
@@ -118,12 +141,137 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
         if last + 1 < len(doc) and doc[last + 1].lower_ in gaz.admin_words \
                 and doc[last + 1].idx == end + 1 \
                 and not any(m.entry.kind == COUNTRY for m in gaz.lookup(text[start:end])):
+            if _us_university(text[start : doc[last + 1].idx + len(doc[last + 1])], gaz):
+                covered.update(range(ent.start, last + 2))  # "Ohio State beat Michigan"
+                i += 1
+                continue
             # "Kharkiv" + " region": the word says it is a place, whatever spaCy's label
             end, last, strong = doc[last + 1].idx + len(doc[last + 1]), last + 1, True
+        elif _named_with_next(doc, last, end, gaz, text[start:end]):
+            covered.update(range(ent.start, last + 1))  # "Cambridge Analytica", "Paris Hilton"
+            i += 1
+            continue
         spans.append((start, end, strong, ent.start, False))
         covered.update(range(ent.start, last + 1))
         i += 1
     return spans, covered
+
+
+def _named_place(text: str, gaz: Gazetteer) -> bool:
+    """A NORP entity that is really a place's own name ("Tunis"), not a demonym ("Tunisian")."""
+    key = name_key(text)
+    return any(name_key(m.entry.name) == key and (m.entry.kind != CITY or m.entry.population >= MID_TOWN)
+               for m in gaz.lookup(text))
+
+
+def _us_university(text: str, gaz: Gazetteer) -> bool:
+    """ "Ohio State", "Colorado State University": a US state's name + capitalised "State".
+
+    Americans write "State" after a state's name for its university; only the states
+    named like a big city ("New York State", "Washington State") use it for the state.
+    """
+    words = _trim_text(text).split()
+    if len(words) < 2 or "State" not in words[1:]:
+        return False
+    core = " ".join(words[: words.index("State", 1)])
+    admins = gaz.admins_named(core)
+    if not admins or any(a.country != "USA" for a in admins):
+        return False
+    return not any(m.preferred and m.entry.kind == CITY for m in gaz.lookup(core))
+
+
+def _named_with_next(doc: Doc, last: int, end: int, gaz: Gazetteer, here: str) -> bool:
+    """A place name right before another name the gazetteer does not know: one longer name.
+
+    "Cambridge" + "Analytica", "Paris" + "Hilton": spaCy split a firm's or a person's name.
+    A country stays a place ("Ukraine" + "Defence Ministry" is Ukraine's ministry).
+    """
+    if last + 1 >= len(doc):
+        return False
+    nxt = doc[last + 1]
+    if nxt.idx != end + 1 or not nxt.is_title or nxt.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON") \
+            or nxt.ent_iob_ != "B":
+        return False
+    name = doc[last + 1 : last + 2].text
+    if gaz.is_known(name) or nxt.lower_ in gaz.admin_words:
+        return False
+    return not any(m.entry.kind == COUNTRY for m in gaz.lookup(here))
+
+
+def _trim_text(text: str) -> str:
+    start, end = _trim(text, 0, len(text))
+    return text[start:end]
+
+
+def _datelines(text: str, body_start: int, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
+    """The all-caps place a news agency puts before the story ("WASHINGTON —")."""
+    out: list[Candidate] = []
+    for m in _DATELINE.finditer(text, body_start):
+        start, end = m.span(1)
+        name = text[start:end].rstrip(".") if not text[start:end].endswith("ST.") else text[start:end]
+        end = start + len(name)
+        if len(name) < 3 or not any(c.isalpha() for c in name):
+            continue
+        matches = [x for x in gaz.lookup(name.title()) if x.entry.kind != OTHER]
+        if not matches:
+            continue
+        sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
+        out.append(Candidate(start, end, True, True, sent, False, matches, key=name_key(name), dateline=True))
+    return out
+
+
+def _abbreviation_patterns(abbreviations: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    alts = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+    end = r"(?=$|[\s,;:)—–])"
+    after_name = re.compile(rf"(?<=[A-Za-z.])(?:,\s|\s?\()({alts}){end}")
+    after_cue = re.compile(rf"\b(?:in|across|throughout|from|to)\s({alts}){end}")
+    return after_name, after_cue
+
+
+_PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _abbreviations(text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
+    """"Gainesville, Va.", "Walker County (Ga.)", "OAKLAND, Calif. (AP)"; "in WA" needs its country."""
+    if not gaz.abbreviations:
+        return []
+    keys = tuple(gaz.abbreviations)
+    if keys not in _PATTERNS:
+        _PATTERNS[keys] = _abbreviation_patterns(keys)
+    after_name, after_cue = _PATTERNS[keys]
+    out: dict[int, Candidate] = {}
+    for pattern, alone in ((after_name, False), (after_cue, True)):
+        for m in pattern.finditer(text):
+            start, end = m.span(1)
+            if start in out:
+                continue
+            before = text[max(0, m.start() - 40) : m.start()]
+            if not alone and not re.search(r"[A-Z][\w'’.-]*$", before):
+                continue  # "Gainesville, Va.": a capitalised name before the comma
+            matches = [Match(e, preferred=True) for e in gaz.abbreviations[m.group(1)]]
+            sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
+            out[start] = Candidate(start, end, True, True, sent, False, matches, admin_only=True,
+                                   key=name_key(m.group(1)), needs_country=alone)
+    return list(out.values())
+
+
+def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
+    """A country inside an amount of money ("59 billion US dollars"): a place as a modifier."""
+    spans: list[_Span] = []
+    for ent in doc.ents:
+        if ent.label_ != "MONEY":
+            continue
+        for tok in ent:
+            if (tok.pos_ == "PROPN" or tok.is_upper) and len(tok.text) > 1 \
+                    and any(m.entry.kind == COUNTRY for m in gaz.lookup(tok.text)):
+                spans.append((tok.idx, tok.idx + len(tok.text), False, tok.i, False))
+    return spans
+
+
+def _part_of_a_name(text: str, cand: Candidate, heads: frozenset[str]) -> bool:
+    """ "Washington Post", "Cambridge University", "State Street": the place names something else."""
+    m = re.match(r" ([A-Z][a-z]*)\b", text[cand.end : cand.end + 30])
+    return m is not None and m.group(1).casefold() in heads
 
 
 def _region_after_cue(doc: Doc, ent: Span, gaz: Gazetteer, locative: frozenset[str]) -> bool:
@@ -215,6 +363,15 @@ def _read_span(
     if matches:
         return [make(start, end, matches)]
     words = name.split()
+    directions = gaz.cues.get("direction", frozenset())
+    lead = 0
+    while lead < len(words) - 1 and words[lead].casefold() in directions:
+        lead += 1
+    if lead:  # "north west London", "South Venezuela": the place is the rest, the span the whole
+        rest = " ".join(words[lead:])
+        found = [m for m in gaz.lookup(rest) if m.entry.kind != CITY or m.entry.population >= MID_TOWN]
+        if found:
+            return [Candidate(start, end, strong, cue, sent, initial, found, key=name_key(rest))]
     if not strong and words[-1].casefold() not in gaz.admin_words:  # "Kiev Oblast" is a place
         return []
     if len(words) > 1 and words[-1].casefold() in gaz.admin_words | {"city"}:

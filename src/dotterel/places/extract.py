@@ -32,8 +32,14 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
     context = build_context(candidates, actors)
     persons = person_words(story, actors)
     places: dict[str, Place] = {}
-    for cand, entry in zip(candidates, choose_all(candidates, context), strict=True):
-        if entry is None or not accept(cand, entry, context, persons):
+    chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
+    trusted = [entry is not None and accept(cand, entry, context, persons) for cand, entry in chosen]
+    # one sense per story: a name trusted once is trusted in its other mentions ("Tunis ... Tunis")
+    vouched = {(cand.key, entry.ident) for (cand, entry), ok in zip(chosen, trusted, strict=True)
+               if ok and entry is not None}
+    for (cand, entry), ok in zip(chosen, trusted, strict=True):
+        if entry is None or not (ok or ((cand.key, entry.ident) in vouched and cand.key not in persons
+                                        and not cand.needs_country)):
             continue
         place = places.get(entry.ident)
         if place is None:

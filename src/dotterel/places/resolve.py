@@ -186,6 +186,10 @@ def accept(cand: Candidate, entry: Entry, ctx: Context, persons: frozenset[str])
     """Whether to trust the chosen record: precision over recall (``docs/places.md``)."""
     key = cand.key
     known_country = ctx.elsewhere(cand, entry.country) or bool(cand.within)
+    if cand.needs_country:  # "water in WA": Western Australia only when Australia is named
+        return ctx.elsewhere(cand, entry.country)
+    if cand.dateline:  # "BEIRUT (AP) —": the agency names a real place; a small town needs its region
+        return entry.kind != CITY or entry.population >= SMALL_TOWN or known_country
     if entry.kind in (CITY, ADMIN) and key in persons:
         return False
     if entry.kind == ADMIN and entry.country != "USA" and not known_country and not cand.admin_only \
@@ -199,6 +203,8 @@ def accept(cand: Candidate, entry: Entry, ctx: Context, persons: frozenset[str])
         return known_country
     if entry.kind == COUNTRY:
         return key not in persons  # "Mali" tagged ORG is still Mali, not "Chad" of "Chad Smith"
+    if any(m.preferred and m.entry is entry for m in cand.matches):
+        return True  # "EU" tagged ORG is still the EU: an alias of a region is no person or town
     return cand.cue or known_country
 
 
@@ -214,6 +220,7 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
+        or (cand.strong and entry.admin_code in ctx.admins)  # "Red Oak" in a story about Iowa
     ):
         return False
     if cand.sent_initial and " " not in key and not known_country:
