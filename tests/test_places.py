@@ -263,3 +263,93 @@ def test_region_names_news_uses(coder: Coder) -> None:
     assert (places["Kyiv"].feature, places["Kyiv"].country) == ("city", "UKR")
     assert (places["Kiev Oblast"].name, places["Kiev Oblast"].feature) == ("Kyiv Oblast", "admin")
     assert places["Kharkiv region"].name == "Kharkiv Oblast"
+
+
+# -- recognition rules (issue 9) ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "name"),
+    [
+        ("BEIRUT (AP) — Israeli jets struck targets in southern Lebanon on Monday, officials said.",
+         "BEIRUT", "LBN", "Beirut"),
+        ("KYIV, Ukraine (Reuters) - Drones hit the capital overnight, the mayor said.", "KYIV", "UKR", "Kyiv"),
+        ("WASHINGTON — The Senate passed the spending bill late on Friday.", "WASHINGTON", "USA", "Washington"),
+        ("By Jane Miller. BOSTON (Reuters) - A restaurant owner was charged on Tuesday.", "BOSTON", "USA", "Boston"),
+    ],
+)
+def test_all_caps_datelines(coder: Coder, text: str, mention: str, country: str, name: str) -> None:
+    place = by_mention(places_of(coder, text))[mention]
+    assert (place.country, place.name, place.feature) == (country, name, "city")
+
+
+def test_all_caps_words_in_running_text_are_not_datelines(coder: Coder) -> None:
+    assert places_of(coder, "The NATO summit ended. UPDATE - the talks resume on Monday.") == []
+
+
+def test_state_abbreviations_after_a_place(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "The festival opened in Gainesville, Va., on Friday with music."))
+    assert (places["Va."].name, places["Va."].feature) == ("Virginia", "admin")
+    assert (places["Gainesville"].country, places["Gainesville"].admin1) == ("USA", "Virginia")  # not Florida
+    ga = by_mention(places_of(coder, "Deputies from the Walker County (Ga.) sheriff's office searched the woods."))
+    assert (ga["Ga."].name, ga["Ga."].country) == ("Georgia", "USA")
+    fresno = by_mention(places_of(coder, "FRESNO, Calif. (AP) — A winter storm closed schools."))
+    assert (fresno["FRESNO"].admin1, fresno["Calif."].name) == ("California", "California")
+
+
+def test_a_bare_abbreviation_needs_its_country(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Beaches in WA were closed after the storm, officials in Australia said."))
+    assert (places["WA"].name, places["WA"].country) == ("Western Australia", "AUS")
+    assert places_of(coder, "The report said costs rose in WA last year.") == []
+    # a title, not Mississippi: only "Town, Miss." is the state
+    assert places_of(coder, "Miss. Smith said the report was late.") == []
+
+
+def test_modifiers_eu_and_money(coder: Coder) -> None:
+    eu = by_mention(places_of(coder, "EU ministers met on Monday to discuss the budget."))["EU"]
+    assert (eu.name, eu.feature, eu.lat is not None) == ("Europe", "other", True)
+    us = by_mention(places_of(coder, "The deal is worth 5 billion US dollars over ten years."))["US"]
+    assert (us.country, us.feature) == ("USA", "country")
+    uae = by_mention(places_of(coder, "He met the Prime Minister of the UAE on Monday."))["UAE"]
+    assert uae.country == "ARE"
+
+
+def test_untagged_country_names_and_repeats(coder: Coder) -> None:
+    places = places_of(coder, "Azerbaijan puts pressure on its neighbours, the minister said.")
+    assert [(p.country, p.feature) for p in places] == [("AZE", "country")]
+    douma = by_mention(places_of(coder, "Rebels in Douma, Syria, surrendered on Sunday. Douma is now quiet, residents said."))
+    assert len(douma["Douma"].mentions) == 2 and douma["Douma"].country == "SYR"
+
+
+def test_names_joined_across_a_comma_or_and(coder: Coder) -> None:
+    dc = places_of(coder, "She moved to Washington, D.C., last year to work for a senator.")
+    assert [(p.country, [m.text for m in p.mentions]) for p in dc] == [("USA", ["Washington, D.C."])]
+    tt = places_of(coder, "Trinidad and Tobago sent aid to the island after the hurricane.")
+    assert [(p.country, p.feature) for p in tt] == [("TTO", "country")]
+
+
+def test_parts_of_other_names_are_not_places(coder: Coder) -> None:
+    assert places_of(coder, "The firm hired analysts from Cambridge Analytica last year.") == []
+    assert places_of(coder, "Ohio State beat Michigan State on Saturday in a close game.") == []
+    assert places_of(coder, "The shop on North State Street closed last month.") == []
+    assert places_of(coder, "She wrote for the Washington Post and studied at Cambridge University.") == []
+    # a state's name + "State" is the state where the name is also a big city's
+    ny = by_mention(places_of(coder, "Floods hit upstate towns, New York State officials said."))
+    assert ny["New York State"].feature == "admin"
+
+
+def test_direction_words_and_admin_words(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Storms battered West Wales on Monday, and officials in Britain warned of floods."))
+    assert (places["West Wales"].name, places["West Wales"].country) == ("Wales", "GBR")
+    benue = by_mention(places_of(coder, "Aid reached the Benue State capital on Friday."))["Benue State"]
+    assert (benue.country, benue.feature) == ("NGA", "admin")
+
+
+def test_small_town_in_a_region_the_story_names(coder: Coder) -> None:
+    text = ("Iowa voters will choose a new governor. The campaign has been long. Candidates have spent "
+            "millions. Turnout is expected to be high. The last forum in Red Oak drew 200 people.")
+    red_oak = by_mention(places_of(coder, text))["Red Oak"]
+    assert (red_oak.country, red_oak.admin1) == ("USA", "Iowa")  # not the bigger Red Oak, Texas
+
+
+def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "He was born in Manchester and moved to London as a child."))
+    assert (places["Manchester"].country, places["Manchester"].feature) == ("GBR", "city")  # not a Jamaican parish

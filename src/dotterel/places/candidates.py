@@ -68,6 +68,7 @@ class Candidate:
     key: str = ""
     dateline: bool = False  # "BEIRUT (AP) —": the place the story was filed from
     needs_country: bool = False  # "in WA": an abbreviation alone needs its country in the story
+    echo: bool = False  # an untagged repeat of a name tagged elsewhere: a place only if that one is
 
 
 def find_candidates(story: Story, text: str, gaz: Gazetteer) -> list[Candidate]:
@@ -90,6 +91,9 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     spans, covered = _entity_spans(doc, text, gaz)
     spans.extend(_missed_spans(doc, covered, locative, place_nouns))
     spans.extend(_modifier_spans(doc, gaz))
+    known = {name_key(text[slice(*_trim(text, s, e))]) for s, e, *_ in spans}
+    untagged, echoes = _untagged_spans(doc, covered, gaz, known)
+    spans.extend(untagged)
     spans.sort()
     out: list[Candidate] = list(special)
     for start, end, strong, first, cue in spans:
@@ -100,6 +104,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
         initial = bool(sent_starts) and sent_starts[sent] == start
         for cand in _read_span(gaz, text, start, end, strong, cue, sent, initial):
             if not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset())):
+                cand.echo = start in echoes
                 out.append(cand)
     out.sort(key=lambda c: (c.start, c.end))
     for a, b in itertools.pairwise(out):  # "hit Rafah and Khan Younis": the cue covers both
@@ -322,6 +327,56 @@ def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
     return spans
 
 
+def _untagged_spans(doc: Doc, covered: set[int], gaz: Gazetteer, known: set[str]) -> tuple[list[_Span], set[int]]:
+    """Capitalised names spaCy left untagged that are places by themselves.
+
+    A country's name or alias ("Azerbaijan puts pressure on", "the Prime Minister of the
+    UAE"), a first-level region with its generic word ("Benue State"), and repeats of a
+    name tagged elsewhere in the story ("Douma is surrounded"; a place only if that
+    other mention is one: ``Candidate.echo``).
+    """
+    spans: list[_Span] = []
+    echoes: set[int] = set()
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if i in covered or not (tok.is_title or (tok.is_upper and len(tok) > 1)) or tok.pos_ != "PROPN" \
+                or tok.ent_type_ in NOT_PLACE_LABELS or (tok.ent_type_ and tok.ent_type_ not in WEAK_LABELS):
+            i += 1
+            continue
+        j = i
+        while j < n and j - i < 4 and j not in covered and (doc[j].is_title or doc[j].is_upper) \
+                and doc[j].pos_ == "PROPN" and doc[j].ent_type_ not in NOT_PLACE_LABELS:
+            j += 1
+        found = False
+        for k in range(j, i, -1):
+            name = doc[i:k].text
+            kind = _untagged_kind(name, doc[k - 1].lower_, gaz, known)
+            if kind:
+                start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
+                spans.append((start, end, False, i, False))
+                if kind == "echo":
+                    echoes.add(start)
+                covered.update(range(i, k))
+                i, found = k, True
+                break
+        if not found:
+            i = max(j, i + 1)
+    return spans, echoes
+
+
+def _untagged_kind(name: str, last: str, gaz: Gazetteer, known: set[str]) -> str:
+    matches = gaz.lookup(name)
+    if any(m.entry.kind == COUNTRY or (m.preferred and m.entry.kind == OTHER) for m in matches):
+        return "country"
+    if last in gaz.admin_words and " " in name and gaz.admins_named(name.rsplit(" ", 1)[0]):
+        return "admin"
+    if matches and name_key(name) in known:
+        return "echo"
+    return ""
+
+
 def _has_cue(doc: Doc, first: int, locative: frozenset[str], place_nouns: frozenset[str]) -> bool:
     j = first - 1
     if j >= 0 and doc[j].lower_ == "the":
@@ -360,9 +415,13 @@ def _read_span(
                           key=name_key(text[s:e]))
 
     matches = gaz.lookup(name)
+    words = name.split()
+    if matches and len(words) > 1 and words[-1].casefold() in gaz.admin_words \
+            and any(m.entry.kind == ADMIN for m in matches):  # "Benue State": the word says it is a place
+        admins = [m for m in matches if m.entry.kind == ADMIN]
+        return [Candidate(start, end, True, cue, sent, initial, admins, admin_only=True, key=name_key(name))]
     if matches:
         return [make(start, end, matches)]
-    words = name.split()
     directions = gaz.cues.get("direction", frozenset())
     lead = 0
     while lead < len(words) - 1 and words[lead].casefold() in directions:

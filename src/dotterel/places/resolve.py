@@ -17,6 +17,7 @@ region. A mention's own evidence never vouches for it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -53,6 +54,8 @@ class Context:
     in_story: Counter[str] = field(default_factory=Counter)  # ISO3 -> mentions (+ actors)
     in_sentence: dict[int, set[str]] = field(default_factory=dict)  # sentence -> ISO3
     admins: dict[str, list[int]] = field(default_factory=dict)  # admin1 code -> sentences naming it
+    #: admin1 code -> the names a strong mention may name it by ("Iowa", "Wash.")
+    story_admins: dict[str, set[str]] = field(default_factory=dict)
     by_name: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def elsewhere(self, cand: Candidate, country: str | None) -> bool:
@@ -60,6 +63,10 @@ class Context:
         if not country:
             return False
         return self.in_story[country] - self.by_name[cand.key][country] > 0
+
+    def region_named(self, admin_code: str | None, cand: Candidate) -> bool:
+        """The admin1 region is named in the story by another name than this mention's."""
+        return admin_code is not None and bool(self.story_admins.get(admin_code, set()) - {cand.key})
 
     def near(self, admin_code: str | None, sent: int) -> bool:
         """A region named within two sentences: "Paris ... the governor of Texas", not 40 lines away."""
@@ -81,6 +88,10 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
         preferred = [m.entry for m in cand.matches if m.preferred]
         if len(entries) != 1 and len({e.ident for e in preferred}) == 1 and cand.strong:
             entries = preferred[:1]
+        admins = [e for e in entries if e.kind == ADMIN]
+        if cand.strong and len(admins) == 1 and admins[0].admin_code \
+                and all(e.kind == CITY and e.population < admins[0].population for e in entries if e is not admins[0]):
+            ctx.story_admins.setdefault(admins[0].admin_code, set()).add(cand.key)  # "Iowa" (also in Louisiana)
         countries = {e.country for e in entries}
         if len(entries) > 1 and len(countries) == 1 and cand.strong:  # "New Delhi" (or Delhi): India
             country = next(iter(countries))
@@ -97,6 +108,7 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
             ctx.in_sentence.setdefault(cand.sent, set()).add(entry.country)
         if entry.admin_code and entry.kind == ADMIN:  # "Texas", not "Houston": a named region
             ctx.admins.setdefault(entry.admin_code, []).append(cand.sent)
+            ctx.story_admins.setdefault(entry.admin_code, set()).add(cand.key)
     for actor in getattr(actors, "actors", ()) or ():
         country = getattr(actor, "country", None)
         if isinstance(country, str) and len(country) == 3:
@@ -104,9 +116,43 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
     return ctx
 
 
+def _prior(entry: Entry) -> float:
+    """The record's prior; a small admin1 region weighs no more than a town its size.
+
+    (``Entry.prior`` gives every admin1 region 6.5: a Jamaican parish of 60,000 people
+    would beat Manchester, England.)
+    """
+    if entry.kind == ADMIN:
+        return min(entry.prior, max(3.0, math.log10(entry.population + 1) + 0.5))
+    return entry.prior
+
+
+def add_choices(ctx: Context, chosen: list[tuple[Candidate, Entry]]) -> Context:
+    """The context plus the countries of the trusted places whose name alone was ambiguous.
+
+    "London" (also in Ontario and Kentucky) does not count as Britain before it is
+    resolved; once the story's reading of it is trusted it does: "born in Manchester"
+    next to London is Manchester, England.
+    """
+    out = Context(Counter(ctx.in_story), {k: set(v) for k, v in ctx.in_sentence.items()},
+                  dict(ctx.admins), {k: set(v) for k, v in ctx.story_admins.items()}, defaultdict(Counter))
+    for key, counts in ctx.by_name.items():
+        out.by_name[key] = Counter(counts)
+    for cand, entry in chosen:
+        if not entry.country or entry.kind not in (CITY, ADMIN) or not cand.strong \
+                or len({m.entry.country for m in cand.matches}) == 1:
+            continue  # an unambiguous name is counted already
+        out.in_story[entry.country] += 1
+        out.by_name[cand.key][entry.country] += 1
+        out.in_sentence.setdefault(cand.sent, set()).add(entry.country)
+        if entry.kind == ADMIN and entry.admin_code:
+            out.story_admins.setdefault(entry.admin_code, set()).add(cand.key)
+    return out
+
+
 def _score(match: Match, cand: Candidate, ctx: Context) -> float:
     entry = match.entry
-    score = entry.prior + (_ALIAS if match.preferred else 0.0)
+    score = _prior(entry) + (_ALIAS if match.preferred else 0.0)
     if name_key(entry.name) == cand.key:
         score += _EXACT
     if entry.country and entry.kind != OTHER:
@@ -116,6 +162,8 @@ def _score(match: Match, cand: Candidate, ctx: Context) -> float:
             score += _IN_SENTENCE
     if entry.kind == CITY and ctx.near(entry.admin_code, cand.sent):
         score += _IN_ADMIN
+    elif entry.kind == CITY and ctx.region_named(entry.admin_code, cand):
+        score += _IN_STORY  # "Red Oak" in a story about Iowa
     if entry.kind == ADMIN and entry.admin_code and entry.country:
         if ctx.near(entry.admin_code, cand.sent):
             score += _IN_ADMIN
@@ -220,7 +268,7 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
-        or (cand.strong and entry.admin_code in ctx.admins)  # "Red Oak" in a story about Iowa
+        or (cand.strong and ctx.region_named(entry.admin_code, cand))  # "Red Oak" in a story about Iowa
     ):
         return False
     if cand.sent_initial and " " not in key and not known_country:
