@@ -353,3 +353,27 @@ def test_small_town_in_a_region_the_story_names(coder: Coder) -> None:
 def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
     places = by_mention(places_of(coder, "He was born in Manchester and moved to London as a child."))
     assert (places["Manchester"].country, places["Manchester"].feature) == ("GBR", "city")  # not a Jamaican parish
+
+
+def test_a_name_listed_with_states_is_a_state(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Housing costs push companies from western states such as California "
+                                         "or Washington, the report said."))
+    assert (places["Washington"].feature, places["Washington"].admin1) == ("admin", "Washington")
+    # listed with cities, Washington stays the capital
+    cities = by_mention(places_of(coder, "Offices in Washington, New York and San Francisco will close."))
+    assert (cities["Washington"].feature, cities["New York"].feature) == ("city", "city")
+
+
+def test_country_at_the_end_of_an_office_or_body(coder: Coder) -> None:
+    places = places_of(coder, "He met the Deputy Minister of Defence of Azerbaijan on Monday.")
+    assert [p.country for p in places] == ["AZE"]
+    assert places_of(coder, "The Bank of England raised rates on Thursday.") == []  # a bank's name
+    armenia = by_mention(places_of(coder, "The ambassador of the Republic of Armenia spoke on Friday."))
+    assert armenia["Republic of Armenia"].country == "ARM"
+
+
+def test_demonyms_and_peoples_are_not_places(coder: Coder) -> None:
+    # "Somali" is also an Ethiopian region's name; as a people's name it is no place
+    assert places_of(coder, "Somali fighters attacked the base, officials said.") == []
+    punjab = by_mention(places_of(coder, "Floods hit Punjab province on Monday, officials in Pakistan said."))
+    assert (punjab["Punjab province"].country, punjab["Punjab province"].feature) == ("PAK", "admin")

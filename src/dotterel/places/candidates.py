@@ -38,15 +38,27 @@ _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:\s*['’]s?|[\s,;:!?\"“”)]+)$")
 _SEPARATOR = re.compile(r"[-–/]")
 _COMMA = re.compile(r",\s*|\s+in\s+|\s*\(")  # "Paris, Texas", "Hyderabad in Pakistan's Sindh", "X (Ga.)"
+#: "the Republic of X", "the Islamic Republic of X", "the Kingdom of X": the country X.
+_STATE_OF = re.compile(
+    r"^(?:[Tt]he )?(?:[A-Z][a-z]+ ){0,3}(?:Republic|Kingdom|Commonwealth|Federation|State|Sultanate|"
+    r"Emirate|Principality|Union) of (?:the )?(.+)$")
+#: "<Office or body> of [the] <Place>" at the end of an organisation's name.
+_OF_PLACE = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,2})$")
+#: A city this big may be named at the end of an office ("Ruler of Dubai", "Mayor of London").
+BIG_TOWN = 500_000
+#: Entity labels of names that may begin with a place's name ("Cambridge Analytica").
+_NAME_LABELS = frozenset(["ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "PERSON"])
 #: What may stand between two entities that together are one name ("Washington, D.C.").
 _JOINERS = frozenset([" ", ", ", " and ", " & "])
 #: "BEIRUT (AP) —", "KYIV, Ukraine (Reuters) -", "By A. Writer. BOSTON (Reuters) -": an all-caps
 #: place at the start of the body or of a paragraph, before a comma, a bracket or a dash.
 _DATELINE = re.compile(
-    r"(?:^|\n)[ \t]*(?:By [^\n]{1,60}?\.\s+)?"
+    r"(?:^|\n|(?<=[.!?] ))[ \t]*(?:By [^\n]{1,60}?\.\s+)?"
     r"([A-Z][A-Z'’.-]*[A-Z.](?: [A-Z][A-Z'’.-]*[A-Z.]){0,3})"
     r"(?=\s*(?:,\s|\(|[—–]|--?\s))"
 )
+#: "OKLAHOMA CITY The Latest on...": two all-caps words opening the story, no punctuation.
+_OPENING = re.compile(r"[ \t]*([A-Z]{2,}(?: [A-Z]{2,}){1,3}) (?=[A-Z][a-z])")
 
 
 @dataclass
@@ -65,6 +77,8 @@ class Candidate:
     within: list[Entry] = field(default_factory=list)
     container: bool = False  # the Y of "X, Y"
     outside: bool = False  # the X of "X, Y" where no X of the gazetteer is inside Y
+    #: countries of the admin1 regions listed with it ("California or Washington")
+    listed_with_regions: set[str] = field(default_factory=set)
     key: str = ""
     dateline: bool = False  # "BEIRUT (AP) —": the place the story was filed from
     needs_country: bool = False  # "in WA": an abbreviation alone needs its country in the story
@@ -76,6 +90,7 @@ def find_candidates(story: Story, text: str, gaz: Gazetteer) -> list[Candidate]:
     sent_starts = [s.start_char for s in story.sentences]
     candidates = _find_candidates(story, text, gaz, sent_starts)
     _link_within(text, candidates)
+    _link_lists(text, candidates)
     return candidates
 
 
@@ -96,6 +111,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     spans.extend(untagged)
     spans.sort()
     out: list[Candidate] = list(special)
+    org_names = {_trim_text(e.text) for e in doc.ents if e.label_ in _NAME_LABELS and " " in e.text}
     for start, end, strong, first, cue in spans:
         if any(s < end and start < e for s, e in taken):
             continue
@@ -103,7 +119,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
         for cand in _read_span(gaz, text, start, end, strong, cue, sent, initial):
-            if not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset())):
+            if not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset()), org_names):
                 cand.echo = start in echoes
                 out.append(cand)
     out.sort(key=lambda c: (c.start, c.end))
@@ -117,7 +133,8 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
     """spaCy's place-like entities, merged and extended where the gazetteer says so."""
     locative = gaz.cues["locative"]
     ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS
-            or (e.label_ == "NORP" and (_region_after_cue(doc, e, gaz, locative) or _named_place(e.text, gaz)))]
+            or (e.label_ == "NORP" and (_region_after_cue(doc, e, gaz, locative) or _named_place(e.text, gaz)
+                                        or _before_admin_word(doc, e, gaz)))]
     spans: list[_Span] = []
     covered: set[int] = set()
     i = 0
@@ -163,10 +180,16 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
 
 
 def _named_place(text: str, gaz: Gazetteer) -> bool:
-    """A NORP entity that is really a place's own name ("Tunis"), not a demonym ("Tunisian")."""
+    """A NORP entity that is really a country's or a city's own name ("Tunis"), not a demonym
+    ("Tunisian"). Not a region's: many are named after their people ("Somali", "Afar")."""
     key = name_key(text)
-    return any(name_key(m.entry.name) == key and (m.entry.kind != CITY or m.entry.population >= MID_TOWN)
-               for m in gaz.lookup(text))
+    return any(name_key(m.entry.name) == key and (m.entry.kind == COUNTRY or (
+        m.entry.kind == CITY and m.entry.population >= MID_TOWN)) for m in gaz.lookup(text))
+
+
+def _before_admin_word(doc: Doc, ent: Span, gaz: Gazetteer) -> bool:
+    """A NORP entity before "province", "region"... that names one ("Punjab province")."""
+    return ent.end < len(doc) and doc[ent.end].lower_ in gaz.admin_words and bool(gaz.admins_named(ent.text))
 
 
 def _us_university(text: str, gaz: Gazetteer) -> bool:
@@ -194,13 +217,14 @@ def _named_with_next(doc: Doc, last: int, end: int, gaz: Gazetteer, here: str) -
     if last + 1 >= len(doc):
         return False
     nxt = doc[last + 1]
-    if nxt.idx != end + 1 or not nxt.is_title or nxt.ent_type_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON") \
-            or nxt.ent_iob_ != "B":
+    if nxt.idx != end + 1 or not nxt.is_title or nxt.pos_ != "PROPN":
         return False
-    name = doc[last + 1 : last + 2].text
-    if gaz.is_known(name) or nxt.lower_ in gaz.admin_words:
-        return False
-    return not any(m.entry.kind == COUNTRY for m in gaz.lookup(here))
+    if not (nxt.ent_iob_ == "B" and nxt.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "PERSON")) and nxt.ent_type_:
+        return False  # "Moscow Thursday" (a date)
+    name = nxt.text
+    if gaz.is_known(name) or nxt.lower_ in gaz.admin_words or nxt.lower_.rstrip(".") in gaz.cues.get("office", ()):
+        return False  # "Texas Governor", "Kyiv Mayor", "Gaza Strip"
+    return not any(m.entry.kind == COUNTRY or m.preferred for m in gaz.lookup(here))
 
 
 def _trim_text(text: str) -> str:
@@ -211,13 +235,18 @@ def _trim_text(text: str) -> str:
 def _datelines(text: str, body_start: int, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
     """The all-caps place a news agency puts before the story ("WASHINGTON —")."""
     out: list[Candidate] = []
-    for m in _DATELINE.finditer(text, body_start):
+    opening = _OPENING.match(text, body_start)
+    for m in itertools.chain([opening] if opening else [], _DATELINE.finditer(text, body_start)):
         start, end = m.span(1)
+        if any(c.start == start for c in out):
+            continue
         name = text[start:end].rstrip(".") if not text[start:end].endswith("ST.") else text[start:end]
         end = start + len(name)
         if len(name) < 3 or not any(c.isalpha() for c in name):
             continue
         matches = [x for x in gaz.lookup(name.title()) if x.entry.kind != OTHER]
+        if not matches and name.endswith(" CITY"):  # "CALAMBA CITY": the city Calamba
+            matches = [x for x in gaz.lookup(name[:-5].title()) if x.entry.kind == CITY]
         if not matches:
             continue
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
@@ -261,9 +290,24 @@ def _abbreviations(text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Ca
 
 
 def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
-    """A country inside an amount of money ("59 billion US dollars"): a place as a modifier."""
+    """A country inside an amount of money ("59 billion US dollars") or at the end of an
+    office's or body's name ("the Communist Party of Vietnam", "Ruler of Dubai"): a place
+    as a modifier. Banks and universities keep their names ("Bank of England")."""
     spans: list[_Span] = []
+    heads = gaz.cues.get("name_head", frozenset()) | {"bank"}
     for ent in doc.ents:
+        if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART"):
+            m = _OF_PLACE.search(ent.text)
+            if m and m.group(1).casefold() not in heads:
+                place = m.group(2)
+                found = gaz.lookup(place)
+                if any(x.entry.kind in (COUNTRY, ADMIN) or (x.preferred and x.entry.kind == OTHER)
+                       or (x.entry.kind == CITY and x.entry.population >= BIG_TOWN) for x in found):
+                    start = ent.start_char + m.start(2)
+                    part = doc.char_span(start, ent.end_char, alignment_mode="expand")
+                    if part is not None:
+                        spans.append((start, ent.end_char, False, part.start, False))
+            continue
         if ent.label_ != "MONEY":
             continue
         for tok in ent:
@@ -273,10 +317,18 @@ def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
     return spans
 
 
-def _part_of_a_name(text: str, cand: Candidate, heads: frozenset[str]) -> bool:
-    """ "Washington Post", "Cambridge University", "State Street": the place names something else."""
+def _part_of_a_name(text: str, cand: Candidate, heads: frozenset[str], org_names: set[str]) -> bool:
+    """ "Washington Post", "Cambridge University", "State Street": the place names something else.
+
+    Also the first words of an organisation the story names elsewhere: after "Cambridge
+    Analytica" (ORG) once, "the Cambridge Analytica scandal" is no Cambridge either.
+    """
     m = re.match(r" ([A-Z][a-z]*)\b", text[cand.end : cand.end + 30])
-    return m is not None and m.group(1).casefold() in heads
+    if m is not None and m.group(1).casefold() in heads:
+        return True
+    if any(m.entry.kind == COUNTRY or m.preferred for m in cand.matches):
+        return False  # "EU Transport Commissioner": a country or alias stays a place
+    return any(len(org) > cand.end - cand.start and text.startswith(org, cand.start) for org in org_names)
 
 
 def _region_after_cue(doc: Doc, ent: Span, gaz: Gazetteer, locative: frozenset[str]) -> bool:
@@ -422,6 +474,11 @@ def _read_span(
         return [Candidate(start, end, True, cue, sent, initial, admins, admin_only=True, key=name_key(name))]
     if matches:
         return [make(start, end, matches)]
+    state_of = _STATE_OF.match(name)
+    if state_of:  # "the Republic of Armenia", "the Kingdom of Saudi Arabia"
+        found = [m for m in gaz.lookup(state_of.group(1)) if m.entry.kind == COUNTRY]
+        if found:
+            return [Candidate(start, end, strong, cue, sent, initial, found, key=name_key(state_of.group(1)))]
     directions = gaz.cues.get("direction", frozenset())
     lead = 0
     while lead < len(words) - 1 and words[lead].casefold() in directions:
@@ -481,6 +538,23 @@ def _link_within(text: str, candidates: list[Candidate]) -> None:
             a.matches, a.within, b.container = inside, containers, True
         else:  # a place missing from the gazetteer, or a list of places ("Beijing, New York")
             a.outside = True
+
+
+_LIST = frozenset([", ", " and ", " or ", ", and ", ", or ", " & "])
+
+
+def _link_lists(text: str, candidates: list[Candidate]) -> None:
+    """"California or Washington", "Kansas, Georgia and Alabama": a name listed with a region
+    that can only be an admin1 region is read as one too."""
+    for a, b in itertools.pairwise(candidates):
+        if text[a.end : b.start] not in _LIST:
+            continue
+        for this, other in ((a, b), (b, a)):
+            kinds = {m.entry.kind for m in other.matches}
+            if ADMIN in kinds and COUNTRY not in kinds and OTHER not in kinds \
+                    and not any(m.preferred and m.entry.kind != ADMIN for m in other.matches):
+                this.listed_with_regions.update(
+                    m.entry.country for m in other.matches if m.entry.kind == ADMIN and m.entry.country)
 
 
 def _contained(entry: Entry, containers: list[Entry]) -> bool:

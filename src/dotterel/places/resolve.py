@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .candidates import MID_TOWN, Candidate
-from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, Entry, Match, name_key
+from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, SMALL_PLACE, Entry, Match, name_key
 
 if TYPE_CHECKING:
     from ..actors import ActorTable
@@ -42,6 +42,8 @@ _IN_STORY = 1.0
 _IN_SENTENCE = 0.5
 _IN_ADMIN = 2.0
 _SIBLING_ADMIN = 2.0
+_LISTED_WITH_REGION = 4.0  # "California or Washington": the state, not the capital
+_REGION_NAMED = 3.0  # "Washington" in a story filed from "CAMP MURRAY, Wash.": the state
 _NEAR = 2  # sentences
 #: Words that make a region's name generic ("Eastern District"): it needs its country named.
 _GENERIC = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "capital", "district", "region", "province", "state"])
@@ -164,6 +166,10 @@ def _score(match: Match, cand: Candidate, ctx: Context) -> float:
         score += _IN_ADMIN
     elif entry.kind == CITY and ctx.region_named(entry.admin_code, cand):
         score += _IN_STORY  # "Red Oak" in a story about Iowa
+    if entry.kind == ADMIN and entry.country in cand.listed_with_regions:
+        score += _LISTED_WITH_REGION
+    if entry.kind == ADMIN and ctx.region_named(entry.admin_code, cand):
+        score += _REGION_NAMED
     if entry.kind == ADMIN and entry.admin_code and entry.country:
         if ctx.near(entry.admin_code, cand.sent):
             score += _IN_ADMIN
@@ -265,6 +271,8 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
         return False  # "Charlevoix, Quebec" is not Charlevoix, Michigan
     if entry.population < MID_TOWN and not known_country:
         return False  # a town abroad that nothing else in the story points to ("Korea", Ivory Coast)
+    if entry.population < SMALL_PLACE and not (cand.within or ctx.near(entry.admin_code, cand.sent)):
+        return False  # a village or hamlet: only where the story names its region
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
@@ -274,6 +282,8 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if cand.sent_initial and " " not in key and not known_country:
         return False
     if not cand.strong:
+        if cand.cue and entry.population >= BIG_CITY and name_key(entry.name) == key:
+            return True  # "shows in Copenhagen": a big city by its own name after "in"
         return known_country and (cand.cue or entry.population >= BIG_CITY)
     return True
 
