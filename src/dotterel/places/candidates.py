@@ -526,13 +526,17 @@ def _read_span(
 
 def _link_within(text: str, candidates: list[Candidate]) -> None:
     """"X, Y" with Y a country or admin1 region: keep only the X inside Y."""
-    for a, b in itertools.pairwise(candidates):
+    for i, (a, b) in enumerate(itertools.pairwise(candidates)):
         sep = _COMMA.match(text, a.end)
         if sep is None or sep.end() != b.start:
             continue
         containers = [m.entry for m in b.matches if m.entry.kind in (COUNTRY, ADMIN)]
         if not containers or any(m.entry.kind in (COUNTRY, OTHER) for m in a.matches):
             continue  # "Canada, Britain, France" is a list, not a place in a country
+        after = candidates[i + 2] if i + 2 < len(candidates) else None
+        if any(m.preferred and m.entry.kind == CITY for m in b.matches) and after is not None \
+                and text[b.end : after.start] in _LIST:
+            continue  # "Washington, New York and San Francisco": a list of cities
         inside = [m for m in a.matches if m.entry.kind in (CITY, ADMIN) and _contained(m.entry, containers)]
         if inside:
             a.matches, a.within, b.container = inside, containers, True
