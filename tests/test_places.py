@@ -377,3 +377,24 @@ def test_demonyms_and_peoples_are_not_places(coder: Coder) -> None:
     assert places_of(coder, "Somali fighters attacked the base, officials said.") == []
     punjab = by_mention(places_of(coder, "Floods hit Punjab province on Monday, officials in Pakistan said."))
     assert (punjab["Punjab province"].country, punjab["Punjab province"].feature) == ("PAK", "admin")
+
+
+def test_place_opening_an_office_or_a_building(coder: Coder) -> None:
+    manitoba = by_mention(places_of(coder, "The plan was rejected by Manitoba Premier Brian Pallister on Thursday, "
+                                           "officials in Canada said."))["Manitoba"]
+    assert (manitoba.country, manitoba.feature) == ("CAN", "admin")
+    hospital = by_mention(places_of(coder, "He was taken to Colchester Hospital for further care, police in England said."))
+    assert hospital["Colchester"].country == "GBR"
+    # a body named after its country is a name, not a place mention
+    assert places_of(coder, "The tribal elders thanked the Pakistan Army for restoring peace.") == []
+
+
+def test_villages_need_their_region_or_country_and_a_cue(coder: Coder, gazetteer: Gazetteer) -> None:
+    # a place under 1,000 people is trusted only where the sentence says where it is
+    small = [m.entry for m in gazetteer.lookup("Eva") if m.entry.kind == CITY]
+    assert small and all(e.population < 1000 for e in small)
+    places = by_mention(places_of(coder, "Residents of Eva reported damage after the storm, officials in the "
+                                         "United States said."))
+    assert "Eva" not in places and places["United States"].country == "USA"
+    alabama = by_mention(places_of(coder, "Storms hit Eva, Alabama, on Monday."))
+    assert (alabama["Eva"].country, alabama["Eva"].admin1) == ("USA", "Alabama")

@@ -105,7 +105,9 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     taken = [(c.start, c.end) for c in special]
     spans, covered = _entity_spans(doc, text, gaz)
     spans.extend(_missed_spans(doc, covered, locative, place_nouns))
-    spans.extend(_modifier_spans(doc, gaz))
+    modifiers = _modifier_spans(doc, gaz)
+    spans.extend(modifiers)
+    inside_names = {(m[0], m[1]) for m in modifiers}  # already judged against the name around them
     known = {name_key(text[slice(*_trim(text, s, e))]) for s, e, *_ in spans}
     untagged, echoes = _untagged_spans(doc, covered, gaz, known)
     spans.extend(untagged)
@@ -119,7 +121,8 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
         for cand in _read_span(gaz, text, start, end, strong, cue, sent, initial):
-            if not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset()), org_names):
+            if (start, end) in inside_names \
+                    or not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset()), org_names):
                 cand.echo = start in echoes
                 out.append(cand)
     out.sort(key=lambda c: (c.start, c.end))
@@ -295,7 +298,13 @@ def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
     as a modifier. Banks and universities keep their names ("Bank of England")."""
     spans: list[_Span] = []
     heads = gaz.cues.get("name_head", frozenset()) | {"bank"}
+    keeps = gaz.cues.get("title", frozenset()) | gaz.cues.get("facility", frozenset())
     for ent in doc.ents:
+        if ent.label_ in ("ORG", "PERSON", "FAC"):
+            lead = _leading_place(ent, gaz, keeps)
+            if lead is not None:
+                spans.append(lead)
+                continue
         if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART"):
             m = _OF_PLACE.search(ent.text)
             if m and m.group(1).casefold() not in heads:
@@ -315,6 +324,24 @@ def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
                     and any(m.entry.kind == COUNTRY for m in gaz.lookup(tok.text)):
                 spans.append((tok.idx, tok.idx + len(tok.text), False, tok.i, False))
     return spans
+
+
+def _leading_place(ent: Span, gaz: Gazetteer, keeps: frozenset[str]) -> _Span | None:
+    """The place that opens an organisation's or a person's name when the rest does not
+    make it part of a name: a possessive ("Venezuela's Ecological Mining", "Manitoba's
+    Opposition"), or an office or a building there ("Manitoba Premier Brian Pallister",
+    "Laguna Mayor", "Colchester Hospital", "Belfast Magistrate's Court")."""
+    first = 1 if ent[0].lower_ == "the" else 0
+    for k in range(min(len(ent) - 1, first + 3), first, -1):
+        nxt = ent[k]
+        possessive = nxt.text in ("'s", "’s")
+        if not possessive and nxt.lower_.rstrip(".") not in keeps:
+            continue
+        part = ent[first:k]
+        found = [m for m in gaz.lookup(part.text) if m.entry.kind != CITY or m.entry.population >= 15_000]
+        if found and all(t.is_title or t.is_upper for t in part):
+            return (part.start_char, part.end_char, False, part.start, False)
+    return None
 
 
 def _part_of_a_name(text: str, cand: Candidate, heads: frozenset[str], org_names: set[str]) -> bool:

@@ -271,8 +271,11 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
         return False  # "Charlevoix, Quebec" is not Charlevoix, Michigan
     if entry.population < MID_TOWN and not known_country:
         return False  # a town abroad that nothing else in the story points to ("Korea", Ivory Coast)
-    if entry.population < SMALL_PLACE and not (cand.within or ctx.near(entry.admin_code, cand.sent)):
-        return False  # a village or hamlet: only where the story names its region
+    if entry.population < SMALL_PLACE and not (
+        cand.within or ctx.near(entry.admin_code, cand.sent)
+        or (cand.strong and cand.cue and entry.country in ctx.in_sentence.get(cand.sent, ()))
+    ):
+        return False  # a village, camp or crossing: where its region, or its country and "in", say so
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
