@@ -289,7 +289,7 @@ def test_state_abbreviations_after_a_place(coder: Coder) -> None:
     places = by_mention(places_of(coder, "The festival opened in Gainesville, Va., on Friday with music."))
     assert (places["Va."].name, places["Va."].feature) == ("Virginia", "admin")
     assert (places["Gainesville"].country, places["Gainesville"].admin1) == ("USA", "Virginia")  # not Florida
-    ga = by_mention(places_of(coder, "Deputies from the Walker County (Ga.) sheriff's office searched the woods."))
+    ga = by_mention(places_of(coder, "Deputies from the Cobb County (Ga.) sheriff's office searched the woods."))
     assert (ga["Ga."].name, ga["Ga."].country) == ("Georgia", "USA")
     fresno = by_mention(places_of(coder, "FRESNO, Calif. (AP) — A winter storm closed schools."))
     assert (fresno["FRESNO"].admin1, fresno["Calif."].name) == ("California", "California")
@@ -313,10 +313,10 @@ def test_modifiers_eu_and_money(coder: Coder) -> None:
 
 
 def test_untagged_country_names_and_repeats(coder: Coder) -> None:
-    places = places_of(coder, "Azerbaijan puts pressure on its neighbours, the minister said.")
-    assert [(p.country, p.feature) for p in places] == [("AZE", "country")]
-    douma = by_mention(places_of(coder, "Rebels in Douma, Syria, surrendered on Sunday. Douma is now quiet, residents said."))
-    assert len(douma["Douma"].mentions) == 2 and douma["Douma"].country == "SYR"
+    places = places_of(coder, "Moldova wants closer ties with the bloc, the minister said.")
+    assert [(p.country, p.feature) for p in places] == [("MDA", "country")]
+    idlib = by_mention(places_of(coder, "Rebels in Idlib, Syria, surrendered on Sunday. Idlib is now quiet, residents said."))
+    assert len(idlib["Idlib"].mentions) == 2 and idlib["Idlib"].country == "SYR"
 
 
 def test_names_joined_across_a_comma_or_and(coder: Coder) -> None:
@@ -337,17 +337,17 @@ def test_parts_of_other_names_are_not_places(coder: Coder) -> None:
 
 
 def test_direction_words_and_admin_words(coder: Coder) -> None:
-    places = by_mention(places_of(coder, "Storms battered West Wales on Monday, and officials in Britain warned of floods."))
-    assert (places["West Wales"].name, places["West Wales"].country) == ("Wales", "GBR")
-    benue = by_mention(places_of(coder, "Aid reached the Benue State capital on Friday."))["Benue State"]
-    assert (benue.country, benue.feature) == ("NGA", "admin")
+    places = by_mention(places_of(coder, "Storms battered West Texas on Monday, and officials warned of floods."))
+    assert (places["West Texas"].name, places["West Texas"].country) == ("Texas", "USA")
+    kano = by_mention(places_of(coder, "Aid reached the Kano State capital on Friday."))["Kano State"]
+    assert (kano.country, kano.feature) == ("NGA", "admin")
 
 
 def test_small_town_in_a_region_the_story_names(coder: Coder) -> None:
-    text = ("Iowa voters will choose a new governor. The campaign has been long. Candidates have spent "
-            "millions. Turnout is expected to be high. The last forum in Red Oak drew 200 people.")
-    red_oak = by_mention(places_of(coder, text))["Red Oak"]
-    assert (red_oak.country, red_oak.admin1) == ("USA", "Iowa")  # not the bigger Red Oak, Texas
+    text = ("Alabama voters will choose a new governor. The campaign has been long. Candidates have spent "
+            "millions. Turnout is expected to be high. The last forum in Oneonta drew 200 people.")
+    oneonta = by_mention(places_of(coder, text))["Oneonta"]
+    assert (oneonta.country, oneonta.admin1) == ("USA", "Alabama")  # not the bigger Oneonta, New York
 
 
 def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
@@ -356,8 +356,8 @@ def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
 
 
 def test_a_name_listed_with_states_is_a_state(coder: Coder) -> None:
-    places = by_mention(places_of(coder, "Housing costs push companies from western states such as California "
-                                         "or Washington, the report said."))
+    places = by_mention(places_of(coder, "Firms are leaving high-cost states like Oregon or Washington, "
+                                         "the report said."))
     assert (places["Washington"].feature, places["Washington"].admin1) == ("admin", "Washington")
     # listed with cities, Washington stays the capital
     cities = by_mention(places_of(coder, "Offices in Washington, New York and San Francisco will close."))
@@ -365,8 +365,8 @@ def test_a_name_listed_with_states_is_a_state(coder: Coder) -> None:
 
 
 def test_country_at_the_end_of_an_office_or_body(coder: Coder) -> None:
-    places = places_of(coder, "He met the Deputy Minister of Defence of Azerbaijan on Monday.")
-    assert [p.country for p in places] == ["AZE"]
+    places = places_of(coder, "He met the Foreign Minister of Uzbekistan on Monday.")
+    assert [p.country for p in places] == ["UZB"]
     assert places_of(coder, "The Bank of England raised rates on Thursday.") == []  # a bank's name
     armenia = by_mention(places_of(coder, "The ambassador of the Republic of Armenia spoke on Friday."))
     assert armenia["Republic of Armenia"].country == "ARM"
@@ -380,13 +380,13 @@ def test_demonyms_and_peoples_are_not_places(coder: Coder) -> None:
 
 
 def test_place_opening_an_office_or_a_building(coder: Coder) -> None:
-    manitoba = by_mention(places_of(coder, "The plan was rejected by Manitoba Premier Brian Pallister on Thursday, "
-                                           "officials in Canada said."))["Manitoba"]
-    assert (manitoba.country, manitoba.feature) == ("CAN", "admin")
-    hospital = by_mention(places_of(coder, "He was taken to Colchester Hospital for further care, police in England said."))
-    assert hospital["Colchester"].country == "GBR"
+    alberta = by_mention(places_of(coder, "The plan was rejected by Alberta Premier Danielle Smith on Thursday, "
+                                          "officials in Canada said."))["Alberta"]
+    assert (alberta.country, alberta.feature) == ("CAN", "admin")
+    hospital = by_mention(places_of(coder, "He was taken to Bristol Hospital for further care, police in England said."))
+    assert hospital["Bristol"].country == "GBR"
     # a body named after its country is a name, not a place mention
-    assert places_of(coder, "The tribal elders thanked the Pakistan Army for restoring peace.") == []
+    assert places_of(coder, "The elders thanked the Kenya Army for its help.") == []
 
 
 def test_villages_need_their_region_or_country_and_a_cue(coder: Coder, gazetteer: Gazetteer) -> None:

@@ -44,7 +44,7 @@ _STATE_OF = re.compile(
     r"Emirate|Principality|Union) of (?:the )?(.+)$")
 #: "<Office or body> of [the] <Place>" at the end of an organisation's name.
 _OF_PLACE = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,2})$")
-#: A city this big may be named at the end of an office ("Ruler of Dubai", "Mayor of London").
+#: A city this big may be named at the end of an office ("Mayor of London", "Governor of Lagos").
 BIG_TOWN = 500_000
 #: Entity labels of names that may begin with a place's name ("Cambridge Analytica").
 _NAME_LABELS = frozenset(["ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "PERSON"])
@@ -57,7 +57,7 @@ _DATELINE = re.compile(
     r"([A-Z][A-Z'’.-]*[A-Z.](?: [A-Z][A-Z'’.-]*[A-Z.]){0,3})"
     r"(?=\s*(?:,\s|\(|[—–]|--?\s))"
 )
-#: "OKLAHOMA CITY The Latest on...": two all-caps words opening the story, no punctuation.
+#: "SALT LAKE CITY The governor said...": two all-caps words opening the story, no punctuation.
 _OPENING = re.compile(r"[ \t]*([A-Z]{2,}(?: [A-Z]{2,}){1,3}) (?=[A-Z][a-z])")
 
 
@@ -183,8 +183,8 @@ def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set
 
 
 def _named_place(text: str, gaz: Gazetteer) -> bool:
-    """A NORP entity that is really a country's or a city's own name ("Tunis"), not a demonym
-    ("Tunisian"). Not a region's: many are named after their people ("Somali", "Afar")."""
+    """A NORP entity that is really a country's or a city's own name ("Beirut"), not a demonym
+    ("Lebanese"). Not a region's: many are named after their people ("Somali", "Afar")."""
     key = name_key(text)
     return any(name_key(m.entry.name) == key and (m.entry.kind == COUNTRY or (
         m.entry.kind == CITY and m.entry.population >= MID_TOWN)) for m in gaz.lookup(text))
@@ -248,7 +248,7 @@ def _datelines(text: str, body_start: int, gaz: Gazetteer, sent_starts: list[int
         if len(name) < 3 or not any(c.isalpha() for c in name):
             continue
         matches = [x for x in gaz.lookup(name.title()) if x.entry.kind != OTHER]
-        if not matches and name.endswith(" CITY"):  # "CALAMBA CITY": the city Calamba
+        if not matches and name.endswith(" CITY"):  # "CEBU CITY": the city Cebu
             matches = [x for x in gaz.lookup(name[:-5].title()) if x.entry.kind == CITY]
         if not matches:
             continue
@@ -269,7 +269,7 @@ _PATTERNS: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def _abbreviations(text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
-    """"Gainesville, Va.", "Walker County (Ga.)", "OAKLAND, Calif. (AP)"; "in WA" needs its country."""
+    """"Gainesville, Va.", "Cobb County (Ga.)", "FRESNO, Calif. (AP)"; "in WA" needs its country."""
     if not gaz.abbreviations:
         return []
     keys = tuple(gaz.abbreviations)
@@ -293,8 +293,8 @@ def _abbreviations(text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Ca
 
 
 def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
-    """A country inside an amount of money ("59 billion US dollars") or at the end of an
-    office's or body's name ("the Communist Party of Vietnam", "Ruler of Dubai"): a place
+    """A country inside an amount of money ("5 billion US dollars") or at the end of an
+    office's or body's name ("the Foreign Minister of Uzbekistan", "Mayor of London"): a place
     as a modifier. Banks and universities keep their names ("Bank of England")."""
     spans: list[_Span] = []
     heads = gaz.cues.get("name_head", frozenset()) | {"bank"}
@@ -328,9 +328,9 @@ def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
 
 def _leading_place(ent: Span, gaz: Gazetteer, keeps: frozenset[str]) -> _Span | None:
     """The place that opens an organisation's or a person's name when the rest does not
-    make it part of a name: a possessive ("Venezuela's Ecological Mining", "Manitoba's
-    Opposition"), or an office or a building there ("Manitoba Premier Brian Pallister",
-    "Laguna Mayor", "Colchester Hospital", "Belfast Magistrate's Court")."""
+    make it part of a name: a possessive ("Chile's Mining Ministry", "Ontario's
+    Opposition"), or an office or a building there ("Alberta Premier Danielle Smith",
+    "Lagos Governor", "Bristol Hospital")."""
     first = 1 if ent[0].lower_ == "the" else 0
     for k in range(min(len(ent) - 1, first + 3), first, -1):
         nxt = ent[k]
@@ -409,9 +409,9 @@ def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
 def _untagged_spans(doc: Doc, covered: set[int], gaz: Gazetteer, known: set[str]) -> tuple[list[_Span], set[int]]:
     """Capitalised names spaCy left untagged that are places by themselves.
 
-    A country's name or alias ("Azerbaijan puts pressure on", "the Prime Minister of the
-    UAE"), a first-level region with its generic word ("Benue State"), and repeats of a
-    name tagged elsewhere in the story ("Douma is surrounded"; a place only if that
+    A country's name or alias ("Moldova wants closer ties", "the Foreign Minister of
+    Uzbekistan"), a first-level region with its generic word ("Kano State"), and repeats of a
+    name tagged elsewhere in the story ("Afrin is quiet"; a place only if that
     other mention is one: ``Candidate.echo``).
     """
     spans: list[_Span] = []
@@ -496,7 +496,7 @@ def _read_span(
     matches = gaz.lookup(name)
     words = name.split()
     if matches and len(words) > 1 and words[-1].casefold() in gaz.admin_words \
-            and any(m.entry.kind == ADMIN for m in matches):  # "Benue State": the word says it is a place
+            and any(m.entry.kind == ADMIN for m in matches):  # "Kano State": the word says it is a place
         admins = [m for m in matches if m.entry.kind == ADMIN]
         return [Candidate(start, end, True, cue, sent, initial, admins, admin_only=True, key=name_key(name))]
     if matches:
@@ -510,7 +510,7 @@ def _read_span(
     lead = 0
     while lead < len(words) - 1 and words[lead].casefold() in directions:
         lead += 1
-    if lead:  # "north west London", "South Venezuela": the place is the rest, the span the whole
+    if lead:  # "north east London", "West Texas": the place is the rest, the span the whole
         rest = " ".join(words[lead:])
         found = [m for m in gaz.lookup(rest) if m.entry.kind != CITY or m.entry.population >= MID_TOWN]
         if found:

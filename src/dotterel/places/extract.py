@@ -38,7 +38,7 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
         context = add_choices(context, first)
         chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
     trusted = [entry is not None and accept(cand, entry, context, persons) for cand, entry in chosen]
-    # one sense per story: a name trusted once is trusted in its other mentions ("Tunis ... Tunis")
+    # one sense per story: a name trusted once is trusted in its other mentions ("Beirut ... Beirut")
     vouched = {(cand.key, entry.ident) for (cand, entry), ok in zip(chosen, trusted, strict=True)
                if ok and entry is not None and not cand.echo}
     for (cand, entry), ok in zip(chosen, trusted, strict=True):

@@ -43,7 +43,7 @@ _IN_SENTENCE = 0.5
 _IN_ADMIN = 2.0
 _SIBLING_ADMIN = 2.0
 _LISTED_WITH_REGION = 4.0  # "California or Washington": the state, not the capital
-_REGION_NAMED = 3.0  # "Washington" in a story filed from "CAMP MURRAY, Wash.": the state
+_REGION_NAMED = 3.0  # "Washington" in a story filed from "SPOKANE, Wash.": the state
 _NEAR = 2  # sentences
 #: Words that make a region's name generic ("Eastern District"): it needs its country named.
 _GENERIC = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "capital", "district", "region", "province", "state"])
@@ -56,7 +56,7 @@ class Context:
     in_story: Counter[str] = field(default_factory=Counter)  # ISO3 -> mentions (+ actors)
     in_sentence: dict[int, set[str]] = field(default_factory=dict)  # sentence -> ISO3
     admins: dict[str, list[int]] = field(default_factory=dict)  # admin1 code -> sentences naming it
-    #: admin1 code -> the names a strong mention may name it by ("Iowa", "Wash.")
+    #: admin1 code -> the names a strong mention may name it by ("Alabama", "Wash.")
     story_admins: dict[str, set[str]] = field(default_factory=dict)
     by_name: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
@@ -93,7 +93,7 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
         admins = [e for e in entries if e.kind == ADMIN]
         if cand.strong and len(admins) == 1 and admins[0].admin_code \
                 and all(e.kind == CITY and e.population < admins[0].population for e in entries if e is not admins[0]):
-            ctx.story_admins.setdefault(admins[0].admin_code, set()).add(cand.key)  # "Iowa" (also in Louisiana)
+            ctx.story_admins.setdefault(admins[0].admin_code, set()).add(cand.key)  # "Alabama" (also a town in Texas)
         countries = {e.country for e in entries}
         if len(entries) > 1 and len(countries) == 1 and cand.strong:  # "New Delhi" (or Delhi): India
             country = next(iter(countries))
@@ -165,7 +165,7 @@ def _score(match: Match, cand: Candidate, ctx: Context) -> float:
     if entry.kind == CITY and ctx.near(entry.admin_code, cand.sent):
         score += _IN_ADMIN
     elif entry.kind == CITY and ctx.region_named(entry.admin_code, cand):
-        score += _IN_STORY  # "Red Oak" in a story about Iowa
+        score += _IN_STORY  # "Oneonta" in a story about Alabama
     if entry.kind == ADMIN and entry.country in cand.listed_with_regions:
         score += _LISTED_WITH_REGION
     if entry.kind == ADMIN and ctx.region_named(entry.admin_code, cand):
@@ -279,14 +279,14 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
-        or (cand.strong and ctx.region_named(entry.admin_code, cand))  # "Red Oak" in a story about Iowa
+        or (cand.strong and ctx.region_named(entry.admin_code, cand))  # "Oneonta" in a story about Alabama
     ):
         return False
     if cand.sent_initial and " " not in key and not known_country:
         return False
     if not cand.strong:
         if cand.cue and entry.population >= BIG_CITY and name_key(entry.name) == key:
-            return True  # "shows in Copenhagen": a big city by its own name after "in"
+            return True  # "concerts in Stockholm": a big city by its own name after "in"
         return known_country and (cand.cue or entry.population >= BIG_CITY)
     return True
 
