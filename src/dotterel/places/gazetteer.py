@@ -3,11 +3,13 @@
 Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
 
 * ``countries.tsv``, ``admin1.tsv``, ``cities.tsv.gz`` — derived from GeoNames
-  (CC BY 4.0) by ``scripts/build_gazetteer.py``;
+  (CC BY 4.0) by ``scripts/build_gazetteer.py``: countries with GeoNames' own
+  points and formal names, admin1 regions with their ids and other names, places
+  down to 500 people (feature class ``P``) and districts (``A``);
 * ``aliases.tsv`` — hand-written names for the same records ("U.S.", "Britain",
   "Kiev") and default readings of ambiguous names ("Washington" is the capital);
 * ``admin_names.tsv`` — better-known names of a few admin1 regions ("Kharkiv Oblast");
-* ``regions.tsv`` — continents, world regions and seas (feature ``other``);
+* ``regions.tsv`` — continents, oceans, seas, world regions, each with a point (feature ``other``);
 * ``abbreviations.tsv`` — "Calif.", "N.J.", "WA": state and province abbreviations;
 * ``not_places.tsv`` — names that are towns somewhere but read as words or
   people in news ("Forest", "Modi"): never geocoded as cities.
@@ -19,6 +21,7 @@ so loading stays under a second and memory modest.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import math
 import re
@@ -135,6 +138,11 @@ def _rows(name: str) -> list[list[str]]:
     ]
 
 
+def _line_id(line: str) -> int:
+    """The GeoNames id opening a line of ``cities.tsv.gz``."""
+    return int(line[: line.index("\t")])
+
+
 def _float(text: str) -> float | None:
     return float(text) if text else None
 
@@ -187,16 +195,22 @@ class Gazetteer:
 
     def _load_admins(self) -> None:
         renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
-        for iso3, code, geonames_name, gid, lat, lon, pop in _rows("admin1.tsv"):
+        for iso3, code, geonames_name, gid, lat, lon, pop, *other in _rows("admin1.tsv"):
             admin_code = f"{iso3}.{code}"
             name = renamed.get(admin_code, geonames_name)
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
                           int(gid) if gid else None, int(pop))
             self.admins[admin_code] = entry
-            for text in dict.fromkeys((name, geonames_name)):
-                self._add_name(text, Match(entry))
+            others = other[0].split("|") if other and other[0] else []
+            for text in dict.fromkeys((name, geonames_name, *others)):
+                # an alternate name with its admin word ("Herat Province") is found through
+                # its bare form, as "X province" in text is (``admins_named``)
+                if text in (name, geonames_name) or _strip_admin_words(name_key(text), self.admin_words) == name_key(text):
+                    self._add_name(text, Match(entry))
                 bare = _strip_admin_words(name_key(text), self.admin_words)
-                self.admin_names.setdefault(bare, []).append(entry)
+                named = self.admin_names.setdefault(bare, [])
+                if entry not in named:
+                    named.append(entry)
                 if bare != name_key(text):
                     self._add_name(bare, Match(entry))
 
@@ -260,17 +274,19 @@ class Gazetteer:
         return None
 
     def city(self, geonames_id: int) -> Entry | None:
-        """The city with this GeoNames id, if the gazetteer has it (a scan on first ask)."""
+        """The city (or district) with this GeoNames id, if the gazetteer has it."""
         if geonames_id not in self._city_by_id:
             self._index_city_ids({geonames_id})
         i = self._city_by_id.get(geonames_id)
         return None if i is None else self._city_entry(i)
 
     def _index_city_ids(self, ids: set[int]) -> None:
-        prefixes = tuple(f"{gid}\t" for gid in ids)
-        for i, line in enumerate(self._city_lines):
-            if line.startswith(prefixes):
-                self._city_by_id[int(line[: line.index("\t")])] = i
+        """Find lines by id: a binary search, ``cities.tsv.gz`` being sorted by GeoNames id."""
+        lines = self._city_lines
+        for gid in ids:
+            i = bisect.bisect_left(lines, gid, key=_line_id)
+            if i < len(lines) and _line_id(lines[i]) == gid:
+                self._city_by_id[gid] = i
 
     def _city_entry(self, i: int) -> Entry:
         entry = self._city_cache.get(i)
