@@ -103,9 +103,10 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     locative, place_nouns = gaz.cues["locative"], gaz.cues["place_noun"]
     special = _datelines(text, story.body_start, gaz, sent_starts) + _abbreviations(text, gaz, sent_starts)
     taken = [(c.start, c.end) for c in special]
-    spans, covered = _entity_spans(doc, text, gaz)
+    all_ents = list(doc.ents)  # spaCy builds the tuple anew on every access
+    spans, covered = _entity_spans(doc, all_ents, text, gaz)
     spans.extend(_missed_spans(doc, covered, locative, place_nouns))
-    modifiers = _modifier_spans(doc, gaz)
+    modifiers = _modifier_spans(doc, all_ents, gaz)
     spans.extend(modifiers)
     inside_names = {(m[0], m[1]) for m in modifiers}  # already judged against the name around them
     known = {name_key(text[slice(*_trim(text, s, e))]) for s, e, *_ in spans}
@@ -113,7 +114,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     spans.extend(untagged)
     spans.sort()
     out: list[Candidate] = list(special)
-    org_names = {_trim_text(e.text) for e in doc.ents if e.label_ in _NAME_LABELS and " " in e.text}
+    org_names = {_trim_text(e.text) for e in all_ents if e.label_ in _NAME_LABELS and " " in e.text}
     for start, end, strong, first, cue in spans:
         if any(s < end and start < e for s, e in taken):
             continue
@@ -132,10 +133,10 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     return out
 
 
-def _entity_spans(doc: Doc, text: str, gaz: Gazetteer) -> tuple[list[_Span], set[int]]:
+def _entity_spans(doc: Doc, all_ents: list[Span], text: str, gaz: Gazetteer) -> tuple[list[_Span], set[int]]:
     """spaCy's place-like entities, merged and extended where the gazetteer says so."""
     locative = gaz.cues["locative"]
-    ents = [e for e in doc.ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS
+    ents = [e for e in all_ents if e.label_ in STRONG_LABELS or e.label_ in WEAK_LABELS
             or (e.label_ == "NORP" and (_region_after_cue(doc, e, gaz, locative) or _named_place(e.text, gaz)
                                         or _before_admin_word(doc, e, gaz)))]
     spans: list[_Span] = []
@@ -292,21 +293,22 @@ def _abbreviations(text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Ca
     return list(out.values())
 
 
-def _modifier_spans(doc: Doc, gaz: Gazetteer) -> list[_Span]:
+def _modifier_spans(doc: Doc, all_ents: list[Span], gaz: Gazetteer) -> list[_Span]:
     """A country inside an amount of money ("5 billion US dollars") or at the end of an
     office's or body's name ("the Foreign Minister of Uzbekistan", "Mayor of London"): a place
     as a modifier. Banks and universities keep their names ("Bank of England")."""
     spans: list[_Span] = []
     heads = gaz.cues.get("name_head", frozenset()) | {"bank"}
     keeps = gaz.cues.get("title", frozenset()) | gaz.cues.get("facility", frozenset())
-    for ent in doc.ents:
-        if ent.label_ in ("ORG", "PERSON", "FAC"):
+    for ent in all_ents:
+        if ent.label_ in ("ORG", "PERSON", "FAC") and len(ent) > 1 and (
+                "'s" in ent.text or "’s" in ent.text or any(t.lower_.rstrip(".") in keeps for t in ent[1:])):
             lead = _leading_place(ent, gaz, keeps)
             if lead is not None:
                 spans.append(lead)
                 continue
         if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART"):
-            m = _OF_PLACE.search(ent.text)
+            m = _OF_PLACE.search(ent.text) if " of " in ent.text else None
             if m and m.group(1).casefold() not in heads:
                 place = m.group(2)
                 found = gaz.lookup(place)
@@ -414,34 +416,37 @@ def _untagged_spans(doc: Doc, covered: set[int], gaz: Gazetteer, known: set[str]
     name tagged elsewhere in the story ("Afrin is quiet"; a place only if that
     other mention is one: ``Candidate.echo``).
     """
+    from spacy.attrs import IS_TITLE, IS_UPPER, POS
+
     spans: list[_Span] = []
     echoes: set[int] = set()
     n = len(doc)
-    i = 0
-    while i < n:
-        tok = doc[i]
-        if i in covered or not (tok.is_title or (tok.is_upper and len(tok) > 1)) or tok.pos_ != "PROPN" \
-                or tok.ent_type_ in NOT_PLACE_LABELS or (tok.ent_type_ and tok.ent_type_ not in WEAK_LABELS):
-            i += 1
+    flags = doc.to_array([IS_TITLE, IS_UPPER, POS])
+    propn = doc.vocab.strings["PROPN"]
+    # cheap first pass: capitalised proper nouns spaCy did not tag or tagged as a weak label
+    names = {int(i) for i in ((flags[:, 0] | flags[:, 1]) & (flags[:, 2] == propn)).nonzero()[0]}
+    names = {i for i in names if i not in covered and doc[i].ent_type_ not in NOT_PLACE_LABELS
+             and (not doc[i].ent_type_ or doc[i].ent_type_ in WEAK_LABELS)
+             and (doc[i].is_title or len(doc[i]) > 1)}
+    done = -1
+    for i in sorted(names):
+        if i <= done:
             continue
         j = i
-        while j < n and j - i < 4 and j not in covered and (doc[j].is_title or doc[j].is_upper) \
-                and doc[j].pos_ == "PROPN" and doc[j].ent_type_ not in NOT_PLACE_LABELS:
+        while j < n and j - i < 4 and j in names:
             j += 1
-        found = False
         for k in range(j, i, -1):
-            name = doc[i:k].text
-            kind = _untagged_kind(name, doc[k - 1].lower_, gaz, known)
+            kind = _untagged_kind(doc[i:k].text, doc[k - 1].lower_, gaz, known)
             if kind:
                 start, end = doc[i].idx, doc[k - 1].idx + len(doc[k - 1])
                 spans.append((start, end, False, i, False))
                 if kind == "echo":
                     echoes.add(start)
                 covered.update(range(i, k))
-                i, found = k, True
+                done = k - 1
                 break
-        if not found:
-            i = max(j, i + 1)
+        else:
+            done = j - 1
     return spans, echoes
 
 
@@ -501,6 +506,8 @@ def _read_span(
         return [Candidate(start, end, True, cue, sent, initial, admins, admin_only=True, key=name_key(name))]
     if matches:
         return [make(start, end, matches)]
+    if not strong and words[-1].casefold() not in gaz.admin_words:  # "Kiev Oblast" is a place
+        return []
     state_of = _STATE_OF.match(name)
     if state_of:  # "the Republic of Armenia", "the Kingdom of Saudi Arabia"
         found = [m for m in gaz.lookup(state_of.group(1)) if m.entry.kind == COUNTRY]
@@ -515,8 +522,6 @@ def _read_span(
         found = [m for m in gaz.lookup(rest) if m.entry.kind != CITY or m.entry.population >= MID_TOWN]
         if found:
             return [Candidate(start, end, strong, cue, sent, initial, found, key=name_key(rest))]
-    if not strong and words[-1].casefold() not in gaz.admin_words:  # "Kiev Oblast" is a place
-        return []
     if len(words) > 1 and words[-1].casefold() in gaz.admin_words | {"city"}:
         core = " ".join(words[:-1])
         if words[-1].casefold() == "city":

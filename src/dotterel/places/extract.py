@@ -34,8 +34,9 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
     places: dict[str, Place] = {}
     chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
     first = [(c, e) for c, e in chosen if e is not None and accept(c, e, context, persons)]
-    if first:  # a second reading with the countries of the places the first one trusted
-        context = add_choices(context, first)
+    second = add_choices(context, first)
+    if second is not None:  # a second reading with the countries of the places the first one trusted
+        context = second
         chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
     trusted = [entry is not None and accept(cand, entry, context, persons) for cand, entry in chosen]
     # one sense per story: a name trusted once is trusted in its other mentions ("Beirut ... Beirut")

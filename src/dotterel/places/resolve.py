@@ -129,21 +129,24 @@ def _prior(entry: Entry) -> float:
     return entry.prior
 
 
-def add_choices(ctx: Context, chosen: list[tuple[Candidate, Entry]]) -> Context:
+def add_choices(ctx: Context, chosen: list[tuple[Candidate, Entry]]) -> Context | None:
     """The context plus the countries of the trusted places whose name alone was ambiguous.
 
     "London" (also in Ontario and Kentucky) does not count as Britain before it is
     resolved; once the story's reading of it is trusted it does: "born in Manchester"
-    next to London is Manchester, England.
+    next to London is Manchester, England. None when the trusted places add nothing.
     """
+    adding = [(cand, entry) for cand, entry in chosen
+              if entry.country and entry.kind in (CITY, ADMIN) and cand.strong
+              and len({m.entry.country for m in cand.matches}) > 1]
+    if not adding:
+        return None
     out = Context(Counter(ctx.in_story), {k: set(v) for k, v in ctx.in_sentence.items()},
                   dict(ctx.admins), {k: set(v) for k, v in ctx.story_admins.items()}, defaultdict(Counter))
     for key, counts in ctx.by_name.items():
         out.by_name[key] = Counter(counts)
-    for cand, entry in chosen:
-        if not entry.country or entry.kind not in (CITY, ADMIN) or not cand.strong \
-                or len({m.entry.country for m in cand.matches}) == 1:
-            continue  # an unambiguous name is counted already
+    for cand, entry in adding:  # an unambiguous name is counted already
+        assert entry.country is not None
         out.in_story[entry.country] += 1
         out.by_name[cand.key][entry.country] += 1
         out.in_sentence.setdefault(cand.sent, set()).add(entry.country)
