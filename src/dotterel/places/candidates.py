@@ -424,7 +424,8 @@ def _untagged_spans(doc: Doc, covered: set[int], gaz: Gazetteer, known: set[str]
     flags = doc.to_array([IS_TITLE, IS_UPPER, POS])
     propn = doc.vocab.strings["PROPN"]
     # cheap first pass: capitalised proper nouns spaCy did not tag or tagged as a weak label
-    names = {int(i) for i in ((flags[:, 0] | flags[:, 1]) & (flags[:, 2] == propn)).nonzero()[0]}
+    capitalised = (flags[:, 0] > 0) | (flags[:, 1] > 0)
+    names = {int(i) for i in (capitalised & (flags[:, 2] == propn)).nonzero()[0]}
     names = {i for i in names if i not in covered and doc[i].ent_type_ not in NOT_PLACE_LABELS
              and (not doc[i].ent_type_ or doc[i].ent_type_ in WEAK_LABELS)
              and (doc[i].is_title or len(doc[i]) > 1)}
