@@ -283,6 +283,12 @@ def test_all_caps_datelines(coder: Coder, text: str, mention: str, country: str,
 
 def test_all_caps_words_in_running_text_are_not_datelines(coder: Coder) -> None:
     assert places_of(coder, "The NATO summit ended. UPDATE - the talks resume on Monday.") == []
+    assert places_of(coder, "Talks ended. HIV – a virus – spread quickly.") == []  # not Hiv, Iran
+    # "Un" is a town in India: a short all-caps word is an acronym, not a dateline
+    places = places_of(coder, "Talks ended. UN, EU and US officials met again on Monday.")
+    assert [p.name for p in places] == ["Europe", "United States"]
+    naples = by_mention(places_of(coder, "The grant was awarded. NAPLES – The mayor said the port would reopen."))
+    assert naples["NAPLES"].country == "ITA"
 
 
 def test_state_abbreviations_after_a_place(coder: Coder) -> None:

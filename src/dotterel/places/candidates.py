@@ -51,9 +51,10 @@ _NAME_LABELS = frozenset(["ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "PERS
 #: What may stand between two entities that together are one name ("Washington, D.C.").
 _JOINERS = frozenset([" ", ", ", " and ", " & "])
 #: "BEIRUT (AP) —", "KYIV, Ukraine (Reuters) -", "By A. Writer. BOSTON (Reuters) -": an all-caps
-#: place at the start of the body or of a paragraph, before a comma, a bracket or a dash.
+#: place at the start of the body or of a paragraph, before a comma, a bracket or a dash; after
+#: a sentence's end only before a bracket or a dash ("... the event. NAPLES – The mayor").
 _DATELINE = re.compile(
-    r"(?:^|\n|(?<=[.!?] ))[ \t]*(?:By [^\n]{1,60}?\.\s+)?"
+    r"(?:(?:^|\n)[ \t]*(?:By [^\n]{1,60}?\.\s+)?|(?<=[.!?] )(?=[^,\n]{2,40}?\s*(?:\(|[—–]|--?\s)))"
     r"([A-Z][A-Z'’.-]*[A-Z.](?: [A-Z][A-Z'’.-]*[A-Z.]){0,3})"
     r"(?=\s*(?:,\s|\(|[—–]|--?\s))"
 )
@@ -248,7 +249,8 @@ def _datelines(text: str, body_start: int, gaz: Gazetteer, sent_starts: list[int
         end = start + len(name)
         if len(name) < 3 or not any(c.isalpha() for c in name):
             continue
-        matches = [x for x in gaz.lookup(name.title()) if x.entry.kind != OTHER]
+        # "UN", "HIV": a short all-caps word names a country or an alias only ("US"), never a town
+        matches = [x for x in gaz.lookup(name if len(name) <= 3 else name.title()) if x.entry.kind != OTHER]
         if not matches and name.endswith(" CITY"):  # "CEBU CITY": the city Cebu
             matches = [x for x in gaz.lookup(name[:-5].title()) if x.entry.kind == CITY]
         if not matches:
