@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +136,11 @@ class FeatureOf:
 
 
 def evaluate(records: list[dict[str, Any]], coded: list[dict[str, Any]],
-             feature_of: FeatureOf | None = None) -> dict[str, Any]:
-    """Score coded output records against gold records (same order)."""
+             feature_of: Callable[[int | None], str] | None = None) -> dict[str, Any]:
+    """Score coded output records against gold records (same order).
+
+    ``feature_of`` names the gazetteer feature of a gold GeoNames id (default: :class:`FeatureOf`).
+    """
     feature_of = feature_of or FeatureOf()
     n_gold = n_pred = n_found = 0
     errors_km: list[float] = []
@@ -260,6 +264,24 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The gold records of a JSON-lines file; a malformed line is reported and skipped."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record.get("text"), str) or not isinstance(record["gold"]["toponyms"], list):
+                raise ValueError("no text or gold.toponyms")
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            print(f"{path}:{number}: skipped, not a gold record ({err})", file=sys.stderr)
+            continue
+        record.setdefault("id", f"line-{number}")
+        records.append(record)
+    return records
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -271,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from dotterel import Coder
 
-    records = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = read_records(args.data)
+    if not records:
+        print(f"no gold records in {args.data}", file=sys.stderr)
+        return 2
     docs = [{"id": r["id"], "text": r["text"]} for r in records]
     coder = Coder()
     coder.nlp  # noqa: B018  (load before timing)

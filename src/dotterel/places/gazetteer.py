@@ -16,7 +16,7 @@ Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
 
 Names are looked up by :func:`name_key` (diacritics folded, case and dots
 dropped, hyphens as spaces). Cities are kept as raw lines and parsed on demand,
-so loading stays under a second and memory modest.
+so loading stays around a second and memory modest.
 """
 
 from __future__ import annotations
@@ -93,8 +93,9 @@ class Entry:
     population: int = 0
     #: GeoNames feature class of a ``city`` entry: ``P`` a populated place (cities.tsv.gz
     #: holds places down to 500 people; weigh the small ones by ``population`` and context),
-    #: ``A`` an administrative district below admin1, ``L``/``T``/``H``/``S`` an area,
-    #: a landform, water or a site (camp, crossing). Empty for countries, admin1, regions.
+    #: ``A`` a second-level district ("Fairfax County"). Empty for countries, admin1 and
+    #: regions. (GeoNames' other classes, areas, water, sites such as camps or crossings,
+    #: are in no package the build can use.)
     feature_class: str = ""
 
     @property
@@ -168,7 +169,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read the bundled data files (about 0.5 s)."""
+        """Read the bundled data files (about 1 s)."""
         gaz = cls()
         gaz.cues = {row[0]: frozenset(row[1].split()) for row in _rows("cues.tsv")}
         gaz._load_countries()
