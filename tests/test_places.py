@@ -391,6 +391,9 @@ def test_place_opening_an_office_or_a_building(coder: Coder) -> None:
     assert (alberta.country, alberta.feature) == ("CAN", "admin")
     hospital = by_mention(places_of(coder, "He was taken to Bristol Hospital for further care, police in England said."))
     assert hospital["Bristol"].country == "GBR"
+    airport = by_mention(places_of(coder, "Flights resumed at Damascus International Airport on Monday, officials "
+                                          "in Syria said."))
+    assert (airport["Damascus"].country, airport["Damascus"].feature) == ("SYR", "city")
     # a body named after its country is a name, not a place mention
     assert places_of(coder, "The elders thanked the Kenya Army for its help.") == []
 

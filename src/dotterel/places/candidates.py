@@ -229,6 +229,12 @@ def _named_with_next(doc: Doc, last: int, end: int, gaz: Gazetteer, here: str) -
     name = nxt.text
     if gaz.is_known(name) or nxt.lower_ in gaz.admin_words or nxt.lower_.rstrip(".") in gaz.cues.get("office", ()):
         return False  # "Texas Governor", "Kyiv Mayor", "Gaza Strip"
+    facility = gaz.cues.get("facility", frozenset())
+    for tok in doc[last + 1 : min(len(doc), last + 5)]:  # "Damascus International Airport" is in Damascus
+        if not tok.is_title:
+            break
+        if tok.lower_ in facility:
+            return False
     return not any(m.entry.kind == COUNTRY or m.preferred for m in gaz.lookup(here))
 
 
@@ -301,11 +307,12 @@ def _modifier_spans(doc: Doc, all_ents: list[Span], gaz: Gazetteer) -> list[_Spa
     as a modifier. Banks and universities keep their names ("Bank of England")."""
     spans: list[_Span] = []
     heads = gaz.cues.get("name_head", frozenset()) | {"bank"}
-    keeps = gaz.cues.get("title", frozenset()) | gaz.cues.get("facility", frozenset())
+    facilities = gaz.cues.get("facility", frozenset())
+    keeps = gaz.cues.get("title", frozenset()) | facilities
     for ent in all_ents:
         if ent.label_ in ("ORG", "PERSON", "FAC") and len(ent) > 1 and (
                 "'s" in ent.text or "’s" in ent.text or any(t.lower_.rstrip(".") in keeps for t in ent[1:])):
-            lead = _leading_place(ent, gaz, keeps)
+            lead = _leading_place(ent, gaz, keeps, facilities)
             if lead is not None:
                 spans.append(lead)
                 continue
@@ -330,7 +337,7 @@ def _modifier_spans(doc: Doc, all_ents: list[Span], gaz: Gazetteer) -> list[_Spa
     return spans
 
 
-def _leading_place(ent: Span, gaz: Gazetteer, keeps: frozenset[str]) -> _Span | None:
+def _leading_place(ent: Span, gaz: Gazetteer, keeps: frozenset[str], facilities: frozenset[str]) -> _Span | None:
     """The place that opens an organisation's or a person's name when the rest does not
     make it part of a name: a possessive ("Chile's Mining Ministry", "Ontario's
     Opposition"), or an office or a building there ("Alberta Premier Danielle Smith",
@@ -339,7 +346,8 @@ def _leading_place(ent: Span, gaz: Gazetteer, keeps: frozenset[str]) -> _Span | 
     for k in range(min(len(ent) - 1, first + 3), first, -1):
         nxt = ent[k]
         possessive = nxt.text in ("'s", "’s")
-        if not possessive and nxt.lower_.rstrip(".") not in keeps:
+        building = any(t.lower_ in facilities for t in ent[k : k + 3])  # "X International Airport"
+        if not possessive and not building and nxt.lower_.rstrip(".") not in keeps:
             continue
         part = ent[first:k]
         found = [m for m in gaz.lookup(part.text) if m.entry.kind != CITY or m.entry.population >= 15_000]
