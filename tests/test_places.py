@@ -356,6 +356,14 @@ def test_small_town_in_a_region_the_story_names(coder: Coder) -> None:
     assert (oneonta.country, oneonta.admin1) == ("USA", "Alabama")  # not the bigger Oneonta, New York
 
 
+def test_no_village_abroad_for_an_airport(coder: Coder) -> None:
+    # Heathrow is also a small town in Florida; without London in the gazetteer's airports,
+    # no point beats a point 7,000 km off
+    places = by_mention(places_of(coder, "Police searched a plane at Heathrow airport, the embassy in the "
+                                         "United States said."))
+    assert "Heathrow" not in places
+
+
 def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
     places = by_mention(places_of(coder, "He was born in Manchester and moved to London as a child."))
     assert (places["Manchester"].country, places["Manchester"].feature) == ("GBR", "city")  # not a Jamaican parish

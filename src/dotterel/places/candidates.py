@@ -46,6 +46,7 @@ _STATE_OF = re.compile(
 _OF_PLACE = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,2})$")
 #: A city this big may be named at the end of an office ("Mayor of London", "Governor of Lagos").
 BIG_TOWN = 500_000
+_NEXT_WORD = re.compile(r" ([A-Za-z]+)\b")
 #: Entity labels of names that may begin with a place's name ("Cambridge Analytica").
 _NAME_LABELS = frozenset(["ORG", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "PERSON"])
 #: What may stand between two entities that together are one name ("Washington, D.C.").
@@ -84,6 +85,7 @@ class Candidate:
     dateline: bool = False  # "BEIRUT (AP) —": the place the story was filed from
     needs_country: bool = False  # "in WA": an abbreviation alone needs its country in the story
     echo: bool = False  # an untagged repeat of a name tagged elsewhere: a place only if that one is
+    before_facility: bool = False  # "Heathrow airport": named for a building, not a small town
 
 
 def find_candidates(story: Story, text: str, gaz: Gazetteer) -> list[Candidate]:
@@ -115,6 +117,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     spans.extend(untagged)
     spans.sort()
     out: list[Candidate] = list(special)
+    facilities = gaz.cues.get("facility", frozenset())
     org_names = {_trim_text(e.text) for e in all_ents if e.label_ in _NAME_LABELS and " " in e.text}
     for start, end, strong, first, cue in spans:
         if any(s < end and start < e for s, e in taken):
@@ -126,6 +129,8 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
             if (start, end) in inside_names \
                     or not _part_of_a_name(text, cand, gaz.cues.get("name_head", frozenset()), org_names):
                 cand.echo = start in echoes
+                after = _NEXT_WORD.match(text, cand.end)
+                cand.before_facility = after is not None and after.group(1).casefold() in facilities
                 out.append(cand)
     out.sort(key=lambda c: (c.start, c.end))
     for a, b in itertools.pairwise(out):  # "hit Rafah and Khan Younis": the cue covers both

@@ -270,6 +270,9 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if not known_country and name_key(entry.name) != key \
             and not any(m.preferred and m.entry is entry for m in cand.matches):
         return False  # "Lester" (Holt) is not Leicester: an alternate name needs its country
+    if cand.before_facility and entry.population < SMALL_TOWN \
+            and not (cand.within or ctx.near(entry.admin_code, cand.sent)):
+        return False  # "Heathrow airport": an airport or a port is not named after a village abroad
     if cand.outside and entry.population < MID_TOWN:
         return False  # "Charlevoix, Quebec" is not Charlevoix, Michigan
     if entry.population < MID_TOWN and not known_country:
