@@ -39,7 +39,8 @@ LAYERS_ENV = "DOTTEREL_EVENT_LAYERS"
 #: only with a category (xx0: 110 "disapprove", 190 "use military force"); a pattern (verb with
 #: its argument) at the category level; a noun CAMEO uses as an event (an event synset's word, the
 #: object of "launch"/"hold") above a noun made from a verb by its suffix.
-IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "noun": 0.45, "event_noun": 0.6}
+IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "verb_majority": 0.5,
+                   "noun": 0.45, "event_noun": 0.6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,9 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
     for where, lemma, block, cameo, type_, mode, flags in rows:
         blocks_of.setdefault(lemma, []).append(block)
         if type_ != "-" and (lemma, "V") not in triggers:
-            weight = IMPORTED_WEIGHT["verb" if cameo.endswith("0") else "verb_specific"]
+            # "~120": the type of most of the block's patterns (the block codes no bare verb)
+            kind = "verb_majority" if cameo.startswith("~") else "verb" if cameo.endswith("0") else "verb_specific"
+            weight = IMPORTED_WEIGHT[kind]
             triggers[(lemma, "V")] = _trigger(where, lemma, "V", type_, mode, weight, flags,
                                               types, modes, imported=True)
     for lemma, blocks in blocks_of.items():
