@@ -190,7 +190,8 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
                 own = [f for c in comp.children if c.dep_ == "nsubj" for f in finder.in_phrase(c)]
                 if own:
                     return own, False
-    if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
+    if tok.dep_ in ("conj", "acomp") or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
+        # "acomp": a predicative adjective's subject is its copula's ("X is willing to help")
         return subject(head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):
         return finder.in_phrase(head), False
