@@ -499,3 +499,10 @@ def test_a_crowd_of_people_protesting_in_a_city_is_that_countrys_civilians(coder
     assert [(e.event_type, [(a.code, a.sector) for a in e.source]) for e in record.events] == [
         ("PROTEST", [("KEN", "CVL")])
     ]
+
+
+def test_a_promise_to_nobody_is_no_agree_event(coder: Coder) -> None:
+    record = coder.code("The governor pledged to cut property taxes next year.", pub_date="2024-06-01")
+    assert [e.event_type for e in record.events if e.event_type == "AGREE"] == []
+    record = coder.code("Japan pledged to help Vietnam build a new port.", pub_date="2024-06-01")
+    assert [(e.event_type, [a.code for a in e.target]) for e in record.events][:1] == [("AGREE", ["VNM"])]

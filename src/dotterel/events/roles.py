@@ -379,6 +379,11 @@ def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
         if found:
             return found
     for child in content.children:
+        if child.dep_ == "ccomp":  # "help Vietnam build", "ensure that Iran stops": the clause's subject
+            found = [f for c in child.children if c.dep_ == "nsubj" for f in finder.in_phrase(c)]
+            if found:
+                return found
+    for child in content.children:
         if child.dep_ in ("xcomp", "ccomp"):
             return _content_targets(child, finder)
     return _nested_targets(content, finder)
