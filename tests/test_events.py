@@ -506,3 +506,19 @@ def test_a_promise_to_nobody_is_no_agree_event(coder: Coder) -> None:
     assert [e.event_type for e in record.events if e.event_type == "AGREE"] == []
     record = coder.code("Japan pledged to help Vietnam build a new port.", pub_date="2024-06-01")
     assert [(e.event_type, [a.code for a in e.target]) for e in record.events][:1] == [("AGREE", ["VNM"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The senator attacked the governor over his budget.", [("ACCUSE", "disapprove")]),
+        ("Gunmen attacked a police station near the border.", [("ASSAULT", None)]),
+        ("The candidate captured 40 percent of the vote.", []),
+        ("Rebels captured the town after a week of fighting.", [("COERCE", "seize")]),
+    ],
+)
+def test_word_senses_decided_by_their_parties_and_objects(
+    coder: Coder, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    record = coder.code(text, pub_date="2024-06-01")
+    assert [(e.event_type, e.mode) for e in record.events][: len(expected) or None] == expected

@@ -122,6 +122,8 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
             continue  # "asked who ...", "asked whether ...": a question, not a request
         if cand.deontic is not None and not roles.targets:
             continue  # "X says it should be done": no one is asked
+        if cand.type == "ASSAULT" and _verbal_attack(cand, roles, lex):
+            cand.type, cand.mode = "ACCUSE", "disapprove"
         if "joint" in cand.flags:
             joint = len(roles.sources) > 1 or any(c.lower_ == "joint" for c in cand.anchor.children)
             if joint:
@@ -136,6 +138,18 @@ CONFLICT_TYPES = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST"
 #: event is another sense of the word ("recognize a difficult situation").
 VERBAL_COOPERATION = frozenset({"AGREE", "SUPPORT", "CONCEDE", "CONSULT"})
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+def _verbal_attack(cand: Candidate, roles: Roles, lex: Lexicon) -> bool:
+    """'The senator attacked his rival': a named person attacking a person or party is criticism."""
+    if cand.anchor.lemma_.lower() not in lex.cue("verbal_attack") or not roles.sources or not roles.targets:
+        return False
+    return all(f.actor.kind == "person" for f in roles.sources) and all(
+        f.actor.kind in ("person", "organization") and f.actor.sector not in ARMED_SECTORS for f in roles.targets)
+
+
+#: Sectors whose members are attacked with arms, not words.
+ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "UAF", "COP", "SPY"})
 
 
 def _no_counterpart(cand: Candidate, roles: Roles, finder: ActorFinder) -> bool:
