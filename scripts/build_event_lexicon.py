@@ -411,6 +411,8 @@ class Rules:
     synsets: dict[str, tuple[str, str | None, frozenset[str]]]
     noun_stop: set[str]
     event_light: set[str]
+    #: [---] blocks whose bare verbs carry the type most of their patterns give (see _block_majority)
+    majority_blocks: set[str] = field(default_factory=set)
 
 
 def read_rules(path: Path) -> Rules:
@@ -434,6 +436,8 @@ def read_rules(path: Path) -> Rules:
             rules.event_light.add(name)
         elif kind == "noun_stop":
             rules.noun_stop.add(name)
+        elif kind == "majority":
+            rules.majority_blocks.add(name)
         else:
             raise ValueError(f"{path.name}:{lineno}: unknown kind {kind!r}")
     return rules
@@ -483,6 +487,7 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
     noun_votes: dict[str, Counter[tuple[str, str, str]]] = defaultdict(Counter)
     seen_verbs: dict[str, str] = {}
     typed_verbs: dict[str, tuple[str, str | None, str]] = {}
+    dashed: list[tuple[str, str]] = []  # verbs of [---] blocks: see _block_majority
     for block in blocks:
         block_code = parse_code(block.code)
         for raw, own in block.verbs:
@@ -507,7 +512,7 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
             if lemma in seen_verbs:
                 report.skip("verb code", "verb already coded in an earlier block (first block wins)")
             elif code is None or code == "---":
-                report.skip("verb code", "block codes no event for the bare verb ([---])")
+                dashed.append((lemma, block.name))
             elif lemma in helpers:
                 report.skip("verb code", "speech, modal, transparent or light verb (cues.tsv): handled by rules")
             elif block.name in rules.bare_blocks or lemma in rules.bare_verbs:
@@ -570,6 +575,27 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
                 for arg in args:
                     noun_votes[arg][(mapped_p[0], mapped_p[1] or "-", code)] += 1
     pattern_rows = _unambiguous(pattern_rows, report)
+    # the event nouns before the majority verbs join (their nominalisations come after)
+    first_nouns = _nouns(noun_votes, typed_verbs, synsets, rules, Report())
+    majority = {b: v for b, v in _block_majority(pattern_rows, {row[0] for row in first_nouns}).items()
+                if b in rules.majority_blocks}
+    for lemma, block_name in dashed:
+        chosen = majority.get(block_name)
+        if chosen is None:
+            report.skip("verb code", "block codes no event for the bare verb ([---]); its patterns disagree or"
+                        " name the event (not a 'majority' block of cameo_import.tsv)")
+            continue
+        if lemma in seen_verbs or lemma in helpers or block_name in rules.bare_blocks or lemma in rules.bare_verbs:
+            report.skip("verb code", "block codes no event for the bare verb ([---]); verb coded elsewhere or generic")
+            continue
+        type_, mode, code = chosen
+        flags = ",".join(f for f, on in (("frame", type_ in FRAME_TYPES),
+                                         ("recip", type_ in RECIP_TYPES and mode != "visit" and type_ != "AGREE"))
+                         if on) or "-"
+        seen_verbs[lemma] = block_name
+        typed_verbs[lemma] = (type_, None if mode == "-" else mode, code)
+        verb_rows[(lemma, block_name)] = (lemma, block_name, f"~{code}", type_, mode, flags)
+        report.imported[("verb trigger (block majority)", type_)] += 1
     nouns = _nouns(noun_votes, typed_verbs, synsets, rules, report)
     files = {
         "cameo_verbs.tsv": _write("CAMEO verbs: every verb of every CAMEO.2.0 block",
@@ -581,6 +607,39 @@ def build(shared: Path) -> tuple[dict[str, str], Report]:
                                   "lemma\ttype\tmode\tflags\tcameo\torigin", nouns),
     }
     return files, report
+
+
+#: A [---] block's bare verbs take the PLOVER type most of its patterns give, when at least
+#: MAJORITY_MIN patterns (no-event ones included) and a MAJORITY_SHARE of them agree.
+MAJORITY_MIN, MAJORITY_SHARE = 4, 0.7
+
+
+def _block_majority(rows: set[tuple[str, ...]], event_nouns: set[str]) -> dict[str, tuple[str, str, str]]:
+    """Blocks whose verbs CAMEO leaves uncoded ([---]) but whose patterns mostly agree on one
+    PLOVER type ("REFUSE": "reject * proposal", "refuse * demand", ... are all REJECT): the type,
+    its majority mode ("-" when modes split) and its most common CAMEO code. A bare verb of such a
+    block is that event in most of CAMEO's own examples, so it is imported at a lower weight.
+    Not when most of those patterns name an event noun as the argument ("trigger * criticism",
+    "respond with * protest"): there the argument carries the event, not the verb."""
+    by_block: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    carried: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        by_block[row[0]].append((row[5], row[6], row[4]))
+        if set(row[2].split("|")) & event_nouns:
+            carried[(row[0], row[5])] += 1
+    out: dict[str, tuple[str, str, str]] = {}
+    for block, found in sorted(by_block.items()):
+        types = Counter(t for t, _, _ in found)
+        top, n = types.most_common(1)[0]
+        if top == "NONE" or len(found) < MAJORITY_MIN or n / len(found) < MAJORITY_SHARE:
+            continue
+        if carried[(block, top)] * 2 >= n:
+            continue
+        modes = Counter(m for t, m, _ in found if t == top)
+        mode, m = modes.most_common(1)[0]
+        code = Counter(c for t, _, c in found if t == top).most_common(1)[0][0]
+        out[block] = (top, mode if m / n >= MAJORITY_SHARE else "-", code)
+    return out
 
 
 def _unambiguous(rows: set[tuple[str, ...]], report: Report) -> set[tuple[str, ...]]:

@@ -229,3 +229,41 @@ def test_english_criticism_words_beyond_cameo_are_accuse(coder: Coder, text: str
     assert [e.event_type for e in record.events if lemma[:4] in e.trigger.text.lower()] == ["ACCUSE"], [
         (e.event_type, e.trigger.text) for e in record.events
     ]
+
+
+def test_block_majority_needs_agreement_and_a_verb_that_carries_the_event() -> None:
+    build = _build_module()
+    rows = {
+        ("SPURN", "obj", "offer", "-", "120", "REJECT", "-", "x"),
+        ("SPURN", "obj", "plan", "-", "120", "REJECT", "-", "x"),
+        ("SPURN", "obj", "aid", "-", "125", "REJECT", "-", "x"),
+        ("SPURN", "prep:of", "talk", "-", "128", "REJECT", "-", "x"),
+        ("SPARK", "obj", "dispute", "-", "110", "ACCUSE", "disapprove", "x"),
+        ("SPARK", "obj", "quarrel", "-", "110", "ACCUSE", "disapprove", "x"),
+        ("SPARK", "obj", "row", "-", "110", "ACCUSE", "disapprove", "x"),
+        ("SPARK", "obj", "crisis", "-", "110", "ACCUSE", "disapprove", "x"),
+        ("SPLIT", "obj", "a", "-", "120", "REJECT", "-", "x"),
+        ("SPLIT", "obj", "b", "-", "051", "SUPPORT", "-", "x"),
+        ("SPLIT", "obj", "c", "-", "036", "CONSULT", "-", "x"),
+        ("SPLIT", "obj", "d", "-", "120", "REJECT", "-", "x"),
+    }
+    majority = build._block_majority(rows, {"dispute", "quarrel", "row"})
+    assert majority["SPURN"] == ("REJECT", "-", "120")
+    assert "SPARK" not in majority  # its objects name the event
+    assert "SPLIT" not in majority  # no 70 % agreement
+
+
+def test_refusal_verbs_come_from_a_majority_block() -> None:
+    lexicon = load_lexicon(layers="imported")
+    for verb in ("rule out", "disregard", "flout"):
+        trigger = lexicon.trigger(verb, "V")
+        assert trigger is not None and trigger.type == "REJECT" and trigger.imported, verb
+
+
+def test_a_verb_with_its_own_code_keeps_only_block_patterns_of_its_type(coder: Coder) -> None:
+    # CAMEO files "arrest" (173) in the APPREHEND block whose patterns were written for seizing
+    # ("* PROTESTER" -> 175 violent repression); PLOVER's arrests are COERCE
+    record = coder.code("Riot police arrested forty protesters outside parliament.", pub_date="2024-05-01")
+    assert [(e.event_type, e.mode) for e in record.events] == [("COERCE", "arrest")]
+    record = coder.code("The militia seized three hostages near the border.", pub_date="2024-05-01")
+    assert [e.event_type for e in record.events] == ["ASSAULT"]

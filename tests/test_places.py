@@ -80,7 +80,7 @@ def test_a_country_name_is_never_a_town(gazetteer: Gazetteer) -> None:
 
 
 def test_acronyms_and_listed_words_are_not_towns(gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("EU") == []  # Eu is a town in Normandy
+    assert [m.entry.kind for m in gazetteer.lookup("EU")] == [OTHER]  # Europe; not Eu, a town in Normandy
     assert [m.entry.country for m in gazetteer.lookup("UK")] == ["GBR"]
     assert all(m.entry.kind != CITY for m in gazetteer.lookup("Forest"))
 
@@ -263,3 +263,155 @@ def test_region_names_news_uses(coder: Coder) -> None:
     assert (places["Kyiv"].feature, places["Kyiv"].country) == ("city", "UKR")
     assert (places["Kiev Oblast"].name, places["Kiev Oblast"].feature) == ("Kyiv Oblast", "admin")
     assert places["Kharkiv region"].name == "Kharkiv Oblast"
+
+
+# -- recognition rules (issue 9) ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "name"),
+    [
+        ("BEIRUT (AP) — Israeli jets struck targets in southern Lebanon on Monday, officials said.",
+         "BEIRUT", "LBN", "Beirut"),
+        ("KYIV, Ukraine (Reuters) - Drones hit the capital overnight, the mayor said.", "KYIV", "UKR", "Kyiv"),
+        ("WASHINGTON — The Senate passed the spending bill late on Friday.", "WASHINGTON", "USA", "Washington"),
+        ("By Jane Miller. BOSTON (Reuters) - A restaurant owner was charged on Tuesday.", "BOSTON", "USA", "Boston"),
+    ],
+)
+def test_all_caps_datelines(coder: Coder, text: str, mention: str, country: str, name: str) -> None:
+    place = by_mention(places_of(coder, text))[mention]
+    assert (place.country, place.name, place.feature) == (country, name, "city")
+
+
+def test_all_caps_words_in_running_text_are_not_datelines(coder: Coder) -> None:
+    assert places_of(coder, "The NATO summit ended. UPDATE - the talks resume on Monday.") == []
+    assert places_of(coder, "Talks ended. HIV – a virus – spread quickly.") == []  # not Hiv, Iran
+    # "Un" is a town in India: a short all-caps word is an acronym, not a dateline
+    places = places_of(coder, "Talks ended. UN, EU and US officials met again on Monday.")
+    assert [p.name for p in places] == ["Europe", "United States"]
+    naples = by_mention(places_of(coder, "The grant was awarded. NAPLES – The mayor said the port would reopen."))
+    assert naples["NAPLES"].country == "ITA"
+
+
+def test_state_abbreviations_after_a_place(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "The festival opened in Gainesville, Va., on Friday with music."))
+    assert (places["Va."].name, places["Va."].feature) == ("Virginia", "admin")
+    assert (places["Gainesville"].country, places["Gainesville"].admin1) == ("USA", "Virginia")  # not Florida
+    ga = by_mention(places_of(coder, "Deputies from the Cobb County (Ga.) sheriff's office searched the woods."))
+    assert (ga["Ga."].name, ga["Ga."].country) == ("Georgia", "USA")
+    fresno = by_mention(places_of(coder, "FRESNO, Calif. (AP) — A winter storm closed schools."))
+    assert (fresno["FRESNO"].admin1, fresno["Calif."].name) == ("California", "California")
+
+
+def test_a_bare_abbreviation_needs_its_country(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Beaches in WA were closed after the storm, officials in Australia said."))
+    assert (places["WA"].name, places["WA"].country) == ("Western Australia", "AUS")
+    assert places_of(coder, "The report said costs rose in WA last year.") == []
+    # a title, not Mississippi: only "Town, Miss." is the state
+    assert places_of(coder, "Miss. Smith said the report was late.") == []
+
+
+def test_modifiers_eu_and_money(coder: Coder) -> None:
+    eu = by_mention(places_of(coder, "EU ministers met on Monday to discuss the budget."))["EU"]
+    assert (eu.name, eu.feature, eu.lat is not None) == ("Europe", "other", True)
+    us = by_mention(places_of(coder, "The deal is worth 5 billion US dollars over ten years."))["US"]
+    assert (us.country, us.feature) == ("USA", "country")
+    uae = by_mention(places_of(coder, "He met the Prime Minister of the UAE on Monday."))["UAE"]
+    assert uae.country == "ARE"
+
+
+def test_untagged_country_names_and_repeats(coder: Coder) -> None:
+    places = places_of(coder, "Moldova wants closer ties with the bloc, the minister said.")
+    assert [(p.country, p.feature) for p in places] == [("MDA", "country")]
+    idlib = by_mention(places_of(coder, "Rebels in Idlib, Syria, surrendered on Sunday. Idlib is now quiet, residents said."))
+    assert len(idlib["Idlib"].mentions) == 2 and idlib["Idlib"].country == "SYR"
+
+
+def test_names_joined_across_a_comma_or_and(coder: Coder) -> None:
+    dc = places_of(coder, "She moved to Washington, D.C., last year to work for a senator.")
+    assert [(p.country, [m.text for m in p.mentions]) for p in dc] == [("USA", ["Washington, D.C."])]
+    tt = places_of(coder, "Trinidad and Tobago sent aid to the island after the hurricane.")
+    assert [(p.country, p.feature) for p in tt] == [("TTO", "country")]
+
+
+def test_parts_of_other_names_are_not_places(coder: Coder) -> None:
+    assert places_of(coder, "The firm hired analysts from Cambridge Analytica last year.") == []
+    assert places_of(coder, "Ohio State beat Michigan State on Saturday in a close game.") == []
+    assert places_of(coder, "The shop on North State Street closed last month.") == []
+    assert places_of(coder, "She wrote for the Washington Post and studied at Cambridge University.") == []
+    # a state's name + "State" is the state where the name is also a big city's
+    ny = by_mention(places_of(coder, "Floods hit upstate towns, New York State officials said."))
+    assert ny["New York State"].feature == "admin"
+
+
+def test_direction_words_and_admin_words(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Storms battered West Texas on Monday, and officials warned of floods."))
+    assert (places["West Texas"].name, places["West Texas"].country) == ("Texas", "USA")
+    kano = by_mention(places_of(coder, "Aid reached the Kano State capital on Friday."))["Kano State"]
+    assert (kano.country, kano.feature) == ("NGA", "admin")
+
+
+def test_small_town_in_a_region_the_story_names(coder: Coder) -> None:
+    text = ("Alabama voters will choose a new governor. The campaign has been long. Candidates have spent "
+            "millions. Turnout is expected to be high. The last forum in Oneonta drew 200 people.")
+    oneonta = by_mention(places_of(coder, text))["Oneonta"]
+    assert (oneonta.country, oneonta.admin1) == ("USA", "Alabama")  # not the bigger Oneonta, New York
+
+
+def test_no_village_abroad_for_an_airport(coder: Coder) -> None:
+    # Heathrow is also a small town in Florida; without London in the gazetteer's airports,
+    # no point beats a point 7,000 km off
+    places = by_mention(places_of(coder, "Police searched a plane at Heathrow airport, the embassy in the "
+                                         "United States said."))
+    assert "Heathrow" not in places
+
+
+def test_famous_place_when_the_story_points_nowhere_else(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "He was born in Manchester and moved to London as a child."))
+    assert (places["Manchester"].country, places["Manchester"].feature) == ("GBR", "city")  # not a Jamaican parish
+
+
+def test_a_name_listed_with_states_is_a_state(coder: Coder) -> None:
+    places = by_mention(places_of(coder, "Firms are leaving high-cost states like Oregon or Washington, "
+                                         "the report said."))
+    assert (places["Washington"].feature, places["Washington"].admin1) == ("admin", "Washington")
+    # listed with cities, Washington stays the capital
+    cities = by_mention(places_of(coder, "Offices in Washington, New York and San Francisco will close."))
+    assert (cities["Washington"].feature, cities["New York"].feature) == ("city", "city")
+
+
+def test_country_at_the_end_of_an_office_or_body(coder: Coder) -> None:
+    places = places_of(coder, "He met the Foreign Minister of Uzbekistan on Monday.")
+    assert [p.country for p in places] == ["UZB"]
+    assert places_of(coder, "The Bank of England raised rates on Thursday.") == []  # a bank's name
+    armenia = by_mention(places_of(coder, "The ambassador of the Republic of Armenia spoke on Friday."))
+    assert armenia["Republic of Armenia"].country == "ARM"
+
+
+def test_demonyms_and_peoples_are_not_places(coder: Coder) -> None:
+    # "Somali" is also an Ethiopian region's name; as a people's name it is no place
+    assert places_of(coder, "Somali fighters attacked the base, officials said.") == []
+    punjab = by_mention(places_of(coder, "Floods hit Punjab province on Monday, officials in Pakistan said."))
+    assert (punjab["Punjab province"].country, punjab["Punjab province"].feature) == ("PAK", "admin")
+
+
+def test_place_opening_an_office_or_a_building(coder: Coder) -> None:
+    alberta = by_mention(places_of(coder, "The plan was rejected by Alberta Premier Danielle Smith on Thursday, "
+                                          "officials in Canada said."))["Alberta"]
+    assert (alberta.country, alberta.feature) == ("CAN", "admin")
+    hospital = by_mention(places_of(coder, "He was taken to Bristol Hospital for further care, police in England said."))
+    assert hospital["Bristol"].country == "GBR"
+    airport = by_mention(places_of(coder, "Flights resumed at Damascus International Airport on Monday, officials "
+                                          "in Syria said."))
+    assert (airport["Damascus"].country, airport["Damascus"].feature) == ("SYR", "city")
+    # a body named after its country is a name, not a place mention
+    assert places_of(coder, "The elders thanked the Kenya Army for its help.") == []
+
+
+def test_villages_need_their_region_or_country_and_a_cue(coder: Coder, gazetteer: Gazetteer) -> None:
+    # a place under 1,000 people is trusted only where the sentence says where it is
+    small = [m.entry for m in gazetteer.lookup("Eva") if m.entry.kind == CITY]
+    assert small and all(e.population < 1000 for e in small)
+    places = by_mention(places_of(coder, "Residents of Eva reported damage after the storm, officials in the "
+                                         "United States said."))
+    assert "Eva" not in places and places["United States"].country == "USA"
+    alabama = by_mention(places_of(coder, "Storms hit Eva, Alabama, on Monday."))
+    assert (alabama["Eva"].country, alabama["Eva"].admin1) == ("USA", "Alabama")

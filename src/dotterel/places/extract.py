@@ -13,7 +13,7 @@ from ..model import Mention, Place
 from ..nlp import combined_text
 from .candidates import find_candidates
 from .gazetteer import ADMIN, CITY, Gazetteer
-from .resolve import accept, build_context, choose_all, person_words
+from .resolve import accept, add_choices, build_context, choose_all, person_words
 
 if TYPE_CHECKING:
     from ..actors import ActorTable
@@ -32,8 +32,19 @@ def extract_places(story: Story, gazetteer: Gazetteer, actors: ActorTable) -> li
     context = build_context(candidates, actors)
     persons = person_words(story, actors)
     places: dict[str, Place] = {}
-    for cand, entry in zip(candidates, choose_all(candidates, context), strict=True):
-        if entry is None or not accept(cand, entry, context, persons):
+    chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
+    first = [(c, e) for c, e in chosen if e is not None and accept(c, e, context, persons)]
+    second = add_choices(context, first)
+    if second is not None:  # a second reading with the countries of the places the first one trusted
+        context = second
+        chosen = list(zip(candidates, choose_all(candidates, context), strict=True))
+    trusted = [entry is not None and accept(cand, entry, context, persons) for cand, entry in chosen]
+    # one sense per story: a name trusted once is trusted in its other mentions ("Beirut ... Beirut")
+    vouched = {(cand.key, entry.ident) for (cand, entry), ok in zip(chosen, trusted, strict=True)
+               if ok and entry is not None and not cand.echo}
+    for (cand, entry), ok in zip(chosen, trusted, strict=True):
+        if entry is None or not ((ok and not cand.echo) or (
+                (cand.key, entry.ident) in vouched and cand.key not in persons and not cand.needs_country)):
             continue
         place = places.get(entry.ident)
         if place is None:

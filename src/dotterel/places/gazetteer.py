@@ -10,6 +10,7 @@ Data files in ``dotterel/data/places/`` (see ``docs/places.md``):
   "Kiev") and default readings of ambiguous names ("Washington" is the capital);
 * ``admin_names.tsv`` — better-known names of a few admin1 regions ("Kharkiv Oblast");
 * ``regions.tsv`` — continents, oceans, seas, world regions, each with a point (feature ``other``);
+* ``abbreviations.tsv`` — "Calif.", "N.J.", "WA": state and province abbreviations;
 * ``not_places.tsv`` — names that are towns somewhere but read as words or
   people in news ("Forest", "Modi"): never geocoded as cities.
 
@@ -157,6 +158,8 @@ class Gazetteer:
     names: dict[str, list[Match]] = field(default_factory=dict)  # key -> countries, admins, regions
     admin_names: dict[str, list[Entry]] = field(default_factory=dict)  # suffix-free key -> admins
     not_places: frozenset[str] = frozenset()
+    #: ``abbreviations.tsv``: "Calif." -> California, read only where English puts them.
+    abbreviations: dict[str, list[Entry]] = field(default_factory=dict)
     #: Word sets of ``cues.tsv``: ``locative``, ``place_noun``, ``admin_word``.
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
     _city_lines: list[str] = field(default_factory=list, repr=False)
@@ -175,6 +178,7 @@ class Gazetteer:
         gaz._load_regions()
         gaz._load_aliases()
         gaz.not_places = frozenset(name_key(r[0]) for r in _rows("not_places.tsv"))
+        gaz._load_abbreviations()
         return gaz
 
     # -- loading -----------------------------------------------------------------------
@@ -243,6 +247,13 @@ class Gazetteer:
             if entry is None:
                 raise ValueError(f"aliases.tsv: {alias!r} names {target!r}, which is not in the gazetteer")
             self._add_name(alias, Match(entry, preferred=True))
+
+    def _load_abbreviations(self) -> None:
+        for abbreviation, target in _rows("abbreviations.tsv"):
+            entry = self.resolve_target(target)
+            if entry is None:
+                raise ValueError(f"abbreviations.tsv: {abbreviation!r} names {target!r}, not in the gazetteer")
+            self.abbreviations.setdefault(abbreviation, []).append(entry)
 
     @property
     def admin_words(self) -> frozenset[str]:

@@ -17,12 +17,13 @@ region. A mention's own evidence never vouches for it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .candidates import MID_TOWN, Candidate
-from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, Entry, Match, name_key
+from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, SMALL_PLACE, Entry, Match, name_key
 
 if TYPE_CHECKING:
     from ..actors import ActorTable
@@ -41,6 +42,8 @@ _IN_STORY = 1.0
 _IN_SENTENCE = 0.5
 _IN_ADMIN = 2.0
 _SIBLING_ADMIN = 2.0
+_LISTED_WITH_REGION = 4.0  # "California or Washington": the state, not the capital
+_REGION_NAMED = 3.0  # "Washington" in a story filed from "SPOKANE, Wash.": the state
 _NEAR = 2  # sentences
 #: Words that make a region's name generic ("Eastern District"): it needs its country named.
 _GENERIC = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower", "capital", "district", "region", "province", "state"])
@@ -53,6 +56,8 @@ class Context:
     in_story: Counter[str] = field(default_factory=Counter)  # ISO3 -> mentions (+ actors)
     in_sentence: dict[int, set[str]] = field(default_factory=dict)  # sentence -> ISO3
     admins: dict[str, list[int]] = field(default_factory=dict)  # admin1 code -> sentences naming it
+    #: admin1 code -> the names a strong mention may name it by ("Alabama", "Wash.")
+    story_admins: dict[str, set[str]] = field(default_factory=dict)
     by_name: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def elsewhere(self, cand: Candidate, country: str | None) -> bool:
@@ -60,6 +65,10 @@ class Context:
         if not country:
             return False
         return self.in_story[country] - self.by_name[cand.key][country] > 0
+
+    def region_named(self, admin_code: str | None, cand: Candidate) -> bool:
+        """The admin1 region is named in the story by another name than this mention's."""
+        return admin_code is not None and bool(self.story_admins.get(admin_code, set()) - {cand.key})
 
     def near(self, admin_code: str | None, sent: int) -> bool:
         """A region named within two sentences: "Paris ... the governor of Texas", not 40 lines away."""
@@ -81,6 +90,10 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
         preferred = [m.entry for m in cand.matches if m.preferred]
         if len(entries) != 1 and len({e.ident for e in preferred}) == 1 and cand.strong:
             entries = preferred[:1]
+        admins = [e for e in entries if e.kind == ADMIN]
+        if cand.strong and len(admins) == 1 and admins[0].admin_code \
+                and all(e.kind == CITY and e.population < admins[0].population for e in entries if e is not admins[0]):
+            ctx.story_admins.setdefault(admins[0].admin_code, set()).add(cand.key)  # "Alabama" (also a town in Texas)
         countries = {e.country for e in entries}
         if len(entries) > 1 and len(countries) == 1 and cand.strong:  # "New Delhi" (or Delhi): India
             country = next(iter(countries))
@@ -97,6 +110,7 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
             ctx.in_sentence.setdefault(cand.sent, set()).add(entry.country)
         if entry.admin_code and entry.kind == ADMIN:  # "Texas", not "Houston": a named region
             ctx.admins.setdefault(entry.admin_code, []).append(cand.sent)
+            ctx.story_admins.setdefault(entry.admin_code, set()).add(cand.key)
     for actor in getattr(actors, "actors", ()) or ():
         country = getattr(actor, "country", None)
         if isinstance(country, str) and len(country) == 3:
@@ -104,9 +118,46 @@ def build_context(candidates: list[Candidate], actors: ActorTable) -> Context:
     return ctx
 
 
+def _prior(entry: Entry) -> float:
+    """The record's prior; a small admin1 region weighs no more than a town its size.
+
+    (``Entry.prior`` gives every admin1 region 6.5: a Jamaican parish of 60,000 people
+    would beat Manchester, England.)
+    """
+    if entry.kind == ADMIN:
+        return min(entry.prior, max(3.0, math.log10(entry.population + 1) + 0.5))
+    return entry.prior
+
+
+def add_choices(ctx: Context, chosen: list[tuple[Candidate, Entry]]) -> Context | None:
+    """The context plus the countries of the trusted places whose name alone was ambiguous.
+
+    "London" (also in Ontario and Kentucky) does not count as Britain before it is
+    resolved; once the story's reading of it is trusted it does: "born in Manchester"
+    next to London is Manchester, England. None when the trusted places add nothing.
+    """
+    adding = [(cand, entry) for cand, entry in chosen
+              if entry.country and entry.kind in (CITY, ADMIN) and cand.strong
+              and len({m.entry.country for m in cand.matches}) > 1]
+    if not adding:
+        return None
+    out = Context(Counter(ctx.in_story), {k: set(v) for k, v in ctx.in_sentence.items()},
+                  dict(ctx.admins), {k: set(v) for k, v in ctx.story_admins.items()}, defaultdict(Counter))
+    for key, counts in ctx.by_name.items():
+        out.by_name[key] = Counter(counts)
+    for cand, entry in adding:  # an unambiguous name is counted already
+        assert entry.country is not None
+        out.in_story[entry.country] += 1
+        out.by_name[cand.key][entry.country] += 1
+        out.in_sentence.setdefault(cand.sent, set()).add(entry.country)
+        if entry.kind == ADMIN and entry.admin_code:
+            out.story_admins.setdefault(entry.admin_code, set()).add(cand.key)
+    return out
+
+
 def _score(match: Match, cand: Candidate, ctx: Context) -> float:
     entry = match.entry
-    score = entry.prior + (_ALIAS if match.preferred else 0.0)
+    score = _prior(entry) + (_ALIAS if match.preferred else 0.0)
     if name_key(entry.name) == cand.key:
         score += _EXACT
     if entry.country and entry.kind != OTHER:
@@ -116,6 +167,12 @@ def _score(match: Match, cand: Candidate, ctx: Context) -> float:
             score += _IN_SENTENCE
     if entry.kind == CITY and ctx.near(entry.admin_code, cand.sent):
         score += _IN_ADMIN
+    elif entry.kind == CITY and ctx.region_named(entry.admin_code, cand):
+        score += _IN_STORY  # "Oneonta" in a story about Alabama
+    if entry.kind == ADMIN and entry.country in cand.listed_with_regions:
+        score += _LISTED_WITH_REGION
+    if entry.kind == ADMIN and ctx.region_named(entry.admin_code, cand):
+        score += _REGION_NAMED
     if entry.kind == ADMIN and entry.admin_code and entry.country:
         if ctx.near(entry.admin_code, cand.sent):
             score += _IN_ADMIN
@@ -186,6 +243,10 @@ def accept(cand: Candidate, entry: Entry, ctx: Context, persons: frozenset[str])
     """Whether to trust the chosen record: precision over recall (``docs/places.md``)."""
     key = cand.key
     known_country = ctx.elsewhere(cand, entry.country) or bool(cand.within)
+    if cand.needs_country:  # "water in WA": Western Australia only when Australia is named
+        return ctx.elsewhere(cand, entry.country)
+    if cand.dateline:  # "BEIRUT (AP) —": the agency names a real place; a small town needs its region
+        return entry.kind != CITY or entry.population >= SMALL_TOWN or known_country
     if entry.kind in (CITY, ADMIN) and key in persons:
         return False
     if entry.kind == ADMIN and entry.country != "USA" and not known_country and not cand.admin_only \
@@ -199,6 +260,8 @@ def accept(cand: Candidate, entry: Entry, ctx: Context, persons: frozenset[str])
         return known_country
     if entry.kind == COUNTRY:
         return key not in persons  # "Mali" tagged ORG is still Mali, not "Chad" of "Chad Smith"
+    if any(m.preferred and m.entry is entry for m in cand.matches):
+        return True  # "EU" tagged ORG is still the EU: an alias of a region is no person or town
     return cand.cue or known_country
 
 
@@ -207,18 +270,29 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
     if not known_country and name_key(entry.name) != key \
             and not any(m.preferred and m.entry is entry for m in cand.matches):
         return False  # "Lester" (Holt) is not Leicester: an alternate name needs its country
+    if cand.before_facility and entry.population < SMALL_TOWN \
+            and not (cand.within or ctx.near(entry.admin_code, cand.sent)):
+        return False  # "Heathrow airport": an airport or a port is not named after a village abroad
     if cand.outside and entry.population < MID_TOWN:
         return False  # "Charlevoix, Quebec" is not Charlevoix, Michigan
     if entry.population < MID_TOWN and not known_country:
         return False  # a town abroad that nothing else in the story points to ("Korea", Ivory Coast)
+    if entry.population < SMALL_PLACE and not (
+        cand.within or ctx.near(entry.admin_code, cand.sent)
+        or (cand.strong and cand.cue and entry.country in ctx.in_sentence.get(cand.sent, ()))
+    ):
+        return False  # a village, camp or crossing: where its region, or its country and "in", say so
     if entry.population < SMALL_TOWN and not (
         cand.within or ctx.near(entry.admin_code, cand.sent)
         or entry.country in ctx.in_sentence.get(cand.sent, ())
+        or (cand.strong and ctx.region_named(entry.admin_code, cand))  # "Oneonta" in a story about Alabama
     ):
         return False
     if cand.sent_initial and " " not in key and not known_country:
         return False
     if not cand.strong:
+        if cand.cue and entry.population >= BIG_CITY and name_key(entry.name) == key:
+            return True  # "concerts in Stockholm": a big city by its own name after "in"
         return known_country and (cand.cue or entry.population >= BIG_CITY)
     return True
 
