@@ -1,15 +1,18 @@
 """The parallel-engine part of benchmarks/throughput.py (``--scale``).
 
-Measured in one run on the VOA stories replicated with new ids:
+Measured in one run on the VOA stories replicated with new ids, with every engine started
+and warm first, then ``--rounds`` rounds alternating them (order rotated each round; the
+machines are noisy, so ratios are taken per round and their median reported):
 
-- 2 workers vs 1 (local process pool), documents/s by wall clock;
+- 2 workers vs 1 (local process pool), stories/s by wall clock, and the workers' CPU
+  seconds per story (equal CPU per story and a lower ratio means the cores were busy);
 - the same job through a Dask LocalCluster of the same number of workers vs the local pool;
 - peak RSS of each worker (``VmHWM`` of the worker processes; Dask workers report their own);
 - RSS of one worker after 1,000 stories and after ``--memory-stories`` (default 100,000),
   streamed from a generator (the corpus is never held in memory).
 
-Every engine run starts its own processes, so each timing includes loading the model in
-each worker (2–3 s); ``--replicate`` sets the run length that this is spread over.
+Model loading is outside the timings (each engine is warmed up first); Dask rounds include
+planning the partitions and the job directory's bookkeeping.
 ``--write`` replaces the "Scale" section of docs/benchmarks.md.
 """
 
@@ -51,50 +54,76 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def _local(corpus: Path, workers: int) -> tuple[float, int, list[int]]:
-    """The local process pool with ``workers`` processes (1 included: a pool of one)."""
-    from dotterel import Coder
-    from dotterel.model import Document
-    from dotterel.parallel.pool import LocalPool
-    from dotterel.parallel.worker import CoderConfig
-    from dotterel.read import read_inputs
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads)."""
+    import os
 
-    with LocalPool(CoderConfig.of(Coder()), workers) as pool:
-        # start the workers and load their models before the clock starts
-        warm = [ReadDocument(Document(text="France met Germany.", id=f"w{i}")) for i in range(8 * workers)]
-        pool.batch_size = 4
-        assert len(list(pool.code(warm))) == len(warm)
-        pool.batch_size = 16
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Engines:
+    """A pool of 1 worker, a pool of N and a Dask LocalCluster of N, all started and warm."""
+
+    def __init__(self, workers: int) -> None:
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        from dotterel import Coder
+        from dotterel.model import Document
+        from dotterel.parallel.pool import LocalPool
+        from dotterel.parallel.worker import CoderConfig, worker_coder
+
+        self.config = CoderConfig.of(Coder())
+        self.workers = workers
+        self.pools = {1: LocalPool(self.config, 1), workers: LocalPool(self.config, workers)}
+        for size, pool in self.pools.items():  # start the workers and load their models
+            pool.batch_size = 4
+            warm = [ReadDocument(Document(text="France met Germany.", id=f"w{i}")) for i in range(8 * size)]
+            assert len(list(pool.code(warm))) == len(warm)
+            pool.batch_size = 16
+        self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=":0", silence_logs=logging.ERROR)
+        self.client = Client(self.cluster)
+        self.client.run(worker_coder, self.config)
+
+    def local(self, corpus: Path, size: int) -> tuple[float, float]:
+        """(wall seconds, CPU seconds of the workers) for one pass over ``corpus``."""
+        from dotterel.read import read_inputs
+
+        pool = self.pools[size]
+        pids = pool.pids()
+        cpu = [_cpu_seconds(p) for p in pids]
         started = time.perf_counter()
         n = sum(1 for _ in pool.code(read_inputs([corpus])))  # type: ignore[arg-type]
-        seconds = time.perf_counter() - started
-        peaks = [_status_kb(pid, "VmHWM") // 1024 for pid in pool.pids()]
-    return n / seconds, n, peaks
+        wall = time.perf_counter() - started
+        assert n == _lines(corpus)
+        return wall, sum(_cpu_seconds(p) - c for p, c in zip(pids, cpu, strict=True))
 
+    def dask(self, corpus: Path) -> float:
+        from dotterel.parallel.dask_engine import run_dask
 
-def _dask(corpus: Path, workers: int) -> tuple[float, int, list[int]]:
-    import logging
-    import resource
-
-    from distributed import Client, LocalCluster
-
-    from dotterel import Coder
-    from dotterel.parallel.dask_engine import run_dask
-    from dotterel.parallel.worker import CoderConfig, worker_coder
-
-    config = CoderConfig.of(Coder())
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=logging.ERROR)
-    with Client(cluster) as client:
-        client.run(worker_coder, config)  # load the model in every worker before the clock starts
         with tempfile.TemporaryDirectory() as job:
             started = time.perf_counter()
-            n = sum(1 for _ in run_dask([corpus], coder=config, job_dir=job, client=client,
-                                        partition_size=max(20, _lines(corpus) // (4 * workers))))
-            seconds = time.perf_counter() - started
-        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-    cluster.close()
-    return n / seconds, n, sorted(peaks.values())
+            n = sum(1 for _ in run_dask([corpus], coder=self.config, job_dir=job, client=self.client,
+                                        partition_size=max(20, _lines(corpus) // (4 * self.workers))))
+            wall = time.perf_counter() - started
+        assert n == _lines(corpus)
+        return wall
+
+    def peaks(self) -> tuple[list[int], list[int]]:
+        import resource
+
+        local = [_status_kb(pid, "VmHWM") // 1024 for pid in self.pools[self.workers].pids()]
+        remote = self.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        return local, sorted(remote.values())
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()
+        self.client.close()
+        self.cluster.close()
 
 
 def _lines(path: Path) -> int:
@@ -126,29 +155,47 @@ def _memory(stories: list[dict[str, Any]], total: int) -> dict[str, Any]:
 
 
 def run_scale(args: argparse.Namespace) -> int:
+    import statistics
+
     stories = _stories(args.stories)
     workers = max(2, args.workers)
     n = len(stories) * max(1, args.replicate)
-    result: dict[str, Any] = {"stories": n, "workers": workers}
+    result: dict[str, Any] = {"stories": n, "workers": workers, "rounds": args.rounds}
+    rows: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         with corpus.open("w", encoding="utf-8") as f:
             for story in replicated(stories, n):
                 f.write(json.dumps(story) + "\n")
-        print(f"local pool, 1 worker, {n} stories ...", file=sys.stderr)
-        one, _, peak_one = _local(corpus, 1)
-        print(f"local pool, {workers} workers ...", file=sys.stderr)
-        many, _, peaks = _local(corpus, workers)
-        print(f"Dask LocalCluster, {workers} workers ...", file=sys.stderr)
-        dask_rate, dask_n, dask_peaks = _dask(corpus, workers)
+        engines = _Engines(workers)
+        try:
+            for r in range(args.rounds):  # alternate, rotating the order (the machine is noisy)
+                row: dict[str, float] = {}
+                runs = [("one", lambda: engines.local(corpus, 1)),
+                        ("many", lambda: engines.local(corpus, workers)),
+                        ("dask", lambda: (engines.dask(corpus), 0.0))]
+                for name, run in runs[r % 3:] + runs[: r % 3]:
+                    wall, cpu = run()
+                    row[name], row[name + "_cpu"] = wall, cpu
+                rows.append(row)
+                print(f"round {r + 1}: 1 worker {n / row['one']:.2f}/s, {workers} workers "
+                      f"{n / row['many']:.2f}/s ({row['one'] / row['many']:.2f}x), Dask "
+                      f"{n / row['dask']:.2f}/s ({row['many'] / row['dask']:.2f} of local)", file=sys.stderr)
+            local_peaks, dask_peaks = engines.peaks()
+        finally:
+            engines.close()
+    med = statistics.median
     result.update({
-        "one_worker_stories_per_s": round(one, 2),
-        "n_workers_stories_per_s": round(many, 2),
-        "speedup_n_vs_1": round(many / one, 3),
-        "dask_stories_per_s": round(dask_rate, 2),
-        "dask_vs_local": round(dask_rate / many, 3),
-        "dask_documents": dask_n,
-        "peak_rss_mb_per_worker_local": peaks or peak_one,
+        "one_worker_stories_per_s": round(med(n / r["one"] for r in rows), 2),
+        "n_workers_stories_per_s": round(med(n / r["many"] for r in rows), 2),
+        "speedup_n_vs_1": round(med(r["one"] / r["many"] for r in rows), 3),
+        "speedup_rounds": [round(r["one"] / r["many"], 3) for r in rows],
+        "worker_cpu_s_per_story_1_vs_n": [round(med(r["one_cpu"] for r in rows) / n, 4),
+                                          round(med(r["many_cpu"] for r in rows) / n, 4)],
+        "dask_stories_per_s": round(med(n / r["dask"] for r in rows), 2),
+        "dask_vs_local": round(med(r["many"] / r["dask"] for r in rows), 3),
+        "dask_rounds": [round(r["many"] / r["dask"], 3) for r in rows],
+        "peak_rss_mb_per_worker_local": local_peaks,
         "peak_rss_mb_per_worker_dask": dask_peaks,
     })
     print(f"memory: {args.memory_stories} stories through one worker ...", file=sys.stderr)
@@ -171,20 +218,22 @@ def write_section(result: dict[str, Any], args: argparse.Namespace) -> None:
     body = f"""{START}
 ## Scale: workers, Dask, memory
 
-VOA stories replicated with new ids ({result['stories']} stories per run); each engine run
-starts its processes and loads the model in every worker before its clock starts.
+VOA stories replicated with new ids ({result['stories']} stories per run); all engines
+started and warm first, then {result['rounds']} rounds alternating them (order rotated); medians
+of the per-round ratios (rounds: {result['speedup_rounds']} and {result['dask_rounds']}).
 
 | measure | value | target |
 |---|---|---|
 | local pool, 1 worker | {result['one_worker_stories_per_s']} stories/s | |
 | local pool, {result['workers']} workers | {result['n_workers_stories_per_s']} stories/s | |
 | {result['workers']} workers vs 1 | **{result['speedup_n_vs_1']}×** | ≥ 1.7× (2 workers) |
+| workers' CPU seconds per story, 1 vs {result['workers']} workers | {result['worker_cpu_s_per_story_1_vs_n'][0]} / {result['worker_cpu_s_per_story_1_vs_n'][1]} | |
 | Dask LocalCluster, {result['workers']} workers | {result['dask_stories_per_s']} stories/s | |
 | Dask vs local workers | **{result['dask_vs_local']}** | ≥ 0.9 |
 | peak RSS per worker (local; Dask) | {result['peak_rss_mb_per_worker_local']} MB; {result['peak_rss_mb_per_worker_dask']} MB | |
 | one worker's RSS after 1,000 / {mem['stories']:,} stories | {mem.get('rss_mb_after_1000')} / {mem.get(f"rss_mb_after_{mem['stories']}")} MB (growth {mem['growth']}) | flat, within 10 % |
 
-Command: `.venv/bin/python benchmarks/throughput.py --scale --replicate {args.replicate} --memory-stories {args.memory_stories} --write`
+Command: `.venv/bin/python benchmarks/throughput.py --scale --rounds {args.rounds} --replicate {args.replicate} --memory-stories {args.memory_stories} --write`
 Commit {commit}; machine: {machine}; measured {time.strftime('%Y-%m-%d')}.
 {END}"""
     path = ROOT / "docs" / "benchmarks.md"
