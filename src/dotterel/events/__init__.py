@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
 from ..nlp import combined_text
+from ..ontology import ontology
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
@@ -128,11 +129,10 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
     return out
 
 
-CONFLICT_TYPES = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
-                            "MOBILIZE", "COERCE", "ASSAULT"})
+CONFLICT_TYPES = ontology().types_of("verbal conflict", "material conflict")
 #: Verbal cooperation: an imported verb of these types with an object that is neither an actor nor an
 #: event is another sense of the word ("recognize a difficult situation").
-VERBAL_COOPERATION = frozenset({"AGREE", "SUPPORT", "CONCEDE", "CONSULT"})
+VERBAL_COOPERATION = ontology().types_of("verbal cooperation")
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 

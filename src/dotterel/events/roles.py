@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..ontology import type_set
 from .triggers import Candidate, objects
 
 if TYPE_CHECKING:
@@ -27,9 +28,9 @@ TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards"
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
 NESTED_PREPS = frozenset({"to", "against", "on", "with", "toward", "towards", "into"})
-LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE"})
+LOCATED_TARGET_TYPES = type_set("ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE")
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
-SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
+SOURCE_OF_TYPES = type_set("RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE")
 
 
 @dataclass
