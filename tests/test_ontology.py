@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dotterel import ontology as onto
-from dotterel.datafiles import DataFileError, combine_versions, knowledge_files, knowledge_version, parse_tsv
+from dotterel.datafiles import (
+    DataFileError,
+    combine_versions,
+    knowledge_files,
+    knowledge_version,
+    parse_tsv,
+)
 from dotterel.events import lexicon as event_lexicon
 from dotterel.events.lexicon import load_lexicon
 
@@ -57,3 +65,35 @@ def test_knowledge_version_covers_every_data_file() -> None:
     assert len(version) == 12 and version == combine_versions(files.items())
     changed = dict(files, **{"events/types.tsv": "0" * 64})
     assert combine_versions(changed.items()) != version
+
+
+def _broken(monkeypatch: pytest.MonkeyPatch, name: str, text: str) -> None:
+    import dotterel.datafiles as datafiles
+
+    real = datafiles.data_text
+    monkeypatch.setattr(datafiles, "data_text", lambda n: text if n == name else real(n))
+
+
+def test_every_lexicon_loader_names_the_line_of_a_short_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dotterel.places.gazetteer import _rows as place_rows
+    from dotterel.quotes.lexicon import _rows as quote_rows
+    from dotterel.quotes.lexicon import parse_verbs
+
+    _broken(monkeypatch, "places/aliases.tsv", "# aliases\nKyiv\tcity:703448\nLviv\n")
+    with pytest.raises(DataFileError, match=r"places/aliases\.tsv:3"):
+        place_rows("aliases.tsv", 2)
+    _broken(monkeypatch, "quotes/cue_verbs.tsv", "lemma\tkind\ttakes\nsay\tspeech\tclause\nshout\tloud\tclause\n")
+    with pytest.raises(DataFileError, match=r"quotes/cue_verbs\.tsv:3: unknown kind"):
+        parse_verbs(quote_rows("cue_verbs.tsv"))
+    _broken(monkeypatch, "events/triggers.tsv", "# triggers\nmeet\tV\tCONSULT\n")
+    with pytest.raises(DataFileError, match=r"events/triggers\.tsv:2: expected at least 6"):
+        event_lexicon._rows("triggers.tsv", 6)
+
+
+def test_actor_files_name_the_line_of_a_bad_row(tmp_path: Path) -> None:
+    from dotterel.actors.knowledge import ActorKnowledge, KnowledgeError
+
+    extra = tmp_path / "mine.tsv"
+    extra.write_text("name\tkind\tcode\tcountry\tsector\trole\taliases\n\nAcme Party\tbogus\tACM\t\t\t\t\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"mine\.tsv:3"):
+        ActorKnowledge.load([extra])
