@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import WS, load_lexicon
+from .lexicon import WS, DateLexicon, load_lexicon
 from .resolve import (
     Resolver,
     ago,
@@ -53,10 +53,13 @@ def _cased(words: list[str]) -> str:
     return "(?:" + "|".join(re.escape(f).replace(r"\ ", WS) for f in forms) + ")"
 
 
-@lru_cache(maxsize=1)
-def patterns() -> tuple[Pattern, ...]:
-    """The patterns, in order of preference for equal spans."""
-    lex = load_lexicon()
+def patterns(lex: DateLexicon | None = None) -> tuple[Pattern, ...]:
+    """The patterns of ``lex`` (default: the bundled lexicon), in order of preference for equal spans."""
+    return _patterns(lex if lex is not None else load_lexicon())
+
+
+@lru_cache(maxsize=4)
+def _patterns(lex: DateLexicon) -> tuple[Pattern, ...]:
     mon = rf"(?P<mon>{lex.month_re})(?![A-Za-z])"
     dom = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
     yr = r"(?P<y>[12]\d{3})(?![\d%])"

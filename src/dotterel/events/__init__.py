@@ -36,15 +36,17 @@ def extract_events(
     places: Sequence[Place],
     dates: Sequence[TimeExpr],
     quotes: Sequence[Quote],
+    lexicon: Lexicon | None = None,
 ) -> list[Event]:
     """Code every PLOVER event of ``story``: one per trigger with an identifiable source actor.
 
     Events come in text order with ids ``{doc_id}-E{n}``; each carries its type,
     mode, CAMEO root, quad, source/target actor references, trigger and sentence
     spans, date, location, negated/hypothetical flags, reporting quote and a
-    confidence in [0, 1] meant for ranking.
+    confidence in [0, 1] meant for ranking. ``lexicon``: the event knowledge (default: the
+    bundled lexicon).
     """
-    lex = load_lexicon()
+    lex = lexicon if lexicon is not None else load_lexicon()
     finder = ActorFinder(actors, lex.cue("undergo"), lex.cue("speech"), lex.cue("stance_noun"))
     by_id = {a.id: a for a in actors.actors}
     doc_id = story.document.doc_id

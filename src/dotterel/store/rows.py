@@ -90,7 +90,7 @@ class Columns:
 DOCUMENT_COLUMNS = (
     "doc_id", "text_hash", "title", "text", "pub_date", "url", "source", "language",
     "coder_name", "coder_version", "coder_model", "errors", "n_actors", "n_events", "n_quotes",
-    "n_places", "run_id", "stored_at", "cluster_id",
+    "n_places", "run_id", "stored_at", "cluster_id", "coder_knowledge",
 )
 ACTOR_COLUMNS = ("doc_id", "actor_id", "name", "kind", "code", "country", "sector", "role", "mentions")
 EVENT_COLUMNS = (
@@ -149,6 +149,7 @@ class Batch:
             pub_date=event_date(record.pub_date), url=record.url, source=record.source,
             language=record.language, coder_name=record.coder.get("name"),
             coder_version=record.coder.get("version"), coder_model=record.coder.get("model"),
+            coder_knowledge=record.coder.get("knowledge"),
             errors=json.dumps([e.to_dict() for e in record.errors], ensure_ascii=False),
             n_actors=len(record.actors), n_events=len(record.events), n_quotes=len(record.quotes),
             n_places=len(record.places), run_id=run_id, stored_at=stored_at, cluster_id=cluster_id,
