@@ -18,7 +18,7 @@ def test_the_rules_word_lists_are_read_from_the_language_folder() -> None:
 
 
 def test_a_missing_list_is_named() -> None:
-    with pytest.raises(DataFileError, match="no list 'roles.nope'"):
+    with pytest.raises(DataFileError, match=r"no list 'roles\.nope'"):
         words("roles.nope")
 
 

@@ -164,6 +164,26 @@ def test_documents_coded_before_knowledge_was_kept_are_outdated(tmp_path: Path) 
     assert summary.documents == 3
 
 
+def test_a_version_4_store_is_upgraded_and_its_documents_count_as_outdated(tmp_path: Path) -> None:
+    from dotterel.store import connect, migrate, schema_version
+
+    db = tmp_path / "v4.duckdb"
+    con = connect(db, read_only=False)
+    migrate(con, target=4)
+    con.execute("INSERT INTO documents (doc_id, text_hash, text, coder_version) "
+                "VALUES ('old', 'h', 'Russia attacked Ukraine.', '0.1.0')").fetchall()
+    con.close()
+    summary = StoreRunSummary()
+    list(recode(db=db, coder=KnowingCoder(knowledge_version="k1"), outdated_only=True, summary=summary))
+    assert summary.documents == 1
+    con = connect(db, read_only=True)
+    try:
+        assert schema_version(con) >= 5
+        assert con.execute("SELECT coder_knowledge FROM documents").fetchall() == [("k1",)]
+    finally:
+        con.close()
+
+
 def test_filters(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     ingest(db, [*docs(9), ReadDocument(Document(id="h", text="France might have attacked Mali.", pub_date="2024-12-01"))])

@@ -123,7 +123,7 @@ class Lexicon:
         return self.types[type_].score
 
 
-def _rows(name: str, columns: int) -> tuple[str, list[list[str]]]:
+def _rows(name: str, columns: int = 1) -> tuple[str, list[list[str]]]:
     """Rows of a data file as ``[file:line, cell, ...]`` (at least ``columns`` cells, else a
     :class:`~dotterel.datafiles.DataFileError` naming the line), and the file's version string."""
     table = read_tsv(f"events/{name}", min_cols=columns)
