@@ -258,3 +258,12 @@ def test_refusal_verbs_come_from_a_majority_block() -> None:
     for verb in ("rule out", "disregard", "flout"):
         trigger = lexicon.trigger(verb, "V")
         assert trigger is not None and trigger.type == "REJECT" and trigger.imported, verb
+
+
+def test_a_verb_with_its_own_code_keeps_only_block_patterns_of_its_type(coder: Coder) -> None:
+    # CAMEO files "arrest" (173) in the APPREHEND block whose patterns were written for seizing
+    # ("* PROTESTER" -> 175 violent repression); PLOVER's arrests are COERCE
+    record = coder.code("Riot police arrested forty protesters outside parliament.", pub_date="2024-05-01")
+    assert [(e.event_type, e.mode) for e in record.events] == [("COERCE", "arrest")]
+    record = coder.code("The militia seized three hostages near the border.", pub_date="2024-05-01")
+    assert [e.event_type for e in record.events] == ["ASSAULT"]

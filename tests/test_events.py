@@ -480,3 +480,45 @@ def test_one_event_per_happening_in_a_sentence(coder: Coder) -> None:
     assert {a.code for a in event.source} | {a.code for a in event.target} == {"KAZ", "USA"}
     assert event.date == "2024-12" and event.date_text == "in December last year"
     assert [e.id for e in record.events] == [f"{record.id}-E{i}" for i in range(1, len(record.events) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "type_", "source"),
+    [
+        ("Chile is willing to help Peru after the floods.", "AGREE", "CHL"),
+        ("Iran remains ready to resume talks with the United States.", "AGREE", "IRN"),
+    ],
+)
+def test_predicative_adjective_takes_the_copula_subject(coder: Coder, text: str, type_: str, source: str) -> None:
+    record = coder.code(text, pub_date="2024-06-01")
+    assert [(e.event_type, [a.code for a in e.source]) for e in record.events] == [(type_, [source])]
+
+
+def test_a_crowd_of_people_protesting_in_a_city_is_that_countrys_civilians(coder: Coder) -> None:
+    record = coder.code("Thousands of people marched in Nairobi against the new tax.", pub_date="2024-06-01")
+    assert [(e.event_type, [(a.code, a.sector) for a in e.source]) for e in record.events] == [
+        ("PROTEST", [("KEN", "CVL")])
+    ]
+
+
+def test_a_promise_to_nobody_is_no_agree_event(coder: Coder) -> None:
+    record = coder.code("The governor pledged to cut property taxes next year.", pub_date="2024-06-01")
+    assert [e.event_type for e in record.events if e.event_type == "AGREE"] == []
+    record = coder.code("Japan pledged to help Vietnam build a new port.", pub_date="2024-06-01")
+    assert [(e.event_type, [a.code for a in e.target]) for e in record.events][:1] == [("AGREE", ["VNM"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The senator attacked the governor over his budget.", [("ACCUSE", "disapprove")]),
+        ("Gunmen attacked a police station near the border.", [("ASSAULT", None)]),
+        ("The candidate captured 40 percent of the vote.", []),
+        ("Rebels captured the town after a week of fighting.", [("COERCE", "seize")]),
+    ],
+)
+def test_word_senses_decided_by_their_parties_and_objects(
+    coder: Coder, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    record = coder.code(text, pub_date="2024-06-01")
+    assert [(e.event_type, e.mode) for e in record.events][: len(expected) or None] == expected

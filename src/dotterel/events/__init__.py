@@ -117,12 +117,16 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
         if cand.imported and not cand.noun and cand.type in VERBAL_COOPERATION and not roles.targets \
                 and cand.event_noun is None and cand.content is None and objects(cand.anchor):
             continue  # "welcomed the influx of capital", "offered no evidence": a word sense, not an act to a party
+        if cand.type == "AGREE" and not roles.targets and _no_counterpart(cand, roles, finder):
+            continue  # an offer or promise to no one ("pledged to cut taxes"): AGREE is toward a party
         if "conflict" in cand.flags and cand.content_type not in CONFLICT_TYPES:
             continue  # "warned of a resurgence": a warning about, not a threat
         if cand.type == "REQUEST" and cand.content is not None and is_question(cand.content, lex):
             continue  # "asked who ...", "asked whether ...": a question, not a request
         if cand.deontic is not None and not roles.targets:
             continue  # "X says it should be done": no one is asked
+        if cand.type == "ASSAULT" and _verbal_attack(cand, roles, lex):
+            cand.type, cand.mode = "ACCUSE", "disapprove"
         if "joint" in cand.flags:
             joint = len(roles.sources) > 1 or any(c.lower_ == "joint" for c in cand.anchor.children)
             if joint:
@@ -136,6 +140,33 @@ CONFLICT_TYPES = ontology().types_of("verbal conflict", "material conflict")
 #: event is another sense of the word ("recognize a difficult situation").
 VERBAL_COOPERATION = ontology().types_of("verbal cooperation")
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
+
+
+def _verbal_attack(cand: Candidate, roles: Roles, lex: Lexicon) -> bool:
+    """'The senator attacked his rival': a named person attacking a person or party is criticism."""
+    if cand.anchor.lemma_.lower() not in lex.cue("verbal_attack") or not roles.sources or not roles.targets:
+        return False
+    return all(f.actor.kind == "person" for f in roles.sources) and all(
+        f.actor.kind in ("person", "organization") and f.actor.sector not in ARMED_SECTORS for f in roles.targets)
+
+
+#: Sectors whose members are attacked with arms, not words.
+ARMED_SECTORS = frozenset({"MIL", "REB", "INS", "UAF", "COP", "SPY"})
+
+
+def _no_counterpart(cand: Candidate, roles: Roles, finder: ActorFinder) -> bool:
+    """One party, and no other actor anywhere in the trigger's clause: nobody the commitment is to."""
+    own = {f.actor.id for f in roles.sources}
+    if len(own) > 1:
+        return False
+    root = cand.anchor
+    while root.dep_ not in ("ROOT", "ccomp") and root.head.i != root.i:
+        root = root.head
+    for tok in root.subtree:
+        actor = finder.actor_of(tok)
+        if actor is not None and actor.id not in own:
+            return False
+    return True
 
 
 def _pronoun_subject(tok: Token) -> Token | None:

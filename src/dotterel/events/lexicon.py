@@ -13,6 +13,7 @@ environment variable ``DOTTEREL_EVENT_LAYERS``) picks ``both`` (default), ``impo
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -221,8 +222,14 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
         pats.sort(key=_specific_first)
     _, rows = _rows("cameo_verbs.tsv", 6)
     blocks_of: dict[str, list[str]] = {}
+    block_codes: dict[str, Counter[str]] = {}
+    own_type: dict[str, str] = {}  # verbs CAMEO codes apart from their block ("arrest" 173 in [171])
+    for _where, _lemma, block, cameo, *_rest in rows:
+        block_codes.setdefault(block, Counter())[cameo] += 1
     for where, lemma, block, cameo, type_, mode, flags in rows:
         blocks_of.setdefault(lemma, []).append(block)
+        if type_ != "-" and cameo != block_codes[block].most_common(1)[0][0]:
+            own_type[lemma] = type_
         if type_ != "-" and (lemma, "V") not in triggers:
             # "~120": the type of most of the block's patterns (the block codes no bare verb)
             kind = "verb_majority" if cameo.startswith("~") else "verb" if cameo.endswith("0") else "verb_specific"
@@ -231,6 +238,10 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
                                               types, modes, imported=True)
     for lemma, blocks in blocks_of.items():
         imported = [p for b in sorted(set(blocks)) for p in by_block.get(b, [])]
+        if lemma in own_type:
+            # the block's patterns were written for its other verbs' sense ("seize * hostage"):
+            # a verb with its own code keeps only those that agree with it or say "no event"
+            imported = [p for p in imported if p.type in (own_type[lemma], NO_EVENT)]
         if not imported or lemma in transparent:
             continue
         if ((lemma, "V") in triggers and not triggers[(lemma, "V")].imported) or (lemma, "V") in patterns:

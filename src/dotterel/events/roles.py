@@ -195,7 +195,8 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
                 own = [f for c in comp.children if c.dep_ == "nsubj" for f in finder.in_phrase(c)]
                 if own:
                     return own, False
-    if tok.dep_ == "conj" or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
+    if tok.dep_ in ("conj", "acomp") or (tok.dep_ == "advcl" and tok.tag_ == "VBG"):
+        # "acomp": a predicative adjective's subject is its copula's ("X is willing to help")
         return subject(head, finder, hops=hops - 1)[0], False
     if tok.dep_ == "relcl" or (tok.dep_ == "acl" and tok.tag_ in ("VBG",)):
         return finder.in_phrase(head), False
@@ -382,6 +383,11 @@ def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
         found = _prep_targets(obj, finder, TARGET_PREPS)
         if found:
             return found
+    for child in content.children:
+        if child.dep_ == "ccomp":  # "help Vietnam build", "ensure that Iran stops": the clause's subject
+            found = [f for c in child.children if c.dep_ == "nsubj" for f in finder.in_phrase(c)]
+            if found:
+                return found
     for child in content.children:
         if child.dep_ in ("xcomp", "ccomp"):
             return _content_targets(child, finder)
