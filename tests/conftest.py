@@ -22,6 +22,11 @@ EXAMPLE_PUB_DATE = "2025-01-03"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite tests/snapshots/ from the current output (then review the diff)")
+
+
 @pytest.fixture(scope="session")
 def coder() -> Coder:
     return Coder()

@@ -10,6 +10,7 @@ import pytest
 
 import dotterel
 from dotterel import CodedDocument, Coder, Document, InputError
+from dotterel.datafiles import knowledge_version
 
 PINNED_ALL = {
     "Actor", "ActorRef", "CodedDocument", "Coder", "DependencyError", "Document", "DocumentError",
@@ -38,7 +39,8 @@ def test_code_returns_contract_record(coder: Coder) -> None:
     assert isinstance(record, CodedDocument)
     data = record.to_dict()
     assert list(data) == CONTRACT_KEYS
-    assert data["coder"] == {"name": "dotterel", "version": dotterel.__version__, "model": "en_core_web_sm 3.8.0"}
+    assert data["coder"] == {"name": "dotterel", "version": dotterel.__version__, "model": "en_core_web_sm 3.8.0",
+                             "knowledge": knowledge_version()}
     assert data["pub_date"] == "2025-01-03"
     assert "text" not in record.to_dict(include_text=False)
     json.dumps(data)

@@ -126,6 +126,64 @@ def test_recode_replaces_records_with_the_current_coder_version(tmp_path: Path) 
     assert again.documents == 0
 
 
+class KnowingCoder(ScriptedCoder):
+    """A scripted coder whose records carry a knowledge version (``knowledge_version``)."""
+
+    def code_many(self, documents, *, batch_size=None):  # type: ignore[no-untyped-def]
+        for record in super().code_many(documents, batch_size=batch_size):
+            record.coder = self.info
+            yield record
+
+    @property
+    def info(self) -> dict[str, str]:
+        return {**super().info, "knowledge": self.knowledge}
+
+
+def test_recode_outdated_only_notices_other_knowledge(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    ingest(db, docs(4), coder=KnowingCoder(knowledge_version="k1"))
+    store = dotterel.open(db)
+    assert set(store.documents().coder_knowledge) == {"k1"}
+    assert list(store.runs().coder_knowledge) == ["k1"]
+    same = StoreRunSummary()
+    list(recode(db=db, coder=KnowingCoder(knowledge_version="k1"), outdated_only=True, summary=same))
+    assert same.documents == 0
+    changed = KnowingCoder(knowledge_version="k2")
+    summary = StoreRunSummary()
+    list(recode(db=db, coder=changed, outdated_only=True, summary=summary))
+    assert summary.documents == 4 and summary.replaced == 4
+    assert set(dotterel.open(db).documents().coder_knowledge) == {"k2"}
+
+
+def test_documents_coded_before_knowledge_was_kept_are_outdated(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    ingest(db, docs(3))  # ScriptedCoder writes no knowledge: stored NULL, as before the field existed
+    assert dotterel.open(db).documents().coder_knowledge.isna().all()
+    summary = StoreRunSummary()
+    list(recode(db=db, coder=KnowingCoder(knowledge_version="k1"), outdated_only=True, summary=summary))
+    assert summary.documents == 3
+
+
+def test_a_version_4_store_is_upgraded_and_its_documents_count_as_outdated(tmp_path: Path) -> None:
+    from dotterel.store import connect, migrate, schema_version
+
+    db = tmp_path / "v4.duckdb"
+    con = connect(db, read_only=False)
+    migrate(con, target=4)
+    con.execute("INSERT INTO documents (doc_id, text_hash, text, coder_version) "
+                "VALUES ('old', 'h', 'Russia attacked Ukraine.', '0.1.0')").fetchall()
+    con.close()
+    summary = StoreRunSummary()
+    list(recode(db=db, coder=KnowingCoder(knowledge_version="k1"), outdated_only=True, summary=summary))
+    assert summary.documents == 1
+    con = connect(db, read_only=True)
+    try:
+        assert schema_version(con) >= 5
+        assert con.execute("SELECT coder_knowledge FROM documents").fetchall() == [("k1",)]
+    finally:
+        con.close()
+
+
 def test_filters(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     ingest(db, [*docs(9), ReadDocument(Document(id="h", text="France might have attacked Mali.", pub_date="2024-12-01"))])

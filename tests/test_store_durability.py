@@ -68,6 +68,9 @@ def test_an_older_store_is_upgraded(tmp_path: Path) -> None:
         assert row == [("old",)]
         ev = con.execute("SELECT event_key, num_articles, num_sources FROM events").fetchall()
         assert ev == [("ACCUSE|USA|IRN|2020-05", 1, 1)]
+        # version 5: the knowledge version, unknown (NULL) for what was coded before
+        assert con.execute("SELECT coder_knowledge FROM documents").fetchall() == [(None,)]
+        assert con.execute("SELECT count(coder_knowledge) FROM runs").fetchall() == [(0,)]
     finally:
         con.close()
     assert list(store.events().event_type) == ["ACCUSE"]

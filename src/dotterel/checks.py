@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .errors import doc_error_message
+from .language import word_set
 from .model import Document, DocumentError
 
 #: Default limit on a story's length in characters (title + body). A long
@@ -20,9 +21,8 @@ DEFAULT_MAX_CHARS = 200_000
 #: (``nlp.max_length``, error E088), and the parser needs about 1 GB per 100,000 characters.
 MAX_CHARS_LIMIT = 1_000_000
 
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "not", "no", "will", "would", "said", "says", "say", "which", "who", "whom", "what", "when", "where", "while", "after", "before", "than", "then", "there", "also", "about", "into", "over", "under", "more", "most", "some", "any", "all", "one", "two"]
-)
+#: Function words (data/en/words.tsv): a text is English when enough of its lower-case words are.
+_ENGLISH_FUNCTION_WORDS = word_set("checks.function_words")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: How much of the text the language check reads.

@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
     @app.command("recode")
     def recode_command(
         db: DbOpt = None,
-        outdated_only: Annotated[bool, typer.Option("--outdated-only", help="Only documents coded by another dotterel version.")] = False,
+        outdated_only: Annotated[bool, typer.Option("--outdated-only", help="Only documents coded by another dotterel version or with other knowledge (data files).")] = False,
         batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")] = 64,
         actors: ActorsOpt = None, max_chars: MaxCharsOpt = MAX_CHARS_DEFAULT, fail_fast: FailFastOpt = False,
         workers: WorkersOpt = None,

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from .actors import ActorKnowledge
+    from .dates.lexicon import DateLexicon
+    from .events.lexicon import Lexicon as EventLexicon
     from .places import Gazetteer
+    from .quotes.lexicon import QuoteLexicon
 
 DocumentLike = Document | ReadDocument | Mapping[str, Any]
 
@@ -47,6 +50,14 @@ class Coder:
     The spaCy pipeline and the knowledge files load on first use, once per Coder.
     ``actor_files`` are extra actor lists in the format of the bundled
     ``data/actors/actors.tsv`` (see docs/actors.md); they take precedence over the bundled one.
+
+    Knowledge is injectable: ``events_lexicon``, ``quotes_lexicon`` and ``dates_lexicon``
+    replace the bundled lexicons for this Coder (``None``, the default, takes the bundled
+    one, read once per process). The ``coder`` info of every record carries ``knowledge``,
+    a short hash over the content of every bundled data file and every ``actor_files`` file
+    (and the event lexicon's layer setting when not the default): the store keeps it, and
+    ``recode --outdated-only`` re-codes what other knowledge coded. An injected lexicon
+    counts as "custom" in that hash; pass ``knowledge_version`` to name your own.
 
     An exception inside coding one document (parsing or any extractor) does
     not end the run: that document's record gets an ``internal`` error naming
@@ -69,9 +80,14 @@ class Coder:
     batch_size: int = 16
     max_chars: int = DEFAULT_MAX_CHARS
     fail_fast: bool = False
+    events_lexicon: EventLexicon | None = None
+    quotes_lexicon: QuoteLexicon | None = None
+    dates_lexicon: DateLexicon | None = None
+    knowledge_version: str | None = None
     _nlp: Language | None = field(default=None, init=False, repr=False)
     _actor_kb: ActorKnowledge | None = field(default=None, init=False, repr=False)
     _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
+    _knowledge: str | None = field(default=None, init=False, repr=False)
 
     @property
     def nlp(self) -> Language:
@@ -99,9 +115,62 @@ class Coder:
         return self._gazetteer
 
     @property
+    def events(self) -> EventLexicon:
+        """The event lexicon: the injected one, else the bundled one (process-wide cache)."""
+        if self.events_lexicon is None:
+            from .events.lexicon import load_lexicon
+
+            return load_lexicon()
+        return self.events_lexicon
+
+    @property
+    def quotes(self) -> QuoteLexicon:
+        """The quote lexicon: the injected one, else the bundled one (process-wide cache)."""
+        if self.quotes_lexicon is None:
+            from .quotes.lexicon import load_lexicon
+
+            return load_lexicon()
+        return self.quotes_lexicon
+
+    @property
+    def dates(self) -> DateLexicon:
+        """The date lexicon: the injected one, else the bundled one (process-wide cache)."""
+        if self.dates_lexicon is None:
+            from .dates.lexicon import load_lexicon
+
+            return load_lexicon()
+        return self.dates_lexicon
+
+    @property
+    def knowledge(self) -> str:
+        """The knowledge version written in ``coder.knowledge`` (see the class docstring)."""
+        if self.knowledge_version is not None:
+            return self.knowledge_version
+        if self._knowledge is None:
+            self._knowledge = self._knowledge_hash()
+        return self._knowledge
+
+    def _knowledge_hash(self) -> str:
+        import hashlib
+
+        from .datafiles import combine_versions, knowledge_files
+
+        parts = list(knowledge_files().items())
+        for number, path in enumerate(self.actor_files, start=1):
+            parts.append((f"actors/user-{number}", hashlib.sha256(Path(path).read_bytes()).hexdigest()))
+        for kind, injected in (("events", self.events_lexicon), ("quotes", self.quotes_lexicon),
+                               ("dates", self.dates_lexicon)):
+            if injected is not None:
+                parts.append((f"{kind}:lexicon", "custom"))
+        layers = self.events.layers
+        if layers != "both":
+            parts.append(("events:layers", layers))
+        return combine_versions(parts)
+
+    @property
     def info(self) -> dict[str, str]:
-        """The output's ``coder`` object."""
-        return {"name": "dotterel", "version": __version__, "model": MODEL_LABEL}
+        """The output's ``coder`` object (``knowledge`` is an optional field of the contract)."""
+        return {"name": "dotterel", "version": __version__, "model": MODEL_LABEL, "knowledge": self.knowledge}
 
     def code(
         self,
@@ -199,18 +268,19 @@ class Coder:
 
         # knowledge files load outside the stages: a bad file is no document's fault
         knowledge, gazetteer = self.actor_knowledge, self.gazetteer
+        events_lex, quotes_lex, dates_lex = self.events, self.quotes, self.dates
         with stage("story"):
             story = Story.from_doc(document, doc)
         with stage("dates"):
-            dates = extract_dates(story)
+            dates = extract_dates(story, dates_lex)
         with stage("actors"):
             actors = extract_actors(story, knowledge)
         with stage("places"):
             places = extract_places(story, gazetteer, actors)
         with stage("quotes"):
-            quotes = extract_quotes(story, actors)
+            quotes = extract_quotes(story, actors, quotes_lex)
         with stage("events"):
-            events = extract_events(story, actors, places, dates, quotes)
+            events = extract_events(story, actors, places, dates, quotes, events_lex)
         record = self._empty_record(document, [])
         record.actors = actors.actors
         record.places = places

@@ -26,19 +26,22 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
+from .datafiles import read_tsv
 from .errors import UsageError, missing_dependency
+from .ontology import QUAD_NAMES
+from .ontology import cameo_code as cameo_code  # re-exported: older imports
+from .ontology import cameo_quad as cameo_quad
+from .ontology import plover_cameo_table as plover_cameo_table
 from .outfile import atomic_path, atomic_text
 from .store import Store
 from .store.queries import EVENT_SELECT, EventFilter
-from .store.rows import read_data_tsv
 from .writers import formats, get, writer
 
 #: Country-slot codes that are not countries (plover.md §4).
 NON_STATE = {"IGO", "UNO", "EUR", "NGO", "ISM", "IMG", "MNC"}
 #: PLOVER sector → CAMEO actor type code where the two differ (plover.md §4).
 CAMEO_TYPE = {"JRN": "MED", "MED": "HLH"}
-QUAD_WORDS = {1: "VERBAL COOPERATION", 2: "MATERIAL COOPERATION", 3: "VERBAL CONFLICT",
-              4: "MATERIAL CONFLICT"}
+QUAD_WORDS = {number: name.upper() for number, name in QUAD_NAMES.items()}
 PAGE = 5000
 
 #: Per event: the base columns plus its actors as lists of structs (for plover/polecat/gdelt).
@@ -287,30 +290,15 @@ def polecat_row(row: dict[str, Any]) -> list[Any]:
 @cache
 def goldstein_table() -> dict[str, float]:
     """CAMEO code → Goldstein score (GDELT's CAMEO.goldsteinscale.txt, vendored)."""
-    rows = read_data_tsv("export/cameo_goldstein.tsv")
-    return {r[0]: float(r[1]) for r in rows[1:]}
-
-
-@cache
-def plover_cameo_table() -> dict[tuple[str, str], str]:
-    """(PLOVER type, mode or "") → CAMEO code used when an event has no ``cameo``."""
-    rows = read_data_tsv("export/plover_cameo.tsv")
-    return {(r[0], r[1]): r[2] for r in rows[1:]}
+    table = read_tsv("export/cameo_goldstein.tsv", header=True, strip=False, min_cols=2)
+    return {r.cells[0]: float(r.cells[1]) for r in table}
 
 
 @cache
 def fips_table() -> dict[str, str]:
     """ISO3 → FIPS 10-4 country code (GDELT's geography convention)."""
-    rows = read_data_tsv("export/iso3_fips.tsv")
-    return {r[0]: r[1] for r in rows[1:]}
-
-
-def cameo_code(event_type: str, mode: str | None, cameo: str | None) -> str | None:
-    """The event's own CAMEO code, else the one chosen for its PLOVER type and mode."""
-    if cameo:
-        return cameo
-    table = plover_cameo_table()
-    return table.get((event_type, mode or "")) or table.get((event_type, ""))
+    table = read_tsv("export/iso3_fips.tsv", header=True, strip=False, min_cols=2)
+    return {r.cells[0]: r.cells[1] for r in table}
 
 
 def goldstein(code: str | None) -> float | None:
@@ -322,14 +310,6 @@ def goldstein(code: str | None) -> float | None:
         if candidate in table:
             return table[candidate]
     return None
-
-
-def cameo_quad(code: str | None) -> int | None:
-    """GDELT's QuadClass from the CAMEO root: 01–05 → 1, 06–08 → 2, 09–13 → 3, 14–20 → 4."""
-    if not code or not code[:2].isdigit():
-        return None
-    root = int(code[:2])
-    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
 
 
 def _gdelt_actor(actors: list[dict[str, Any]]) -> list[Any]:

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..language import word_set
 from .assemble import Cluster, make_table
 from .describe import (
     LOCATIVE,
@@ -50,13 +51,11 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 WHERE_SKIP = frozenset({"MIL", "REF"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Prepositions after which a name is a place ("in Sahel"), unless a title says otherwise.
-_IN_PLACE = frozenset({"in", "near", "across", "throughout", "into", "inside", "outside", "around"})
-_DEFINITE = frozenset(
-    {"the", "this", "that", "these", "those", "its", "their", "our", "his", "her"}
-)
-_INDEFINITE = frozenset(
-    {"a", "an", "another", "any", "some", "several", "many", "few", "each", "every", "no"}
-)
+_IN_PLACE = word_set("actors.in_place")
+_DEFINITE = word_set("actors.definite")
+_INDEFINITE = word_set("actors.indefinite")
+#: Titles that tell a person is a woman (for the pronouns that refer to her).
+_FEMALE_TITLES = word_set("actors.female_titles")
 
 
 class _Builder:
@@ -322,7 +321,7 @@ class _Builder:
         if title is not None and not cl.gender:
             low = title.role.lower()
             cl.gender = (
-                "f" if low in ("queen", "chairwoman", "congresswoman", "businesswoman") else ""
+                "f" if low in _FEMALE_TITLES else ""
             )
         for t in range(desc.lo, head):
             cl.descriptors.append(t)

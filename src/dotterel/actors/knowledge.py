@@ -25,13 +25,13 @@ lower-cased.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from ..datafiles import DataFileError, parse_tsv
 from ..errors import UsageError
 
 #: Kinds an actor may have (``spec/interface.md``).
@@ -176,16 +176,12 @@ def squash(text: str) -> str:
 
 def _rows(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
     """Data rows of a TSV (comments, blank lines and the header skipped), with line numbers."""
-    header_seen = False
-    for number, row in enumerate(
-        csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE), start=1
-    ):
-        if not row or not "".join(row).strip() or row[0].startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        yield number, [cell.strip() for cell in row]
+    try:
+        table = parse_tsv(lines, source, header=True)
+    except DataFileError as exc:
+        raise KnowledgeError(str(exc)) from None
+    for row in table:
+        yield row.line, row.cells
 
 
 def _bundled_lines(name: str) -> list[str]:

@@ -18,15 +18,17 @@ from .scan import find_dates
 
 if TYPE_CHECKING:
     from ..nlp import Story
+    from .lexicon import DateLexicon
 
 __all__ = ["extract_dates", "governing_date"]
 
 
-def extract_dates(story: Story) -> list[TimeExpr]:
-    """The story's temporal expressions, title first, in text order, with exact offsets."""
+def extract_dates(story: Story, lexicon: DateLexicon | None = None) -> list[TimeExpr]:
+    """The story's temporal expressions, title first, in text order, with exact offsets;
+    ``lexicon`` is the date knowledge (default: the bundled lexicon)."""
     out: list[TimeExpr] = []
     full = story.doc.text  # Doc.text joins the tokens on every access: read it once
-    for found in find_dates(full, story.pub_date, story.doc):
+    for found in find_dates(full, story.pub_date, story.doc, lexicon):
         start, end, in_title = story.locate(found.start, found.end)
         text = full[found.start : found.start + (end - start)]
         date, precision = found.value if found.value is not None else (None, None)

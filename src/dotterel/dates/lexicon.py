@@ -6,17 +6,20 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ..datafiles import data_text
 
 #: Whitespace inside one expression: never a line break, so no span crosses
 #: the title/body boundary or a paragraph.
 WS = r"[^\S\n]+"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DateLexicon:
-    """Month and weekday names, number words, holidays and the cue words of the resolver."""
+    """Month and weekday names, number words, holidays and the cue words of the resolver.
+
+    Compared and hashed by identity: the regexes built from a lexicon are cached per lexicon."""
 
     months: dict[str, int]
     weekdays: dict[str, int]
@@ -91,5 +94,4 @@ def _alternation(words: Any) -> str:
 @lru_cache(maxsize=1)
 def load_lexicon() -> DateLexicon:
     """The bundled lexicon, parsed once per process."""
-    path = resources.files("dotterel") / "data" / "dates" / "lexicon.json"
-    return DateLexicon.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return DateLexicon.from_json(json.loads(data_text("dates/lexicon.json")))

@@ -9,10 +9,12 @@ from the core's start.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import WS, load_lexicon
+from ..language import words
+from .lexicon import WS, DateLexicon, load_lexicon
 from .resolve import (
     Resolver,
     ago,
@@ -47,21 +49,24 @@ class Pattern:
     resolve: Resolver
 
 
-def _cased(words: list[str]) -> str:
+def _cased(words: Sequence[str]) -> str:
     """An alternation of words in lower case and Capitalized ("last|Last")."""
     forms = sorted({w for word in words for w in (word, word[:1].upper() + word[1:])}, key=lambda w: (-len(w), w))
     return "(?:" + "|".join(re.escape(f).replace(r"\ ", WS) for f in forms) + ")"
 
 
-@lru_cache(maxsize=1)
-def patterns() -> tuple[Pattern, ...]:
-    """The patterns, in order of preference for equal spans."""
-    lex = load_lexicon()
+def patterns(lex: DateLexicon | None = None) -> tuple[Pattern, ...]:
+    """The patterns of ``lex`` (default: the bundled lexicon), in order of preference for equal spans."""
+    return _patterns(lex if lex is not None else load_lexicon())
+
+
+@lru_cache(maxsize=4)
+def _patterns(lex: DateLexicon) -> tuple[Pattern, ...]:
     mon = rf"(?P<mon>{lex.month_re})(?![A-Za-z])"
     dom = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
     yr = r"(?P<y>[12]\d{3})(?![\d%])"
     num = "(?:\\d{1,4}|" + _cased(sorted(lex.number_words)) + ")"
-    mod = rf"(?P<mod>{_cased(['early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])})(?:-|{WS})\Z"
+    mod = rf"(?P<mod>{_cased(words('dates.period_parts'))})(?:-|{WS})\Z"
     the_mod = rf"(?:(?:{_cased(['the'])}{WS})?{mod[:-2]}|{_cased(['the'])}{WS})\Z"
     weekday_prefix = rf"{lex.weekday_re},?{WS}\Z"
     e = r"(?![A-Za-z])"
@@ -72,7 +77,7 @@ def patterns() -> tuple[Pattern, ...]:
         ("day_month_year", rf"{dom}{WS}(?:of{WS})?{mon}\.?,?{WS}{yr}", weekday_prefix, alnum + ".,", full_day),
         ("month_year", rf"{mon}\.?,?{WS}(?:of{WS})?{yr}", mod, alnum, month_year),
         ("month_rel_year", rf"{mon}\.?{WS}(?:of{WS})?(?P<rel>(?i:last|this|next)){WS}(?i:year){e}", mod, alnum, month_rel_year),
-        ("rel_month", rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this'])}){WS}{mon}", mod, alnum, rel_month),
+        ("rel_month", rf"(?P<rel>{_cased(words('dates.relative_unit'))}){WS}{mon}", mod, alnum, rel_month),
         ("month_day", rf"{mon}\.?{WS}{dom}(?![\d:])", weekday_prefix, alnum, day_month),
         ("day_month", rf"{dom}{WS}(?:of{WS})?{mon}", None, alnum + ".,$£€", day_month),
         ("decade", rf"(?:[12]\d{{2}}0|['’]\d0)s{e}", the_mod, alnum, unresolved),
@@ -83,15 +88,13 @@ def patterns() -> tuple[Pattern, ...]:
         (
             "weekday",
             rf"(?P<wd>{lex.weekday_re})(?:{WS}(?i:morning|afternoon|evening|night))?{e}",
-            rf"(?P<rel>{_cased(['last', 'next', 'this past', 'this', 'early', 'late', 'earlier', 'later'])}){WS}\Z",
+            rf"(?P<rel>{_cased(words('dates.relative_weekday'))}){WS}\Z",
             alnum,
             weekday,
         ),
         (
             "day_word",
-            _cased(["yesterday", "today", "tomorrow", "tonight", "last night", "this morning",
-                    "this afternoon", "this evening", "the day before yesterday",
-                    "the day after tomorrow"]) + e,
+            _cased(words("dates.day_words")) + e,
             None,
             alnum,
             day_word,
@@ -99,42 +102,41 @@ def patterns() -> tuple[Pattern, ...]:
         (
             "ago",
             rf"(?P<n>{num}){WS}(?P<unit>(?i:day|week|month|year|decade))(?i:s)?{WS}(?i:ago){e}",
-            _cased(["about", "nearly", "almost", "some", "just", "only", "roughly", "around",
-                    "over", "more than"]) + rf"{WS}\Z",
+            _cased(words("dates.approximately")) + rf"{WS}\Z",
             alnum,
             ago,
         ),
         (
             "vague_ago",
-            _cased(["days", "weeks", "months", "years", "decades"]) + rf"{WS}(?i:ago){e}",
-            _cased(["a few", "several", "many", "some", "a couple of"]) + rf"{WS}\Z",
+            _cased(words("dates.plural_units")) + rf"{WS}(?i:ago){e}",
+            _cased(words("dates.vague_quantities")) + rf"{WS}\Z",
             alnum,
             unresolved,
         ),
         (
             "rel_unit",
-            rf"(?P<rel>{_cased(['last', 'this past', 'this', 'next'])}){WS}(?P<unit>(?i:week|weekend|month|year)){e}",
-            rf"(?:{_cased(['earlier', 'later', 'early', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of'])}{WS}|{_cased(['mid'])}-)\Z",
+            rf"(?P<rel>{_cased(words('dates.relative_unit'))}){WS}(?P<unit>(?i:week|weekend|month|year)){e}",
+            rf"(?:{_cased(words('dates.unit_edges'))}{WS}|{_cased(['mid'])}-)\Z",
             alnum,
             rel_unit,
         ),
         (
             "the_weekend",
             rf"{_cased(['the'])}{WS}(?i:weekend){e}",
-            rf"(?P<prep>{_cased(['over', 'during', 'at', 'on', 'through'])}){WS}\Z",
+            rf"(?P<prep>{_cased(words('dates.weekend_preps'))}){WS}\Z",
             alnum,
             the_weekend,
         ),
         (
             "season",
-            rf"(?P<rel>{_cased(['last', 'this', 'next'])}){WS}(?P<season>(?i:spring|summer|fall|autumn|winter)){e}",
+            rf"(?P<rel>{_cased(words('dates.season_relative'))}){WS}(?P<season>(?i:spring|summer|fall|autumn|winter)){e}",
             None,
             alnum,
             season,
         ),
         (
             "vague",
-            _cased(["recent", "past", "last", "coming", "next", "following", "previous", "upcoming"])
+            _cased(words("dates.vague_relative"))
             + rf"{WS}(?:(?:few|several|couple{WS}of|{num}){WS})?"
             + rf"(?i:days|weeks|months|years|decades|day|week|month|year|decade){e}",
             rf"{_cased(['the', 'this'])}{WS}\Z",

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .calendar import Value
-from .lexicon import WS, load_lexicon
+from .lexicon import WS, DateLexicon, load_lexicon
 from .patterns import patterns
 from .resolve import POSSESSIVE, Context, Keep, Match
 
@@ -92,25 +92,25 @@ def _with_preposition(text: str, found: Found, preps: re.Pattern[str]) -> Found:
     return Found(m.start(), found.end, found.value)
 
 
-@lru_cache(maxsize=1)
-def _preposition_re() -> re.Pattern[str]:
-    lex = load_lexicon()
+@lru_cache(maxsize=4)
+def _preposition_re(lex: DateLexicon) -> re.Pattern[str]:
     alternatives = "|".join(
         WS.join(re.escape(w) for w in p.split()) for p in sorted(lex.span_prepositions, key=len, reverse=True)
     )
     return re.compile(rf"(?<![A-Za-z])(?i:{alternatives}){WS}\Z")
 
 
-def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
+def find_dates(text: str, pub: date | None, doc: Doc | None, lex: DateLexicon | None = None) -> list[Found]:
     """Every temporal expression in ``text`` (offsets into it), sorted by position.
 
     ``doc`` (the parse of ``text``) adds spaCy's DATE entities as licences and
     candidates, and the verb tense that decides "on Friday" past or future; it
     may be ``None`` (patterns only, no tense).
     """
-    ctx = Context(text, pub, doc, load_lexicon())
+    lex = lex if lex is not None else load_lexicon()
+    ctx = Context(text, pub, doc, lex)
     hits: list[tuple[int, int, int, Value | None]] = []
-    for rank, pattern in enumerate(patterns()):
+    for rank, pattern in enumerate(patterns(lex)):
         for core in pattern.core.finditer(text):
             start = core.start()
             if start and text[start - 1] in pattern.bad_before:
@@ -137,7 +137,7 @@ def find_dates(text: str, pub: date | None, doc: Doc | None) -> list[Found]:
         taken.append((s, e))
         chosen.append(Found(s, e, value))
     chosen.extend(_spacy_only(ctx, taken))
-    preps = _preposition_re()
+    preps = _preposition_re(lex)
     result = [_with_preposition(text, f, preps) for f in chosen]
     result.sort(key=lambda f: (f.start, f.end))
     return result

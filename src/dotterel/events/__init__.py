@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
 from ..nlp import combined_text
+from ..ontology import ontology
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
@@ -35,15 +36,17 @@ def extract_events(
     places: Sequence[Place],
     dates: Sequence[TimeExpr],
     quotes: Sequence[Quote],
+    lexicon: Lexicon | None = None,
 ) -> list[Event]:
     """Code every PLOVER event of ``story``: one per trigger with an identifiable source actor.
 
     Events come in text order with ids ``{doc_id}-E{n}``; each carries its type,
     mode, CAMEO root, quad, source/target actor references, trigger and sentence
     spans, date, location, negated/hypothetical flags, reporting quote and a
-    confidence in [0, 1] meant for ranking.
+    confidence in [0, 1] meant for ranking. ``lexicon``: the event knowledge (default: the
+    bundled lexicon).
     """
-    lex = load_lexicon()
+    lex = lexicon if lexicon is not None else load_lexicon()
     finder = ActorFinder(actors, lex.cue("undergo"), lex.cue("speech"), lex.cue("stance_noun"))
     by_id = {a.id: a for a in actors.actors}
     doc_id = story.document.doc_id
@@ -132,11 +135,10 @@ def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
     return out
 
 
-CONFLICT_TYPES = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION",
-                            "MOBILIZE", "COERCE", "ASSAULT"})
+CONFLICT_TYPES = ontology().types_of("verbal conflict", "material conflict")
 #: Verbal cooperation: an imported verb of these types with an object that is neither an actor nor an
 #: event is another sense of the word ("recognize a difficult situation").
-VERBAL_COOPERATION = frozenset({"AGREE", "SUPPORT", "CONCEDE", "CONSULT"})
+VERBAL_COOPERATION = ontology().types_of("verbal cooperation")
 PERSONAL_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i"})
 
 

@@ -16,15 +16,13 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-#: The 16 PLOVER types of manual 2.0 (plover.md §1.1), in the manual's order.
-PLOVER_TYPES = (
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
-)
-#: The quad words of the contract.
-QUADS = ("verbal cooperation", "material cooperation", "verbal conflict", "material conflict")
+from ..datafiles import check, read_tsv
+from ..ontology import PLOVER_TYPES as PLOVER_TYPES  # re-exported: older imports
+from ..ontology import QUADS as QUADS
+from ..ontology import TypeInfo as TypeInfo
+from ..ontology import ontology
+
 #: Flags a trigger line may carry (see triggers.tsv).
 TRIGGER_FLAGS = frozenset({"frame", "polar", "order", "recip", "inverse", "joint", "needs", "patient", "conflict"})
 #: The pattern "type" that means: this head with this argument is no event ("released a report").
@@ -42,17 +40,6 @@ LAYERS_ENV = "DOTTEREL_EVENT_LAYERS"
 #: object of "launch"/"hold") above a noun made from a verb by its suffix.
 IMPORTED_WEIGHT = {"pattern": 0.6, "verb": 0.55, "verb_specific": 0.7, "verb_majority": 0.5,
                    "noun": 0.45, "event_noun": 0.6}
-
-
-@dataclass(frozen=True, slots=True)
-class TypeInfo:
-    """One PLOVER type: its quad, base score, CAMEO root and whether a recipient is required."""
-
-    name: str
-    quad: str
-    score: float
-    cameo: str
-    recipient_required: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,30 +124,18 @@ class Lexicon:
         return self.types[type_].score
 
 
-def _rows(name: str) -> tuple[str, list[list[str]]]:
-    """Non-comment rows of a data file, split on tabs, and the file's version string."""
-    text = resources.files("dotterel").joinpath("data", "events", name).read_text(encoding="utf-8")
-    version = ""
-    rows: list[list[str]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if line.startswith("#"):
-            if "version:" in line and not version:
-                version = line.split("version:", 1)[1].strip()
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        rows.append([f"{name}:{lineno}", *cells])
-    return version, rows
+def _rows(name: str, columns: int = 1) -> tuple[str, list[list[str]]]:
+    """Rows of a data file as ``[file:line, cell, ...]`` (at least ``columns`` cells, else a
+    :class:`~dotterel.datafiles.DataFileError` naming the line), and the file's version string."""
+    table = read_tsv(f"events/{name}", min_cols=columns)
+    return table.version, [[row.where, *row.cells] for row in table]
 
 
 def _opt(value: str) -> str | None:
     return None if value in ("", "-") else value
 
 
-def _check(ok: bool, where: str, message: str) -> None:
-    if not ok:
-        raise ValueError(f"{where}: {message}")
+_check = check
 
 
 def load_lexicon(layers: str | None = None) -> Lexicon:
@@ -197,30 +172,21 @@ def _specific_first(pat: Pattern) -> tuple[int, int]:
 
 @lru_cache(maxsize=3)
 def _load(layers: str) -> Lexicon:
-    version, type_rows = _rows("types.tsv")
-    types: dict[str, TypeInfo] = {}
-    for where, name, quad, score, cameo, rcp in type_rows:
-        _check(name in PLOVER_TYPES, where, f"unknown type {name!r}")
-        _check(quad in QUADS, where, f"quad must be one of {QUADS}")
-        types[name] = TypeInfo(name, quad, float(score), cameo, rcp == "yes")
-    _, mode_rows = _rows("modes.tsv")
-    modes: dict[tuple[str, str], tuple[float, str]] = {}
-    for where, type_, mode, score, cameo in mode_rows:
-        _check(type_ in types, where, f"unknown type {type_!r}")
-        modes[(type_, mode)] = (float(score), cameo)
+    plover = ontology()
+    version, types, modes = plover.version, dict(plover.types), dict(plover.modes)
     triggers: dict[tuple[str, str], Trigger] = {}
     patterns: dict[tuple[str, str], list[Pattern]] = {}
     if layers in ("both", "overrides"):
-        _, trig_rows = _rows("triggers.tsv")
+        _, trig_rows = _rows("triggers.tsv", 6)
         for where, lemma, pos, type_, mode, weight, flags, *_reason in trig_rows:
             trig = _trigger(where, lemma, pos, type_, mode, float(weight), flags, types, modes)
             _check((lemma, pos) not in triggers, where, f"duplicate trigger {lemma!r} {pos}")
             triggers[(lemma, pos)] = trig
-        _, pat_rows = _rows("patterns.tsv")
+        _, pat_rows = _rows("patterns.tsv", 8)
         for where, head, pos, relation, args, type_, mode, weight, neg, *_reason in pat_rows:
             patterns.setdefault((head, pos), []).append(
                 _pattern(where, head, pos, relation, args, type_, mode, float(weight), _opt(neg), types, modes))
-    _, cue_rows = _rows("cues.tsv")
+    _, cue_rows = _rows("cues.tsv", 1)
     cues = {row[1]: frozenset(" ".join(row[2:]).split()) for row in cue_rows}
     if layers in ("both", "imported"):
         _add_imported(triggers, patterns, types, modes, cues.get("transparent", frozenset()))
@@ -247,14 +213,14 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
     a verb's imported patterns (its blocks') are tried after the override patterns. Transparent
     verbs ("continue", "try") get none: their complement is the event ("continued their attacks")."""
     by_block: dict[str, list[Pattern]] = {}
-    _, rows = _rows("cameo_patterns.tsv")
+    _, rows = _rows("cameo_patterns.tsv", 8)
     for where, block, relation, args, extra, _cameo, type_, mode, _source in rows:
         by_block.setdefault(block, []).append(
             _pattern(where, block, "V", relation, args, type_, mode, IMPORTED_WEIGHT["pattern"], None,
                      types, modes, extra, imported=True))
     for pats in by_block.values():
         pats.sort(key=_specific_first)
-    _, rows = _rows("cameo_verbs.tsv")
+    _, rows = _rows("cameo_verbs.tsv", 6)
     blocks_of: dict[str, list[str]] = {}
     block_codes: dict[str, Counter[str]] = {}
     own_type: dict[str, str] = {}  # verbs CAMEO codes apart from their block ("arrest" 173 in [171])
@@ -283,7 +249,7 @@ def _add_imported(triggers: dict[tuple[str, str], Trigger], patterns: dict[tuple
             imported = [p for p in imported if p.arguments]
         own = patterns.get((lemma, "V"))
         patterns[(lemma, "V")] = imported if own is None else [*own, *imported]
-    _, rows = _rows("cameo_nouns.tsv")
+    _, rows = _rows("cameo_nouns.tsv", 6)
     for where, lemma, type_, mode, flags, _cameo, origin in rows:
         if (lemma, "N") not in triggers:
             weight = IMPORTED_WEIGHT["noun" if origin.startswith("nominalisation") else "event_noun"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..language import word_set, words
+from ..ontology import type_set
 from .triggers import Candidate, objects
 
 if TYPE_CHECKING:
@@ -22,14 +24,17 @@ if TYPE_CHECKING:
 NP_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "npadvmod", "nummod", "det"})
 SUBJ_DEPS = frozenset({"nsubj", "csubj", "expl"})
 #: Prepositions whose object is a recipient, in order of preference.
-TARGET_PREPS = ("against", "on", "upon", "to", "at", "into", "toward", "towards", "with", "from",
-                "over", "for", "between")
+TARGET_PREPS = words("roles.target_preps")
 #: Verbs whose object (not subject) does the action of their "to" clause: "urged X to ...".
 OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
-NESTED_PREPS = frozenset({"to", "against", "on", "with", "toward", "towards", "into"})
-LOCATED_TARGET_TYPES = frozenset({"ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE"})
-POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our", "my", "your"})
-SOURCE_OF_TYPES = frozenset({"RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE"})
+NESTED_PREPS = word_set("roles.nested_preps")
+LOCATED_TARGET_TYPES = type_set("ASSAULT", "THREATEN", "PROTEST", "COERCE", "MOBILIZE")
+POSSESSIVE_PRONOUNS = word_set("roles.possessive_pronouns")
+RELATIVE_PRONOUNS = word_set("roles.relative_pronouns")
+#: Prepositions linking a person (or, with the place ones, an actor noun) to its group.
+MEMBER_PREPS = words("roles.member_preps")
+MEMBER_PLACE_PREPS = words("roles.member_place_preps")
+SOURCE_OF_TYPES = type_set("RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE")
 
 
 @dataclass
@@ -95,7 +100,7 @@ class ActorFinder:
                 for conj in child.conjuncts:
                     if conj.i > child.i:
                         found.extend(self._one(conj, depth - 1))
-        preps = ("of", "by", "from", "in", "throughout", "across") if actor is not None else ("of", "by", "from")
+        preps = MEMBER_PLACE_PREPS if actor is not None else MEMBER_PREPS
         if not any(f.actor.code for f in found):
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ in preps:
@@ -161,7 +166,7 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
                 found = [f for f in found if f.token.i < tok.i] or found
             if found:
                 return _unique(_comma_joined(subj, tok, finder) + found), True
-            if subj.lower_ in ("who", "that", "which") and tok.dep_ == "relcl":
+            if subj.lower_ in RELATIVE_PRONOUNS and tok.dep_ == "relcl":
                 found = finder.in_phrase(tok.head)
                 if found:
                     return found, True

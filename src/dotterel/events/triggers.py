@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..ontology import ontology, type_set
 from .lexicon import NO_EVENT, Lexicon, Pattern, Trigger
 
 if TYPE_CHECKING:
@@ -25,9 +26,9 @@ ASK_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "AGREE"
 #: THREATEN's mode from what is threatened.
 THREAT_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "violence",
                "PROTEST": "restrict", "REJECT": "relations"}
-COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
-FRAME_TYPES = frozenset({"REQUEST", "REJECT", "THREATEN", "AGREE"})
-MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+COOPERATIVE = ontology().types_of("verbal cooperation", "material cooperation")
+FRAME_TYPES = type_set("REQUEST", "REJECT", "THREATEN", "AGREE")
+MATERIAL_CONFLICT = ontology().types_of("material conflict")
 
 
 @dataclass

@@ -5,7 +5,8 @@ through ``workers`` processes and yields records in input order, so
 ``runner.code_inputs`` (JSONL) and ``store.code_into_store`` (the store, one
 writer: this process) use it unchanged. Small inputs (fewer than
 :data:`MIN_FOR_POOL` documents, looked at before any process starts) and
-``workers=1`` are coded in this process. Every document's coding time goes to
+``workers=1`` are coded in this process, and so is a coder given its own lexicon
+objects (workers build their coder from its settings). Every document's coding time goes to
 ``tracker`` (slowest documents in the summary).
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import chain
 
 from ..coder import Coder, DocumentLike, _as_read_document
@@ -22,7 +23,7 @@ from ..model import CodedDocument
 from ..sources.items import ReadDocument
 from .pool import LocalPool
 from .progress import Tracker
-from .worker import CoderConfig, code_stream
+from .worker import CoderConfig, code_stream, shippable
 
 #: Below this many documents a run is coded in this process (starting workers costs more).
 MIN_FOR_POOL = 32
@@ -71,9 +72,11 @@ class ParallelCoder(Coder):
     @classmethod
     def like(cls, coder: Coder, *, workers: int | None = None) -> ParallelCoder:
         """A ParallelCoder with ``coder``'s settings (and its knowledge, when already loaded)."""
-        new = cls(model=coder.model, actor_files=list(coder.actor_files), batch_size=coder.batch_size,
-                  max_chars=coder.max_chars, fail_fast=coder.fail_fast, workers=workers)
-        new._nlp, new._actor_kb, new._gazetteer = coder._nlp, coder._actor_kb, coder._gazetteer
+        settings = {f.name: getattr(coder, f.name) for f in fields(Coder) if f.init}
+        new = cls(**settings, workers=workers)
+        for f in fields(Coder):  # what the coder has loaded already (pipeline, knowledge)
+            if not f.init:
+                setattr(new, f.name, getattr(coder, f.name))
         return new
 
     def __enter__(self) -> ParallelCoder:
@@ -102,7 +105,8 @@ class ParallelCoder(Coder):
                 head.append(item)
                 if len(head) >= MIN_FOR_POOL:
                     break
-        if (self.workers or 1) <= 1 or (self._pool is None and len(head) < MIN_FOR_POOL):
+        if ((self.workers or 1) <= 1 or not shippable(self)
+                or (self._pool is None and len(head) < MIN_FOR_POOL)):
             yield from self._here(chain(head, items), batch_size or self.batch_size)
             return
         if self._pool is None:

@@ -36,17 +36,31 @@ class CoderConfig:
     batch_size: int = 16
     max_chars: int = 200_000
     fail_fast: bool = False
+    knowledge_version: str | None = None
 
     @classmethod
     def of(cls, coder: Coder) -> CoderConfig:
+        """The settings of ``coder``; a coder given its own lexicon objects cannot be sent."""
+        if not shippable(coder):
+            from ..errors import UsageError
+
+            raise UsageError("a Coder given its own lexicons (events_lexicon=, quotes_lexicon=, "
+                             "dates_lexicon=) codes in its own process only: use the local engine")
         return cls(model=coder.model, actor_files=tuple(str(p) for p in coder.actor_files),
-                   batch_size=coder.batch_size, max_chars=coder.max_chars, fail_fast=coder.fail_fast)
+                   batch_size=coder.batch_size, max_chars=coder.max_chars, fail_fast=coder.fail_fast,
+                   knowledge_version=coder.knowledge_version)
 
     def build(self) -> Coder:
         from ..coder import Coder
 
         return Coder(model=self.model, actor_files=[Path(p) for p in self.actor_files],
-                     batch_size=self.batch_size, max_chars=self.max_chars, fail_fast=self.fail_fast)
+                     batch_size=self.batch_size, max_chars=self.max_chars, fail_fast=self.fail_fast,
+                     knowledge_version=self.knowledge_version)
+
+
+def shippable(coder: Coder) -> bool:
+    """Whether worker processes can build the same coder from its settings alone."""
+    return coder.events_lexicon is None and coder.quotes_lexicon is None and coder.dates_lexicon is None
 
 
 @dataclass(slots=True)

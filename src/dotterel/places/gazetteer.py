@@ -22,12 +22,12 @@ so loading stays around a second and memory modest.
 from __future__ import annotations
 
 import bisect
-import gzip
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
+
+from ..datafiles import data_text, read_tsv
 
 #: Feature kinds of a :class:`~dotterel.model.Place`.
 COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
@@ -124,19 +124,13 @@ class Match:
 
 
 def _read_text(name: str) -> str:
-    ref = resources.files("dotterel").joinpath("data", "places", name)
-    if name.endswith(".gz"):
-        return gzip.decompress(ref.read_bytes()).decode("utf-8")
-    return ref.read_text("utf-8")
+    return data_text(f"places/{name}")
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Tab-separated rows of a data file, without comments and blank lines."""
-    return [
-        line.split("\t")
-        for line in _read_text(name).splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+def _rows(name: str, columns: int = 1) -> list[list[str]]:
+    """Tab-separated rows of a data file, without comments and blank lines; a row with fewer
+    than ``columns`` cells is a :class:`~dotterel.datafiles.DataFileError` naming its line."""
+    return read_tsv(f"places/{name}", strip=False, min_cols=columns).cells()
 
 
 def _line_id(line: str) -> int:
@@ -171,7 +165,7 @@ class Gazetteer:
     def load(cls) -> Gazetteer:
         """Read the bundled data files (about 1 s)."""
         gaz = cls()
-        gaz.cues = {row[0]: frozenset(row[1].split()) for row in _rows("cues.tsv")}
+        gaz.cues = {row[0]: frozenset(row[1].split()) for row in _rows("cues.tsv", 2)}
         gaz._load_countries()
         gaz._load_admins()
         gaz._load_cities()
@@ -188,15 +182,15 @@ class Gazetteer:
             bucket.append(match)
 
     def _load_countries(self) -> None:
-        for iso3, _iso2, gid, name, lat, lon, pop, *formal in _rows("countries.tsv"):
+        for iso3, _iso2, gid, name, lat, lon, pop, *formal in _rows("countries.tsv", 7):
             entry = Entry(COUNTRY, name, iso3, None, None, _float(lat), _float(lon), int(gid), int(pop))
             self.countries[iso3] = entry
             for text in [name, *filter(None, formal[0].split("|") if formal else ())]:
                 self._add_name(text, Match(entry))
 
     def _load_admins(self) -> None:
-        renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv"))
-        for iso3, code, geonames_name, gid, lat, lon, pop, *other in _rows("admin1.tsv"):
+        renamed = dict((r[0], r[1]) for r in _rows("admin_names.tsv", 2))
+        for iso3, code, geonames_name, gid, lat, lon, pop, *other in _rows("admin1.tsv", 7):
             admin_code = f"{iso3}.{code}"
             name = renamed.get(admin_code, geonames_name)
             entry = Entry(ADMIN, name, iso3, admin_code, name, _float(lat), _float(lon),
@@ -232,7 +226,7 @@ class Gazetteer:
         self._city_lines, self._city_index = lines, index
 
     def _load_regions(self) -> None:
-        for name, aliases, country, lat, lon, gid in _rows("regions.tsv"):
+        for name, aliases, country, lat, lon, gid in _rows("regions.tsv", 6):
             entry = Entry(OTHER, name, country or None, None, None, _float(lat), _float(lon),
                           int(gid) if gid else None)
             for text in [name, *filter(None, aliases.split("|"))]:
@@ -240,7 +234,7 @@ class Gazetteer:
                 self._add_name(text, Match(entry))
 
     def _load_aliases(self) -> None:
-        rows = _rows("aliases.tsv")
+        rows = _rows("aliases.tsv", 2)
         self._index_city_ids({int(t[5:]) for _, t in rows if t.startswith("city:")})
         for alias, target in rows:
             entry = self.resolve_target(target)
@@ -249,7 +243,7 @@ class Gazetteer:
             self._add_name(alias, Match(entry, preferred=True))
 
     def _load_abbreviations(self) -> None:
-        for abbreviation, target in _rows("abbreviations.tsv"):
+        for abbreviation, target in _rows("abbreviations.tsv", 2):
             entry = self.resolve_target(target)
             if entry is None:
                 raise ValueError(f"abbreviations.tsv: {abbreviation!r} names {target!r}, not in the gazetteer")

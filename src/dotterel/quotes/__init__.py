@@ -297,9 +297,10 @@ def _span(story: Story, text: str, rng: Range) -> TextSpan:
     return TextSpan(text=text[rng[0] : rng[0] + end - start], start=start, end=end)
 
 
-def extract_quotes(story: Story, actors: ActorTable) -> list[Quote]:
-    """Direct quotes and reported speech of ``story``, ids ``Q1``... in text order (title first)."""
-    lex = load_lexicon()
+def extract_quotes(story: Story, actors: ActorTable, lexicon: QuoteLexicon | None = None) -> list[Quote]:
+    """Direct quotes and reported speech of ``story``, ids ``Q1``... in text order (title first);
+    ``lexicon`` is the quote knowledge (default: the bundled lexicon)."""
+    lex = lexicon if lexicon is not None else load_lexicon()
     text = combined_text(story.document)[0]  # story.doc.text, without rebuilding it from the tokens
     doc = story.doc
     if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):

@@ -7,9 +7,11 @@ per process (:func:`load_lexicon` is cached).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from ..datafiles import DataFileError, TsvTable, data_text, read_tsv
 
 #: Complement kinds a cue verb may take (the ``takes`` column of ``cue_verbs.tsv``).
 TAKES = frozenset({"clause", "object", "to", "quote"})
@@ -58,43 +60,51 @@ class QuoteLexicon:
 
 
 def _data_text(name: str) -> str:
-    return resources.files("dotterel").joinpath("data", "quotes", name).read_text(encoding="utf-8")
+    return data_text(f"quotes/{name}")
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Non-comment, non-blank rows of a TSV file, header dropped."""
-    rows = [line.rstrip("\n").split("\t") for line in _data_text(name).splitlines()
-            if line.strip() and not line.startswith("#")]
-    return rows[1:]
+def _rows(name: str) -> TsvTable:
+    """Non-comment, non-blank rows of a TSV file, header dropped, each with its ``file:line``."""
+    return read_tsv(f"quotes/{name}", header=True, strip=False)
 
 
-def parse_verbs(rows: list[list[str]]) -> dict[str, CueVerb]:
-    """Build the verb table from ``cue_verbs.tsv`` rows; raises ValueError on a bad row."""
+def _located(rows: TsvTable | Sequence[list[str]], name: str) -> Iterator[tuple[str, list[str]]]:
+    """(where, cells) of each row: ``file:line`` from a table, ``file row N`` from bare lists."""
+    if isinstance(rows, TsvTable):
+        for row in rows:
+            yield row.where, row.cells
+    else:
+        for number, cells in enumerate(rows, start=1):
+            yield f"{name} row {number}", cells
+
+
+def parse_verbs(rows: TsvTable | Sequence[list[str]]) -> dict[str, CueVerb]:
+    """Build the verb table from ``cue_verbs.tsv`` rows; raises ValueError naming a bad row."""
     verbs: dict[str, CueVerb] = {}
-    for row in rows:
+    for where, row in _located(rows, "cue_verbs.tsv"):
         if len(row) != 3:
-            raise ValueError(f"cue_verbs.tsv: expected lemma, kind, takes in {row!r}")
+            raise DataFileError(f"{where}: expected lemma, kind, takes in {row!r}")
         lemma, kind, takes_text = (cell.strip() for cell in row)
         takes = frozenset(t.strip() for t in takes_text.split(",") if t.strip() not in ("", "-"))
         if kind not in KINDS or any(t not in TAKES and not (t.startswith("prep:") and len(t) > 5) for t in takes):
-            raise ValueError(f"cue_verbs.tsv: unknown kind or complement in {row!r}")
+            raise DataFileError(f"{where}: unknown kind or complement in {row!r}")
         if lemma in verbs:
-            raise ValueError(f"cue_verbs.tsv: {lemma!r} is listed twice")
+            raise DataFileError(f"{where}: {lemma!r} is listed twice")
         verbs[lemma] = CueVerb(lemma, kind, takes)
     return verbs
 
 
-def parse_nouns(rows: list[list[str]]) -> dict[str, frozenset[str]]:
+def parse_nouns(rows: TsvTable | Sequence[list[str]]) -> dict[str, frozenset[str]]:
     """Build the noun table from ``cue_nouns.tsv`` rows (noun → complements); raises ValueError."""
     nouns: dict[str, frozenset[str]] = {}
-    for row in rows:
+    for where, row in _located(rows, "cue_nouns.tsv"):
         if len(row) != 2:
-            raise ValueError(f"cue_nouns.tsv: expected noun, takes in {row!r}")
+            raise DataFileError(f"{where}: expected noun, takes in {row!r}")
         takes = frozenset(t.strip() for t in row[1].split(","))
         if any(t != "clause" and not (t.startswith("prep:") and len(t) > 5) for t in takes):
-            raise ValueError(f"cue_nouns.tsv: unknown complement in {row!r}")
+            raise DataFileError(f"{where}: unknown complement in {row!r}")
         if row[0] in nouns:
-            raise ValueError(f"cue_nouns.tsv: {row[0]!r} is listed twice")
+            raise DataFileError(f"{where}: {row[0]!r} is listed twice")
         nouns[row[0].strip()] = takes
     return nouns
 
@@ -105,7 +115,7 @@ def load_lexicon() -> QuoteLexicon:
     marks = json.loads(_data_text("marks.json"))
     return QuoteLexicon(
         verbs=parse_verbs(_rows("cue_verbs.tsv")),
-        phrases=tuple(tuple(row[0].split()) for row in _rows("cue_phrases.tsv")),
+        phrases=tuple(tuple(row.cells[0].split()) for row in _rows("cue_phrases.tsv")),
         nouns=parse_nouns(_rows("cue_nouns.tsv")),
         marks=QuoteMarks(
             double_open=frozenset(marks["double_open"]),
@@ -116,5 +126,5 @@ def load_lexicon() -> QuoteLexicon:
             single_straight=frozenset(marks["single_straight"]),
         ),
         scare_introducers=tuple(tuple(p.split()) for p in marks["scare_introducers"]),
-        light_verbs=frozenset(row[0].strip() for row in _rows("light_verbs.tsv")),
+        light_verbs=frozenset(row.cells[0].strip() for row in _rows("light_verbs.tsv")),
     )

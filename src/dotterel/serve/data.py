@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import CodedDocument
+from ..ontology import QUAD_NAMES
 from ..store import Store
 from ..store.queries import (
     AGGREGATE_BY,
@@ -38,7 +39,7 @@ from .records import stored_record
 #: The largest page of events one request may ask for.
 MAX_LIMIT = 1000
 #: Quad classes 1–4 and their names (as the contract writes them).
-QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict"}
+QUADS = QUAD_NAMES
 
 
 

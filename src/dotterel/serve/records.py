@@ -92,7 +92,8 @@ def stored_record(con: Any, doc_id: str) -> dict[str, Any] | None:
     return {
         "id": d["doc_id"], "text": d["text"], "title": d["title"], "pub_date": _iso(d["pub_date"]),
         "url": d["url"], "source": d["source"], "language": d["language"],
-        "coder": {"name": d["coder_name"], "version": d["coder_version"], "model": d["coder_model"]},
+        "coder": {"name": d["coder_name"], "version": d["coder_version"], "model": d["coder_model"],
+                  **({"knowledge": d["coder_knowledge"]} if d.get("coder_knowledge") else {})},
         "actors": actors, "events": events, "quotes": quotes, "places": places, "dates": dates,
         "errors": json.loads(d["errors"] or "[]"),
         "stored_at": _iso(d["stored_at"]), "cluster_id": d.get("cluster_id"),

@@ -144,7 +144,7 @@ class Store:
     def documents(self, *, limit: int | None = None) -> Any:
         """Stored documents without their text (id, title, dates, coder, counts, cluster)."""
         sql = (
-            "SELECT doc_id, title, pub_date, url, source, language, coder_version, n_events, "
+            "SELECT doc_id, title, pub_date, url, source, language, coder_version, coder_knowledge, n_events, "
             "n_quotes, errors, cluster_id, run_id, stored_at FROM documents ORDER BY doc_id"
         )
         limit = check_limit(limit)

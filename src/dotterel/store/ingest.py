@@ -134,8 +134,12 @@ def _write_one_by_one(records: list[CodedDocument], writer: StoreWriter, run_id:
 
 
 def stored_documents(db: str | Path | None = None, *, outdated_only: bool = False,
-                     coder_version: str | None = None, page: int = 256) -> Iterator[ReadDocument]:
+                     coder_version: str | None = None, knowledge: str | None = None,
+                     page: int = 256) -> Iterator[ReadDocument]:
     """The stored documents as inputs again, in doc_id order, read a page at a time.
+
+    ``outdated_only``: only those coded by another ``coder_version`` or, when ``knowledge``
+    is given, with another knowledge version (or none recorded: coded before it was kept).
 
     The store is opened read-only for each page and closed in between, so the
     writer of a ``recode`` can commit while this iterates.
@@ -147,8 +151,12 @@ def stored_documents(db: str | Path | None = None, *, outdated_only: bool = Fals
             where = "doc_id > ?"
             params: list[Any] = [after]
             if outdated_only:
-                where += " AND coder_version IS DISTINCT FROM ?"
-                params.append(coder_version)
+                if knowledge is None:
+                    where += " AND coder_version IS DISTINCT FROM ?"
+                    params.append(coder_version)
+                else:
+                    where += " AND (coder_version IS DISTINCT FROM ? OR coder_knowledge IS DISTINCT FROM ?)"
+                    params += [coder_version, knowledge]
             rows = con.execute(
                 "SELECT doc_id, text, title, strftime(pub_date, '%Y-%m-%d'), url, source, language "
                 f"FROM documents WHERE {where} ORDER BY doc_id LIMIT {int(page)}", params,
@@ -172,9 +180,12 @@ def recode(
 ) -> Iterator[CodedDocument]:
     """Re-code every stored document with ``coder`` and replace its records.
 
-    ``outdated_only`` re-codes only documents coded by another coder version.
+    ``outdated_only`` re-codes only documents coded by another coder version or with other
+    knowledge (``coder.knowledge``: the data files' versions).
     """
     coder = coder or Coder()
-    items = stored_documents(db, outdated_only=outdated_only, coder_version=coder.info["version"])
+    info = coder.info
+    items = stored_documents(db, outdated_only=outdated_only, coder_version=info["version"],
+                             knowledge=info.get("knowledge"))
     yield from code_into_store(items, db=db, coder=coder, batch_size=batch_size, command="recode",
                                summary=summary, force=True)

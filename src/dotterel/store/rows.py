@@ -10,19 +10,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from ..datafiles import read_tsv
 from ..model import CodedDocument, Document, Event, Mention
-
-#: Quad names as the contract writes them → PLOVER quad code (1–4).
-QUAD_CLASS = {
-    "verbal cooperation": 1,
-    "material cooperation": 2,
-    "verbal conflict": 3,
-    "material conflict": 4,
-}
+from ..ontology import QUAD_CLASS as QUAD_CLASS  # re-exported: older imports
+from ..ontology import event_score as event_score
 
 
 def text_hash(document: Document | CodedDocument) -> str:
@@ -35,28 +28,8 @@ def text_hash(document: Document | CodedDocument) -> str:
 
 
 def read_data_tsv(name: str) -> list[list[str]]:
-    """Rows of a TSV under ``dotterel/data`` (comment lines starting with ``#`` left out)."""
-    text = resources.files("dotterel").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-@cache
-def score_tables() -> tuple[dict[str, float], dict[tuple[str, str], float]]:
-    """PLOVER base score per type and per (type, mode), from the events lexicon (plover.md §1.1, §2)."""
-    types = {row[0]: float(row[2]) for row in read_data_tsv("events/types.tsv")}
-    modes: dict[tuple[str, str], float] = {}
-    for row in read_data_tsv("events/modes.tsv"):
-        if len(row) >= 3 and row[2].strip():
-            modes[(row[0], row[1])] = float(row[2])
-    return types, modes
-
-
-def event_score(event_type: str, mode: str | None) -> float | None:
-    """The PLOVER score of (type, mode): the mode's score when it has one, else the type's."""
-    types, modes = score_tables()
-    if mode and (event_type, mode) in modes:
-        return modes[(event_type, mode)]
-    return types.get(event_type)
+    """Rows of a TSV under ``dotterel/data`` (comments left out, a header line kept), unstripped."""
+    return read_tsv(name, strip=False).cells()
 
 
 def event_date(value: str | None) -> date | None:
@@ -117,7 +90,7 @@ class Columns:
 DOCUMENT_COLUMNS = (
     "doc_id", "text_hash", "title", "text", "pub_date", "url", "source", "language",
     "coder_name", "coder_version", "coder_model", "errors", "n_actors", "n_events", "n_quotes",
-    "n_places", "run_id", "stored_at", "cluster_id",
+    "n_places", "run_id", "stored_at", "cluster_id", "coder_knowledge",
 )
 ACTOR_COLUMNS = ("doc_id", "actor_id", "name", "kind", "code", "country", "sector", "role", "mentions")
 EVENT_COLUMNS = (
@@ -176,6 +149,7 @@ class Batch:
             pub_date=event_date(record.pub_date), url=record.url, source=record.source,
             language=record.language, coder_name=record.coder.get("name"),
             coder_version=record.coder.get("version"), coder_model=record.coder.get("model"),
+            coder_knowledge=record.coder.get("knowledge"),
             errors=json.dumps([e.to_dict() for e in record.errors], ensure_ascii=False),
             n_actors=len(record.actors), n_events=len(record.events), n_quotes=len(record.quotes),
             n_places=len(record.places), run_id=run_id, stored_at=stored_at, cluster_id=cluster_id,

@@ -29,7 +29,7 @@ from . import words
 T = TypeVar("T")
 
 #: The schema version this dotterel writes. Bump it by appending to MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Where the store lives unless ``--db`` / ``path`` says otherwise.
 DEFAULT_DB = "dotterel.duckdb"
 #: Environment variable naming the default store.
@@ -169,9 +169,18 @@ _V4: list[str | Callable[[Any], None]] = [
     backfill_words,
 ]
 
+_V5 = [
+    # the knowledge version of the coder (``coder.knowledge``: a hash over its data files), so
+    # `recode --outdated-only` notices a lexicon change; NULL for documents coded before
+    "ALTER TABLE documents ADD COLUMN coder_knowledge VARCHAR",
+    "ALTER TABLE runs ADD COLUMN coder_knowledge VARCHAR",
+]
+
 #: version → steps (SQL statements, or functions of the connection) that bring a store
 #: from version-1 to version.
-MIGRATIONS: dict[int, list[str | Callable[[Any], None]]] = {1: [*_V1], 2: [*_V2], 3: [*_V3], 4: _V4}
+MIGRATIONS: dict[int, list[str | Callable[[Any], None]]] = {
+    1: [*_V1], 2: [*_V2], 3: [*_V3], 4: _V4, 5: [*_V5],
+}
 
 
 def default_db_path(path: str | Path | None = None) -> Path:

@@ -78,8 +78,9 @@ class StoreWriter:
         with self.session() as con:
             con.execute(
                 "INSERT INTO runs (run_id, command, coder_name, coder_version, coder_model, "
-                "started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')",
-                [run_id, command, coder.get("name"), coder.get("version"), coder.get("model"), _now()],
+                "coder_knowledge, started_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
+                [run_id, command, coder.get("name"), coder.get("version"), coder.get("model"),
+                 coder.get("knowledge"), _now()],
             )
         return run_id
 
