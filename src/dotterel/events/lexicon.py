@@ -77,6 +77,29 @@ class Pattern:
         return not self.arguments or lemma in self.arguments
 
 
+@dataclass(frozen=True, slots=True)
+class PatternIndex:
+    """A head's patterns in their order, with the positions of those that name an argument
+    lemma under (relation, lemma), and of those that any argument may satisfy (no argument
+    list, or multi-word arguments): a token's arcs select the few patterns worth testing."""
+
+    patterns: tuple[Pattern, ...]
+    by_key: dict[tuple[str, str], tuple[int, ...]]
+    always: tuple[int, ...]
+
+    @classmethod
+    def build(cls, pats: list[Pattern]) -> PatternIndex:
+        by_key: dict[tuple[str, str], list[int]] = {}
+        always: list[int] = []
+        for i, pat in enumerate(pats):
+            if not pat.arguments or pat.phrases:
+                always.append(i)
+                continue
+            for arg in pat.arguments:
+                by_key.setdefault((pat.relation, arg), []).append(i)
+        return cls(tuple(pats), {k: tuple(v) for k, v in by_key.items()}, tuple(always))
+
+
 @dataclass
 class Lexicon:
     """Everything the event coder knows, loaded from ``data/events``."""
@@ -89,6 +112,7 @@ class Lexicon:
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
     layers: str = "both"
     _verb_lemmas: frozenset[str] | None = field(default=None, repr=False)
+    _pattern_index: dict[tuple[str, str], PatternIndex | None] = field(default_factory=dict, repr=False)
 
     @property
     def verb_lemmas(self) -> frozenset[str]:
@@ -107,6 +131,14 @@ class Lexicon:
 
     def patterns_for(self, head: str, pos: str) -> list[Pattern]:
         return self.patterns.get((head, pos), [])
+
+    def pattern_index(self, head: str, pos: str) -> PatternIndex | None:
+        """The head's patterns indexed by (relation, argument lemma), built once per head."""
+        key = (head, pos)
+        if key not in self._pattern_index:
+            pats = self.patterns.get(key)
+            self._pattern_index[key] = None if not pats else PatternIndex.build(pats)
+        return self._pattern_index[key]
 
     def cue(self, name: str) -> frozenset[str]:
         return self.cues.get(name, frozenset())

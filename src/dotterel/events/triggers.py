@@ -9,11 +9,12 @@ coding it separately; "X said Y must Z" is a REQUEST of X.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..ontology import ontology, type_set
-from .lexicon import NO_EVENT, Lexicon, Pattern, Trigger
+from .lexicon import NO_EVENT, Lexicon, Pattern, PatternIndex, Trigger
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -132,6 +133,20 @@ class _Arcs:
                         for o in [g, *g.conjuncts]:
                             self.preps.setdefault(word, []).append((o, _arg_lemmas(o)))
 
+    def arg_keys(self) -> Iterator[tuple[str, str]]:
+        """Every (relation, argument lemma) these arcs can satisfy."""
+        for _obj, lemmas in self.objs:
+            for lemma in lemmas:
+                yield "obj", lemma
+                for prt in self.prts:
+                    yield f"prt:{prt}", lemma
+        for lemma in self.xcomps:
+            yield "xcomp", lemma
+        for word, found in self.preps.items():
+            for _obj, lemmas in found:
+                for lemma in lemmas:
+                    yield f"prep:{word}", lemma
+
     def holds(self, relation: str, args: frozenset[str],
               phrases: tuple[tuple[str, frozenset[str]], ...]) -> tuple[bool, Token | None]:
         """Whether one pattern part holds, and the argument that satisfied it."""
@@ -157,14 +172,26 @@ class _Arcs:
         return False, None
 
 
-def _match_pattern(tok: Token, pats: list[Pattern], lex: Lexicon | None = None) -> tuple[Pattern, Token | None] | None:
-    """The first pattern whose parts all hold on ``tok``'s arcs (set lookups on arcs computed once)."""
+def _match_pattern(tok: Token, pats: list[Pattern] | PatternIndex | None,
+                   lex: Lexicon | None = None) -> tuple[Pattern, Token | None] | None:
+    """The first pattern whose parts all hold on ``tok``'s arcs (set lookups on arcs computed once).
+
+    With a :class:`PatternIndex`, only the patterns whose (relation, argument) the arcs offer,
+    and those any argument may satisfy, are tested — in the patterns' own order.
+    """
     if not pats:
         return None
     arcs = _Arcs(tok, lex)
     if not arcs.objs and not arcs.prts and not arcs.preps and not arcs.xcomps:
         return None
-    for pat in pats:
+    if isinstance(pats, PatternIndex):
+        picked = set(pats.always)
+        for key in arcs.arg_keys():
+            picked.update(pats.by_key.get(key, ()))
+        order: Iterable[Pattern] = (pats.patterns[i] for i in sorted(picked))
+    else:
+        order = pats
+    for pat in order:
         ok, arg = arcs.holds(pat.relation, pat.arguments, pat.phrases)
         if ok and all(arcs.holds(rel, args, ())[0] for rel, args in pat.extra):
             return pat, arg
@@ -291,17 +318,20 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     consumed: set[int] = set()
     fixed = lex.cue("fixed")
     for tok in toks:
-        if tok.i in nouns and not _is_verb(tok):
+        is_verb = _is_verb(tok)
+        if tok.i in nouns and not is_verb:
             continue
+        if not is_verb and tok.pos_ != "ADJ":
+            continue  # only verbs and adjectives trigger here (nouns were read above)
         if tok.i > 0 and f"{tok.nbor(-1).lower_}_{tok.lower_}" in fixed:
             continue
-        lemma = verb_lemma(tok, lex) if _is_verb(tok) else _lemma(tok)
-        if _is_verb(tok):
+        lemma = verb_lemma(tok, lex) if is_verb else _lemma(tok)
+        if is_verb:
             if lemma in transparent and _has_xcomp(tok):
                 continue
             if _reporting_inversion(tok):
                 continue
-            match = _match_pattern(tok, lex.patterns_for(lemma, "V"), lex)
+            match = _match_pattern(tok, lex.pattern_index(lemma, "V"), lex)
             if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
                     and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
