@@ -34,6 +34,8 @@ COUNTRY, ADMIN, CITY, OTHER = "country", "admin", "city", "other"
 #: Places below this population (GeoNames' villages, hamlets, seats) are found only
 #: under a name that no bigger record has: they never make a known name ambiguous.
 SMALL_PLACE = 1000
+#: How many looked-up names the gazetteer keeps before it starts again (names recur across stories).
+LOOKUP_CACHE_SIZE = 50_000
 
 
 _SPACES = re.compile(r"\s+")
@@ -159,6 +161,8 @@ class Gazetteer:
     _city_lines: list[str] = field(default_factory=list, repr=False)
     _city_index: dict[str, int | list[int]] = field(default_factory=dict, repr=False)
     _city_cache: dict[int, Entry] = field(default_factory=dict, repr=False)
+    #: lookup results by text (the same names recur within and across stories); bounded
+    _lookup_cache: dict[str, tuple[Match, ...]] = field(default_factory=dict, repr=False)
     _city_by_id: dict[int, int] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -304,6 +308,14 @@ class Gazetteer:
         name is never read as a town); a name in ``not_places.tsv`` keeps only its
         aliases and regions.
         """
+        cached = self._lookup_cache.get(text)
+        if cached is None:
+            if len(self._lookup_cache) >= LOOKUP_CACHE_SIZE:
+                self._lookup_cache.clear()
+            cached = self._lookup_cache[text] = tuple(self._lookup(text))
+        return list(cached)
+
+    def _lookup(self, text: str) -> list[Match]:
         key = name_key(text)
         found = list(self.names.get(key, ()))
         if key in self.not_places or _ACRONYM.match(text):
