@@ -121,16 +121,23 @@ class _Arcs:
     argument lemmas, particles, "to" clauses and prepositional objects by preposition."""
 
     def __init__(self, tok: Token, lex: Lexicon | None) -> None:
-        self.objs = [(o, _object_lemmas(o, lex)) for o in objects(tok)]
-        self.prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
-        self.xcomps = {_lemma(c) for c in tok.children if c.dep_ == "xcomp"}
+        self.objs: list[tuple[Token, set[str]]] = []
+        self.prts: set[str] = set()
+        self.xcomps: set[str] = set()
         self.preps: dict[str, list[tuple[Token, set[str]]]] = {}
-        for child in tok.children:
-            if child.dep_ in ("prep", "agent", "dative"):
+        for child in tok.children:  # one pass: spaCy makes a Token object per child visited
+            dep = child.dep_
+            if dep in OBJECT_DEPS:
+                self.objs.extend((o, _object_lemmas(o, lex)) for o in (child, *child.conjuncts))
+            elif dep == "prt":
+                self.prts.add(child.lower_)
+            elif dep == "xcomp":
+                self.xcomps.add(_lemma(child))
+            elif dep in ("prep", "agent", "dative"):
                 word = _lemma(child)
                 for g in child.children:
                     if g.dep_ in ("pobj", "pcomp"):
-                        for o in [g, *g.conjuncts]:
+                        for o in (g, *g.conjuncts):
                             self.preps.setdefault(word, []).append((o, _arg_lemmas(o)))
 
     def arg_keys(self) -> Iterator[tuple[str, str]]:
@@ -235,19 +242,19 @@ def verb_lemma(tok: Token, lex: Lexicon) -> str:
 
 def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     lemma = verb_lemma(tok, lex)
-    for child in tok.children:
-        if child.dep_ == "prt":
-            hit = lex.trigger(f"{lemma} {child.lower_}", "V")
-            if hit is not None:
-                return hit
-    for child in tok.children:
-        if child.dep_ == "prep":
-            hit = lex.trigger(f"{lemma} {_lemma(child)}", "V")
-            if hit is not None:
-                return hit
-    mark = _for_clause(tok)
-    if mark is not None:
-        hit = lex.trigger(f"{lemma} for", "V")
+    prts: list[str] = []
+    preps: list[str] = []
+    for_clause = False
+    for child in tok.children:  # one pass; particles first, then prepositions, then "for" clauses
+        dep = child.dep_
+        if dep == "prt":
+            prts.append(child.lower_)
+        elif dep == "prep":
+            preps.append(_lemma(child))
+        elif dep in ("advcl", "ccomp") and not for_clause:
+            for_clause = any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children)
+    for word in (*prts, *preps, *(("for",) if for_clause else ())):
+        hit = lex.trigger(f"{lemma} {word}", "V")
         if hit is not None:
             return hit
     return lex.trigger(lemma, "V")
@@ -263,9 +270,10 @@ def _for_clause(tok: Token) -> Token | None:
 
 def _reporting_inversion(tok: Token) -> bool:
     """'"...," agreed Polat Sayim': a trigger verb used as a speech verb after a quote."""
-    subj_after = any(c.dep_ == "nsubj" and c.i > tok.i for c in tok.children)
-    quote_before = any(c.dep_ == "ccomp" and c.i < tok.i for c in tok.children)
-    return subj_after and quote_before
+    if tok.n_rights == 0 or tok.n_lefts == 0:
+        return False
+    subj_after = any(c.dep_ == "nsubj" for c in tok.rights)
+    return subj_after and any(c.dep_ == "ccomp" for c in tok.lefts)
 
 
 def _about_comment(tok: Token, lex: Lexicon) -> bool:
