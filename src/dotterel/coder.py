@@ -23,7 +23,15 @@ from ._version import __version__
 from .checks import DEFAULT_MAX_CHARS, MAX_CHARS_LIMIT, check_document
 from .errors import InputError, UsageError, doc_error_message
 from .model import CodedDocument, Document, DocumentError
-from .nlp import DEFAULT_MODEL, MODEL_LABEL, TITLE_SEPARATOR, Story, load_pipeline, make_doc
+from .nlp import (
+    DEFAULT_MODEL,
+    MODEL_LABEL,
+    TITLE_SEPARATOR,
+    Story,
+    forget_entities,
+    load_pipeline,
+    make_doc,
+)
 from .sources.items import ReadDocument, checked
 
 if TYPE_CHECKING:
@@ -281,6 +289,7 @@ class Coder:
             quotes = extract_quotes(story, actors, quotes_lex)
         with stage("events"):
             events = extract_events(story, actors, places, dates, quotes, events_lex)
+        forget_entities(doc)  # the Doc stays serialisable (user_data)
         record = self._empty_record(document, [])
         record.actors = actors.actors
         record.places = places

@@ -79,6 +79,25 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, use_blis: bool | None = None) -
     return nlp
 
 
+#: Where :func:`entities` keeps a Doc's entity spans.
+_ENTS_KEY = "dotterel.ents"
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, built once per Doc (spaCy builds the spans anew on every access, and
+    every extractor reads them). The pipeline sets entities before the extractors run and
+    nothing changes them after, so the copy stays true."""
+    ents: tuple[Span, ...] | None = doc.user_data.get(_ENTS_KEY)
+    if ents is None:
+        ents = doc.user_data[_ENTS_KEY] = tuple(doc.ents)
+    return ents
+
+
+def forget_entities(doc: Doc) -> None:
+    """Drop the copy :func:`entities` keeps (spans in ``user_data`` would not serialise)."""
+    doc.user_data.pop(_ENTS_KEY, None)
+
+
 def combined_text(document: Document) -> tuple[str, int]:
     """The string spaCy parses for ``document`` and the offset where its body starts."""
     if document.title and document.title.strip():

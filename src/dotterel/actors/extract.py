@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..language import word_set
+from ..nlp import entities
 from .assemble import Cluster, make_table
 from .describe import (
     LOCATIVE,
@@ -94,7 +95,7 @@ class _Builder:
             for t in range(start, end):
                 covered[t] = start
         cores: list[tuple[int, int, str]] = []
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ not in _NAME_LABELS and ent.label_ not in _PLACE_LABELS:
                 continue
             if ent.label_ == "NORP" and (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..nlp import entities
 from .assemble import Cluster, dominant_country
 from .describe import LOCATIVE, STATE_SECTORS, Tokens
 from .knowledge import ActorKnowledge
@@ -149,7 +150,7 @@ def _sentence_places(toks: Tokens, kb: ActorKnowledge, named: list[Cluster]) -> 
             if kind == "state" and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS:
                 out.setdefault(tok.head.head.i, set()).add(cl.country)
     if kb.places:
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ not in ("GPE", "LOC") or ent.start in covered:
                 continue
             root = ent.root

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ..nlp import entities
 from .calendar import (
     FUTURE,
     NEAREST,
@@ -56,9 +57,10 @@ class Context:
         self.entity_ranges: list[tuple[int, int]] = []
         self.name_ranges: list[tuple[int, int]] = []
         if doc is not None:
-            self.name_ranges = [_name_range(e) for e in doc.ents if e.label_ in _NAME_LABELS]
+            ents = entities(doc)
+            self.name_ranges = [_name_range(e) for e in ents if e.label_ in _NAME_LABELS]
             self.entity_ranges = [
-                (e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
+                (e.start_char, e.end_char) for e in ents if e.label_ in ("DATE", "TIME")
             ]
 
     def in_name(self, start: int, end: int, calendar_day: bool = False) -> bool:

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..nlp import entities
 from .calendar import Value
 from .lexicon import WS, DateLexicon, load_lexicon
 from .patterns import patterns
@@ -63,7 +64,7 @@ def _spacy_only(ctx: Context, taken: list[tuple[int, int]]) -> list[Found]:
     out: list[Found] = []
     if ctx.doc is None:
         return out
-    for ent in ctx.doc.ents:
+    for ent in entities(ctx.doc):
         if ent.label_ not in ("DATE", "TIME"):
             continue
         s, e = ent.start_char, ent.end_char

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..nlp import entities
 from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, Entry, Gazetteer, Match, name_key
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     locative, place_nouns = gaz.cues["locative"], gaz.cues["place_noun"]
     special = _datelines(text, story.body_start, gaz, sent_starts) + _abbreviations(text, gaz, sent_starts)
     taken = [(c.start, c.end) for c in special]
-    all_ents = list(doc.ents)  # spaCy builds the tuple anew on every access
+    all_ents = list(entities(doc))
     spans, covered = _entity_spans(doc, all_ents, text, gaz)
     spans.extend(_missed_spans(doc, covered, locative, place_nouns))
     modifiers = _modifier_spans(doc, all_ents, gaz)

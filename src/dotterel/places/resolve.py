@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..nlp import entities
 from .candidates import MID_TOWN, Candidate
 from .gazetteer import ADMIN, CITY, COUNTRY, OTHER, SMALL_PLACE, Entry, Match, name_key
 
@@ -300,7 +301,7 @@ def _accept_city(cand: Candidate, entry: Entry, ctx: Context, known_country: boo
 def person_words(story: Story, actors: ActorTable) -> frozenset[str]:
     """Words of the multi-word person names of the story ("Denzel Washington")."""
     words: set[str] = set()
-    for ent in story.doc.ents:
+    for ent in entities(story.doc):
         if ent.label_ == "PERSON" and len(ent) > 1:
             words.update(name_key(t.text) for t in ent if t.is_alpha)
     for actor in getattr(actors, "actors", ()) or ():
