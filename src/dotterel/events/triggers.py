@@ -398,7 +398,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     start = child.idx
             found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True,
                                  imported=hit.imported)
-    _add_deontic(toks, lex, found)
+    if any(word in sent.text.lower() for word in lex.cue("deontic")):  # cheap test before the walk
+        _add_deontic(toks, lex, found)
     _resolve_frames(found, lex)
     _protest_purposes(found)
     return [found[i] for i in sorted(found)]
