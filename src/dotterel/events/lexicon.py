@@ -112,14 +112,25 @@ class Lexicon:
     cues: dict[str, frozenset[str]] = field(default_factory=dict)
     layers: str = "both"
     _verb_lemmas: frozenset[str] | None = field(default=None, repr=False)
+    _compound_heads: frozenset[str] | None = field(default=None, repr=False)
     _pattern_index: dict[tuple[str, str], PatternIndex | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def compound_heads(self) -> frozenset[str]:
+        """Last words of two-word noun triggers and of the cue list of non-event compounds:
+        the nouns whose modifiers need a look ("hunger strike", "press release")."""
+        if self._compound_heads is None:
+            words = {t.lemma.split()[-1] for t in self.triggers.values() if t.pos == "N" and " " in t.lemma}
+            words |= {w.split("_")[-1] for w in self.cue("non_event_noun")}
+            self._compound_heads = frozenset(words)
+        return self._compound_heads
 
     @property
     def verb_lemmas(self) -> frozenset[str]:
         """Every verb lemma the lexicon knows (triggers, pattern heads, light/transparent/speech)."""
         if self._verb_lemmas is None:
             words = {t.lemma.split()[0] for t in self.triggers.values() if t.pos == "V"}
-            words |= {head for head, pos in self.patterns if pos == "V"}
+            words |= {head.split()[0] for head, pos in self.patterns if pos == "V"}
             for name in ("light", "transparent", "speech", "hyp_verb", "neg_verb", "undergo"):
                 words |= self.cue(name)
             self._verb_lemmas = frozenset(words)

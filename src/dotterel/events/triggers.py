@@ -207,6 +207,8 @@ def _match_pattern(tok: Token, pats: list[Pattern] | PatternIndex | None,
 
 def _noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
     lemma = _lemma(tok)
+    if lemma not in lex.compound_heads:  # no two-word entry ends in this noun: one lookup
+        return lex.trigger(lemma, "N")
     for child in tok.children:
         if child.dep_ in ("compound", "amod") and child.i < tok.i:
             if f"{_lemma(child)}_{lemma}" in lex.cue("non_event_noun"):
@@ -335,6 +337,8 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             continue
         lemma = verb_lemma(tok, lex) if is_verb else _lemma(tok)
         if is_verb:
+            if lemma not in lex.verb_lemmas:
+                continue  # no trigger, pattern or cue has this verb: nothing below can fire
             if lemma in transparent and _has_xcomp(tok):
                 continue
             if _reporting_inversion(tok):
