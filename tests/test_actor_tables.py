@@ -7,18 +7,17 @@ Sentences are written for these tests, not taken from development data.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import itertools
-import sys
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from dotterel import Coder
 from dotterel.actors import ActorKnowledge
 from dotterel.actors.knowledge import SECTORS, Period, Term
+
+from .conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "dotterel" / "data" / "actors"
@@ -29,16 +28,7 @@ PETRARCH = next(
 )
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_actor_tables", ROOT / "scripts" / "build_actor_tables.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_actor_tables"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _script()
+build = load_script("build_actor_tables")
 ISOS = frozenset(
     row[0]
     for row in csv.reader(

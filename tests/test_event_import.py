@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from dotterel import Coder
 from dotterel.events.lexicon import LAYERS_ENV, NO_EVENT, load_lexicon
 
+from .conftest import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_event_lexicon", ROOT / "scripts" / "build_event_lexicon.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_event_lexicon"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _build_module()
+build = load_script("build_event_lexicon")
 
 SNIPPET = """
 ####### SYNONYM SETS #######
@@ -232,7 +222,7 @@ def test_english_criticism_words_beyond_cameo_are_accuse(coder: Coder, text: str
 
 
 def test_block_majority_needs_agreement_and_a_verb_that_carries_the_event() -> None:
-    build = _build_module()
+    build = load_script("build_event_lexicon")
     rows = {
         ("SPURN", "obj", "offer", "-", "120", "REJECT", "-", "x"),
         ("SPURN", "obj", "plan", "-", "120", "REJECT", "-", "x"),

@@ -40,6 +40,15 @@ class Replay(ScriptedCoder):
             yield self.records[item.document.doc_id]
 
 
+def _stored(records: dict[str, object], db: Path) -> Path:
+    """A store holding these scripted records (replayed through the real ingest path)."""
+    coder = Replay()
+    coder.records = records
+    items = [ReadDocument(Document(id=k, text=TEXT)) for k in records]
+    list(code_into_store(items, db=db, coder=coder, summary=StoreRunSummary()))
+    return db
+
+
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("export") / "s.duckdb"
@@ -54,11 +63,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rec.events[1].date, rec.events[1].date_precision = "2025-01", "month"
         rec.events[2].mode = None
         records[rec.id] = rec
-    coder = Replay()
-    coder.records = records
-    items = [ReadDocument(Document(id=k, text=TEXT)) for k in records]
-    list(code_into_store(items, db=db, coder=coder, summary=StoreRunSummary()))
-    return db
+    return _stored(records, db)
 
 
 def test_plover_jsonl(store_path: Path, tmp_path: Path) -> None:
@@ -203,11 +208,7 @@ def quoted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
                               source='The "Example" News')
         rec.actors[0].name = 'Russia "the Federation"'
         records[rec.id] = rec
-    coder = Replay()
-    coder.records = records
-    items = [ReadDocument(Document(id=k, text=TEXT)) for k in records]
-    list(code_into_store(items, db=db, coder=coder, summary=StoreRunSummary()))
-    return db
+    return _stored(records, db)
 
 
 def test_polecat_with_double_quotes_reads_back_exactly(quoted_store: Path, tmp_path: Path) -> None:
