@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from dotterel.read import ReadDocument
+from store_common import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- scale:start -->", "<!-- scale:end -->"
@@ -236,12 +237,4 @@ of the per-round ratios (rounds: {result['speedup_rounds']} and {result['dask_ro
 Command: `.venv/bin/python benchmarks/throughput.py --scale --rounds {args.rounds} --replicate {args.replicate} --memory-stories {args.memory_stories} --write`
 Commit {commit}; machine: {machine}; measured {time.strftime('%Y-%m-%d')}.
 {END}"""
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + body + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_section(START, END, body)

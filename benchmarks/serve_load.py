@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from store_common import DOC
+from store_common import code_stories_into, replace_section
 from store_query import DEFAULT_STORIES, build
 
 URLS = [
@@ -148,14 +148,7 @@ async def load(port: int, connections: int, duration: float) -> dict[str, Any]:
 
 def write_doc(body: str) -> None:
     """Replace this benchmark's section of docs/benchmarks.md (added at the end the first time)."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{body.strip()}\n{END}"
-    if START in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + f"\n\n## Serve (HTTP API under load)\n\n{block}\n"
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(START, END, f"{START}\n{body.strip()}\n{END}", heading="## Serve (HTTP API under load)")
 
 
 def main() -> int:
@@ -171,22 +164,13 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
 
-    import json
-
-    from dotterel import Coder, Document
-    from dotterel.read import ReadDocument
-    from dotterel.store import StoreRunSummary, code_into_store
-
     with tempfile.TemporaryDirectory() as tmp:
         big = args.keep or Path(tmp) / "big.duckdb"
         if not big.exists():
             base = args.base
             if base is None:
                 base = Path(tmp) / "base.duckdb"
-                with args.stories.open(encoding="utf-8") as f:
-                    documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
-                list(code_into_store((ReadDocument(d) for d in documents), db=base, coder=Coder(),
-                                     summary=StoreRunSummary()))
+                code_stories_into(args.stories, base)
             build(base, big, args.events, "chronological", False)
         import duckdb
 

@@ -28,7 +28,6 @@ partition table by partition table; a ``--base`` store must therefore have schem
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
@@ -38,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from store_common import ROOT, write_section
+from store_common import ROOT, code_stories_into, write_section
 
 DEFAULT_STORIES = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
 
@@ -135,18 +134,11 @@ def main() -> int:
     args = parser.parse_args()
 
     import dotterel
-    from dotterel import Coder, Document
-    from dotterel.read import ReadDocument
-    from dotterel.store import StoreRunSummary, code_into_store
-
     with tempfile.TemporaryDirectory() as tmp:
         base = args.base
         if base is None:
             base = Path(tmp) / "base.duckdb"
-            with args.stories.open(encoding="utf-8") as f:
-                documents = [Document.from_dict(json.loads(line)) for line in f if line.strip()]
-            list(code_into_store((ReadDocument(d) for d in documents), db=base, coder=Coder(),
-                                 summary=StoreRunSummary()))
+            code_stories_into(args.stories, base)
         big = Path(tmp) / "big.duckdb"
         t0 = time.perf_counter()
         n_events, n_docs = build(base, big, args.events, args.order, args.unique_texts)

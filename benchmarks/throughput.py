@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from store_common import replace_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STORIES = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
 START, END = "<!-- throughput:start -->", "<!-- throughput:end -->"
@@ -129,16 +131,7 @@ Command: `.venv/bin/python benchmarks/throughput.py --rounds {result['rounds']} 
 Machine: {machine}; measured {time.strftime('%Y-%m-%d')}. Both sides run spaCy on
 numpy's BLAS (`NumpyOps(use_blis=False)`, see `nlp.load_pipeline`).
 {END}"""
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + body + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    replace_section(START, END, body)
 
 
 def _cpu() -> str:

@@ -30,9 +30,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/snapshots/ from the current output (then review the diff)")
 
 
-def load_script(name: str) -> ModuleType:
-    """A build script of ``scripts/`` imported as a module (its functions are tested directly)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+def load_script(name: str, folder: str = "scripts") -> ModuleType:
+    """A script of ``scripts/`` (or ``benchmarks/``) imported as a module, to test its functions."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

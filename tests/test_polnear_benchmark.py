@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from .conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "benchmarks" / "polnear_events_gold.tsv"
 POLNEAR = Path(os.environ.get("DOTTEREL_SHARED_DATA", ROOT.parent / "shared" / "data")) / "polnear"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load("accuracy_polnear_events")
-select = _load("polnear_events_select")
+bench = load_script("accuracy_polnear_events", "benchmarks")
+select = load_script("polnear_events_select", "benchmarks")
 
 HEADER = "\t".join(bench.GOLD_COLUMNS)
 
