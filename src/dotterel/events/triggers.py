@@ -253,8 +253,8 @@ def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
             prts.append(child.lower_)
         elif dep == "prep":
             preps.append(_lemma(child))
-        elif dep in ("advcl", "ccomp") and not for_clause:
-            for_clause = any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children)
+        elif not for_clause:
+            for_clause = _is_for_clause(child)
     for word in (*prts, *preps, *(("for",) if for_clause else ())):
         hit = lex.trigger(f"{lemma} {word}", "V")
         if hit is not None:
@@ -264,10 +264,11 @@ def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
 
 def _for_clause(tok: Token) -> Token | None:
     """The clause of "pushing for the US to support ...", "called for X to ..." (mark "for")."""
-    for child in tok.children:
-        if child.dep_ in ("advcl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children):
-            return child
-    return None
+    return next((child for child in tok.children if _is_for_clause(child)), None)
+
+
+def _is_for_clause(child: Token) -> bool:
+    return child.dep_ in ("advcl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "for" for g in child.children)
 
 
 def _reporting_inversion(tok: Token) -> bool:
