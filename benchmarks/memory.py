@@ -1,0 +1,137 @@
+"""Does a worker's memory stay flat? RSS of one worker process while it codes ``--stories N``
+(default 100,000) VOA stories replicated with new ids, streamed from a generator (the corpus
+is never held in memory).
+
+    .venv/bin/python benchmarks/memory.py [--stories 100000] [--log memory.jsonl] [--write]
+    .venv/bin/python benchmarks/memory.py --report memory.jsonl --write
+
+A line goes to ``--log`` every ``--every`` stories (stories, VmRSS and VmHWM of the worker in
+MB, elapsed seconds), flushed as it is written: a run of several hours leaves its figures
+behind even if it is stopped, and ``--report`` turns a log (finished or not) into the
+"Memory" section of docs/benchmarks.md. The verdict compares RSS after 1,000 stories with
+RSS after the last line (target: within 10 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from scale_common import _status_kb, _stories, replicated
+from store_common import replace_section
+from throughput import DEFAULT_STORIES, _cores, _cpu
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- memory:start -->", "<!-- memory:end -->"
+
+
+def run(stories_path: Path, total: int, every: int, log: Path) -> None:
+    from dotterel import Coder
+    from dotterel.model import Document
+    from dotterel.parallel.pool import LocalPool
+    from dotterel.parallel.worker import CoderConfig
+    from dotterel.read import ReadDocument
+
+    stories = _stories(stories_path)
+    commit = _commit()
+    started = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out, LocalPool(CoderConfig.of(Coder()), 1) as pool:
+        header = {"commit": commit, "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+                  "target": total, "corpus": str(stories_path.name), "machine": _machine()}
+        out.write(json.dumps(header) + "\n")
+        out.flush()
+        docs = (ReadDocument(Document.from_dict(s)) for s in replicated(stories, total))
+        for n, _ in enumerate(pool.code(docs), start=1):
+            if n % every == 0 or n == total:
+                pid = pool.pids()[0]
+                line = {"stories": n, "rss_mb": _status_kb(pid, "VmRSS") // 1024,
+                        "hwm_mb": _status_kb(pid, "VmHWM") // 1024,
+                        "elapsed_s": round(time.perf_counter() - started)}
+                out.write(json.dumps(line) + "\n")
+                out.flush()
+                print(f"  {n:,} stories: RSS {line['rss_mb']} MB ({line['elapsed_s']} s)", file=sys.stderr)
+
+
+def summarize(log: Path) -> dict[str, Any]:
+    """The header and samples of a log, and the growth from 1,000 stories to the last sample."""
+    with log.open(encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    header, samples = lines[0], lines[1:]
+    if not samples:
+        raise SystemExit(f"{log}: no samples yet")
+    first = next((s for s in samples if s["stories"] >= 1_000), samples[0])
+    last = samples[-1]
+    return {**header, "samples": samples, "first": first, "last": last,
+            "finished": last["stories"] >= header["target"],
+            "growth": round(last["rss_mb"] / first["rss_mb"] - 1, 3)}
+
+
+def write_section(summary: dict[str, Any], log_name: str) -> None:
+    first, last, samples = summary["first"], summary["last"], summary["samples"]
+    marks = [s for s in samples if s["stories"] in {1_000, 10_000, 25_000, 50_000, 75_000, 100_000}
+             or s is last]
+    rows = "\n".join(f"| {s['stories']:,} | {s['rss_mb']} MB | {s['hwm_mb']} MB | {s['elapsed_s'] / 3600:.1f} h |"
+                     for s in marks)
+    rss = [s["rss_mb"] for s in samples if s["stories"] >= first["stories"]]
+    status = ("" if summary["finished"] else
+              f"\n**The run had not finished** when this was written: {last['stories']:,} of "
+              f"{summary['target']:,} stories.\n")
+    verdict = "flat (within 10 %)" if abs(summary["growth"]) <= 0.10 else "NOT flat"
+    body = f"""{START}
+## Memory: one worker over a long stream
+
+One worker process (the local pool's, as `dotterel code --workers` starts it) coding the VOA
+stories replicated with new ids, streamed from a generator; RSS sampled every
+{samples[0]['stories']:,} stories.
+{status}
+| stories coded | RSS | peak RSS (VmHWM) | elapsed |
+|---|---|---|---|
+{rows}
+
+RSS after {first['stories']:,} stories {first['rss_mb']} MB, after {last['stories']:,} stories
+{last['rss_mb']} MB: growth {summary['growth'] * 100:+.1f} %, **{verdict}** (target: within 10 %).
+Over all {len(rss)} samples from {first['stories']:,} on, RSS ranged {min(rss)}–{max(rss)} MB.
+
+Command: `.venv/bin/python benchmarks/memory.py --stories {summary['target']} --log {log_name}`, then
+`.venv/bin/python benchmarks/memory.py --report {log_name} --write`.
+Commit {summary['commit']}; machine: {summary['machine']}; started {summary['started']}.
+{END}"""
+    replace_section(START, END, body)
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {_cpu()}, {_cores()} cores, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stories", type=int, default=100_000, help="stories to stream through the worker")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_STORIES, help="stories to replicate")
+    parser.add_argument("--every", type=int, default=1_000, help="stories between samples")
+    parser.add_argument("--log", type=Path, default=Path("memory.jsonl"), help="where the samples go")
+    parser.add_argument("--report", type=Path, help="summarize this log instead of running")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    log = args.report or args.log
+    if not args.report:
+        run(args.corpus, args.stories, args.every, args.log)
+    summary = summarize(log)
+    print(json.dumps({k: v for k, v in summary.items() if k != "samples"}, indent=2))
+    if args.write:
+        write_section(summary, log.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
