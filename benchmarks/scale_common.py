@@ -7,9 +7,10 @@ machines are noisy, so ratios are taken per round and their median reported):
 - 2 workers vs 1 (local process pool), stories/s by wall clock, and the workers' CPU
   seconds per story (equal CPU per story and a lower ratio means the cores were busy);
 - the same job through a Dask LocalCluster of the same number of workers vs the local pool;
-- peak RSS of each worker (``VmHWM`` of the worker processes; Dask workers report their own);
-- RSS of one worker after 1,000 stories and after ``--memory-stories`` (default 100,000),
-  streamed from a generator (the corpus is never held in memory).
+- peak RSS of each worker (``VmHWM`` of the worker processes; Dask workers report their own).
+
+Whether a worker's memory stays flat over a long stream is benchmarks/memory.py's job (it
+runs for hours, so it writes its figures as it goes).
 
 Model loading is outside the timings (each engine is warmed up first); Dask rounds include
 planning the partitions and the job directory's bookkeeping.
@@ -74,7 +75,7 @@ class _Engines:
         from dotterel import Coder
         from dotterel.model import Document
         from dotterel.parallel.pool import LocalPool
-        from dotterel.parallel.worker import CoderConfig, worker_coder
+        from dotterel.parallel.worker import CoderConfig, warm_up
 
         self.config = CoderConfig.of(Coder())
         self.workers = workers
@@ -87,7 +88,7 @@ class _Engines:
         self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                     dashboard_address=":0", silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
-        self.client.run(worker_coder, self.config)
+        self.client.run(warm_up, self.config)
 
     def local(self, corpus: Path, size: int) -> tuple[float, float]:
         """(wall seconds, CPU seconds of the workers) for one pass over ``corpus``."""
@@ -130,29 +131,6 @@ class _Engines:
 def _lines(path: Path) -> int:
     with path.open("rb") as f:
         return sum(1 for line in f if line.strip())
-
-
-def _memory(stories: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    """RSS of one worker process after 1,000 stories and after ``total``."""
-    from dotterel import Coder
-    from dotterel.model import Document
-    from dotterel.parallel.pool import LocalPool
-    from dotterel.parallel.worker import CoderConfig
-
-    marks = sorted({min(1_000, total), total})
-    out: dict[str, Any] = {"stories": total}
-    started = time.perf_counter()
-    with LocalPool(CoderConfig.of(Coder()), 1) as pool:
-        docs = (ReadDocument(Document.from_dict(s)) for s in replicated(stories, total))
-        for n, _ in enumerate(pool.code(docs), start=1):
-            if n in marks:
-                pid = pool.pids()[0]
-                out[f"rss_mb_after_{n}"] = _status_kb(pid, "VmRSS") // 1024
-                print(f"  worker RSS after {n} stories: {out[f'rss_mb_after_{n}']} MB "
-                      f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-    first, last = out[f"rss_mb_after_{marks[0]}"], out[f"rss_mb_after_{marks[-1]}"]
-    out["growth"] = round(last / first - 1, 3) if first else None
-    return out
 
 
 def run_scale(args: argparse.Namespace) -> int:
@@ -199,8 +177,6 @@ def run_scale(args: argparse.Namespace) -> int:
         "peak_rss_mb_per_worker_local": local_peaks,
         "peak_rss_mb_per_worker_dask": dask_peaks,
     })
-    print(f"memory: {args.memory_stories} stories through one worker ...", file=sys.stderr)
-    result["memory"] = _memory(stories, args.memory_stories)
     print(json.dumps(result, indent=2))
     if args.write:
         write_section(result, args)
@@ -214,7 +190,6 @@ def write_section(result: dict[str, Any], args: argparse.Namespace) -> None:
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
-    mem = result["memory"]
     machine = f"{platform.machine()}, {_cpu()}, {_cores()} cores, Python {platform.python_version()}"
     body = f"""{START}
 ## Scale: workers, Dask, memory
@@ -232,9 +207,9 @@ of the per-round ratios (rounds: {result['speedup_rounds']} and {result['dask_ro
 | Dask LocalCluster, {result['workers']} workers | {result['dask_stories_per_s']} stories/s | |
 | Dask vs local workers | **{result['dask_vs_local']}** | ≥ 0.9 |
 | peak RSS per worker (local; Dask) | {result['peak_rss_mb_per_worker_local']} MB; {result['peak_rss_mb_per_worker_dask']} MB | |
-| one worker's RSS after 1,000 / {mem['stories']:,} stories | {mem.get('rss_mb_after_1000')} / {mem.get(f"rss_mb_after_{mem['stories']}")} MB (growth {mem['growth']}) | flat, within 10 % |
+| one worker's RSS over a long stream | see "Memory" below (benchmarks/memory.py) | flat, within 10 % |
 
-Command: `.venv/bin/python benchmarks/throughput.py --scale --rounds {args.rounds} --replicate {args.replicate} --memory-stories {args.memory_stories} --write`
+Command: `.venv/bin/python benchmarks/throughput.py --scale --rounds {args.rounds} --replicate {args.replicate} --write`
 Commit {commit}; machine: {machine}; measured {time.strftime('%Y-%m-%d')}.
 {END}"""
     replace_section(START, END, body)

@@ -1,9 +1,9 @@
 """Throughput of Coder.code_many against bare spaCy nlp.pipe, same texts, same process;
 and (--scale) the parallel engines: 2 workers vs 1, Dask LocalCluster vs local workers,
-peak RSS per worker, and worker RSS after 100,000 stories vs after 1,000.
+peak RSS per worker (worker RSS over 100,000 stories: benchmarks/memory.py).
 
     .venv/bin/python benchmarks/throughput.py [--rounds 3] [--stories PATH] [--write]
-    .venv/bin/python benchmarks/throughput.py --scale [--replicate 4] [--memory-stories 100000] [--write]
+    .venv/bin/python benchmarks/throughput.py --scale [--replicate 4] [--write]
 
 Both sides parse the same strings (title + blank line + body, as the coder
 does) with the same loaded pipeline and batch size; rounds alternate bare and
@@ -40,8 +40,6 @@ def main() -> int:
                         help="measure the parallel engines instead (see benchmarks/scale_common.py)")
     parser.add_argument("--replicate", type=int, default=4,
                         help="--scale: copies of the stories (new ids) in the engine comparisons")
-    parser.add_argument("--memory-stories", type=int, default=100_000,
-                        help="--scale: stories streamed through one worker for the memory check")
     parser.add_argument("--workers", type=int, default=2, help="--scale: workers of the parallel runs")
     args = parser.parse_args()
     if args.scale:

@@ -118,11 +118,9 @@ def test_a_partition_goes_on_after_a_failing_document(tmp_path: Path, coder: Cod
     rows[3]["text"] += " EXPLODE"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     config = CoderConfig.of(coder)
-    import threading
-
     from dotterel.parallel import worker
 
-    monkeypatch.setitem(worker._CACHE.coders, (config, threading.get_ident()), coder)  # this thread's
+    monkeypatch.setitem(worker._CACHE.idle, config, [coder])  # this process's idle coder
     part = plan([path], size=10)[0]
     entry = code_partition(part, TaskSpec(coder=config, job_dir=str(tmp_path / "job")))
     assert entry["documents"] == 6 and entry["errors"] == entry["internal"] == 1
@@ -239,3 +237,88 @@ def test_missing_pandas_names_the_store_extra(tmp_path: Path, coder: Coder,
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(DependencyError, match=r"dotterel\[store\]"):
         store.events()
+
+
+def test_the_pipeline_runs_on_its_own_ops_in_any_thread(coder: Coder) -> None:
+    """thinc keeps its current ops in a context variable: a thread (a Dask task, a web
+    request) that did not load the pipeline saw thinc's default blis ops, 1.1-1.2x slower."""
+    import threading
+
+    from thinc.api import NumpyOps, get_current_ops
+
+    from dotterel.nlp import pipeline_ops
+
+    nlp = coder.nlp
+    seen: dict[str, object] = {}
+
+    def elsewhere() -> None:
+        seen["outside"] = get_current_ops()
+        with pipeline_ops(nlp):
+            seen["inside"] = get_current_ops()
+        seen["after"] = get_current_ops()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    inside = seen["inside"]
+    assert isinstance(inside, NumpyOps) and inside.use_blis is False
+    assert seen["outside"] is seen["after"] and seen["outside"] is not inside  # thinc's own, untouched
+
+
+def test_a_process_keeps_one_coder_per_concurrent_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker warmed up through client.run (event-loop thread) and running tasks in an
+    executor thread builds one coder, not one per thread; two blocks at once get two."""
+    import threading
+
+    from dotterel.parallel import worker
+
+    monkeypatch.setattr(worker, "_CACHE", worker._Cache())
+    built: list[object] = []
+
+    def build(config: CoderConfig) -> object:
+        built.append(object())
+        worker._CACHE.built += 1
+        return built[-1]
+
+    monkeypatch.setattr(worker, "_build", build)
+    config = CoderConfig(model="m")
+    assert worker.warm_up(config) == 1
+    got: list[object] = []
+
+    def task() -> None:
+        with worker.worker_coder(config) as c:
+            got.append(c)
+
+    thread = threading.Thread(target=task)
+    thread.start()
+    thread.join()
+    assert got == built  # the warm coder, from another thread
+    with worker.worker_coder(config) as first, worker.worker_coder(config) as second:
+        assert first is not second
+    assert len(built) == 2 and worker.warm_up(config) == 2
+    with worker.worker_coder(CoderConfig(model="other")) as other:  # coders are per config
+        assert other not in (first, second) and len(built) == 3
+
+
+def test_a_pinned_malloc_trim_frees_the_mmap_threshold() -> None:
+    """Dask's MALLOC_TRIM_THRESHOLD_ also pins glibc's mmap threshold at 128 KiB (10 % slower)."""
+    from dotterel.parallel.worker import MMAP_THRESHOLD, free_mmap_threshold
+
+    class Libc:
+        def __init__(self) -> None:
+            self.calls: list[tuple[int, int]] = []
+
+        def mallopt(self, param: int, value: int) -> int:
+            self.calls.append((param, value))
+            return 1
+
+    libc = Libc()
+    assert free_mmap_threshold({"MALLOC_TRIM_THRESHOLD_": "65536"}, libc) is True
+    assert libc.calls == [(-3, MMAP_THRESHOLD)]
+    assert free_mmap_threshold({}, libc) is False  # nothing pinned: glibc adapts by itself
+    assert free_mmap_threshold({"MALLOC_TRIM_THRESHOLD_": "65536", "MALLOC_MMAP_THRESHOLD_": "1"}, libc) is False
+    assert len(libc.calls) == 1
+    import platform
+
+    if platform.libc_ver()[0] == "glibc":  # and the real call is accepted here
+        assert free_mmap_threshold({"MALLOC_TRIM_THRESHOLD_": "65536"}) is True

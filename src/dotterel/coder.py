@@ -31,6 +31,7 @@ from .nlp import (
     forget_entities,
     load_pipeline,
     make_doc,
+    pipeline_ops,
 )
 from .sources.items import ReadDocument, checked
 
@@ -239,7 +240,8 @@ class Coder:
         for start in range(0, len(documents), batch_size):
             batch = documents[start:start + batch_size]
             try:
-                docs = list(nlp.pipe((make_doc(nlp, d) for d in batch), batch_size=batch_size))
+                with pipeline_ops(nlp):
+                    docs = list(nlp.pipe((make_doc(nlp, d) for d in batch), batch_size=batch_size))
             except Exception:
                 if self.fail_fast:
                     raise
@@ -249,9 +251,12 @@ class Coder:
                 continue
             for document in batch:
                 try:
-                    yield nlp(make_doc(nlp, document))
+                    with pipeline_ops(nlp):
+                        doc = nlp(make_doc(nlp, document))
                 except Exception as exc:
                     yield internal_error("parse", exc)
+                    continue
+                yield doc
 
     def _code_parsed_safely(self, document: Document, doc: Doc) -> CodedDocument:
         try:

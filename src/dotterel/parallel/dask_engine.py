@@ -89,7 +89,6 @@ def code_partition(part: Partition, spec: TaskSpec) -> dict[str, Any]:
     Runs on a Dask worker (or anywhere): the worker process's coder is built once.
     """
     job = Path(spec.job_dir)
-    coder = worker_coder(spec.coder)
     _atomic_write(job / "running" / f"{part.key}.json", json.dumps(
         {"host": socket.gethostname(), "pid": os.getpid(), "started": datetime.now(UTC).isoformat()}
     ).encode())
@@ -109,9 +108,10 @@ def code_partition(part: Partition, spec: TaskSpec) -> dict[str, Any]:
         items.append(item)
     tracker = Tracker()
     records: list[CodedDocument] = []
-    for coded in code_stream(coder, items):
-        tracker.add(coded.record, coded.seconds)
-        records.append(coded.record)
+    with worker_coder(spec.coder) as coder:
+        for coded in code_stream(coder, items):
+            tracker.add(coded.record, coded.seconds)
+            records.append(coded.record)
     if spec.keep_records:
         _atomic_write(job / "parts" / f"{part.key}.pkl.gz",
                       gzip.compress(pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), 1))

@@ -18,12 +18,15 @@ import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import doc_error_message
 from ..model import CodedDocument, DocumentError
 from ..sources.items import ReadDocument
 from .worker import ONE_THREAD_ENV, Coded, CoderConfig, code_stream, worker_coder
+
+if TYPE_CHECKING:
+    from ..coder import Coder
 
 #: Batches out per worker: one being coded, one waiting, one being returned.
 DEPTH = 3
@@ -33,7 +36,12 @@ def _worker_main(config: CoderConfig, inbox: Any, outbox: Connection) -> None:
     """Loop of one worker process: take a batch, code it, send the results back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     parent = os.getppid()
-    coder = worker_coder(config)
+    with worker_coder(config) as coder:
+        _serve(coder, inbox, outbox, parent)
+    outbox.close()
+
+
+def _serve(coder: Coder, inbox: Any, outbox: Connection, parent: int) -> None:
     while True:
         try:
             job = inbox.get(timeout=1.0)
@@ -45,7 +53,6 @@ def _worker_main(config: CoderConfig, inbox: Any, outbox: Connection) -> None:
             break
         batch_id, items = job
         outbox.send((batch_id, list(code_stream(coder, items))))
-    outbox.close()
 
 
 @dataclass
