@@ -83,14 +83,16 @@ def write_section(summary: dict[str, Any], log_name: str) -> None:
               f"\n**The run had not finished** when this was written: {last['stories']:,} of "
               f"{summary['target']:,} stories.\n")
     verdict = "flat (within 10 %)" if abs(summary["growth"]) <= 0.10 else "NOT flat"
+    if not summary["finished"]:
+        verdict += " so far"
     body = f"""{START}
 ## Memory: one worker over a long stream
 
 One worker process (the local pool's, as `dotterel code --workers` starts it) coding the VOA
 stories replicated with new ids, streamed from a generator; RSS sampled every
-{samples[0]['stories']:,} stories.
+{samples[0]['stories']:,} stories. VmHWM is the highest RSS the process has had so far, model loading included.
 {status}
-| stories coded | RSS | peak RSS (VmHWM) | elapsed |
+| stories coded | RSS | peak RSS (VmHWM) | elapsed (wall clock) |
 |---|---|---|---|
 {rows}
 
