@@ -284,3 +284,54 @@ def test_limited_query_matches_the_full_query(tmp_path: Path) -> None:
     assert list(top.columns) == list(full.columns)
     assert top.astype(str).equals(full.astype(str))
     assert store.query(include_negated=True, limit=7).astype(str).equals(top.astype(str))
+
+
+class _PrefetchingCoder(ScriptedCoder):
+    """Pulls ``ahead`` documents before yielding each record, as the worker pool does."""
+
+    ahead: int = 4
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def code_many(self, documents, *, batch_size=None):  # type: ignore[no-untyped-def]
+        def pulled():  # type: ignore[no-untyped-def]
+            for item in documents:
+                self.log.append(f"pull {item.document.doc_id}")
+                yield item
+
+        source = iter(pulled())
+        window = [item for _, item in zip(range(self.ahead), source, strict=False)]
+        while window:
+            yield from ScriptedCoder.code_many(self, [window.pop(0)])
+            window.extend(item for _, item in zip(range(1), source, strict=False))
+
+
+def test_coding_streams_past_the_store_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coder (worker processes) keeps taking documents while a batch is written: it is
+    never drained at each write."""
+    from dotterel.store.writer import StoreWriter
+
+    log: list[str] = []
+    write = StoreWriter.write
+
+    def logged(self: StoreWriter, records: list[CodedDocument], **kw: object):  # type: ignore[no-untyped-def]
+        log.append("write " + ",".join(r.id for r in records))
+        return write(self, records, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(StoreWriter, "write", logged)
+    summary = ingest(tmp_path / "s.duckdb", docs(8), coder=_PrefetchingCoder(log), batch_size=2)
+    assert summary.documents == 8
+    first_write = log.index("write d000,d001")
+    assert "pull d004" in log[:first_write]  # the third chunk was already looked up and taken
+
+
+def test_a_repeated_document_on_its_way_into_the_store_is_not_coded_twice(tmp_path: Path) -> None:
+    items = docs(3)
+    items.insert(2, docs(1)[0])  # d000 again, same text, in the next lookup chunk
+    summary = ingest(tmp_path / "s.duckdb", items, coder=_PrefetchingCoder([]), batch_size=2)
+    assert (summary.documents, summary.unchanged, summary.replaced) == (3, 1, 0)
+    changed = docs(1, extra=" Later edit.")[0]  # same id, new text: coded, and it wins
+    summary = ingest(tmp_path / "t.duckdb", [*docs(3), changed], coder=_PrefetchingCoder([]), batch_size=2)
+    assert (summary.documents, summary.unchanged, summary.replaced) == (4, 0, 1)

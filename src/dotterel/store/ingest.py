@@ -1,10 +1,11 @@
 """Coding into a store: skip what is stored, code the rest, write in batches.
 
 :func:`code_into_store` is what ``dotterel code --db`` and ``dotterel watch``
-call; :func:`recode` is ``dotterel recode``. Documents are taken in chunks of
-``batch_size``: the chunk's ids are looked up first (a document stored with the
-same id and text hash is skipped *before* coding, so re-running a command is
-cheap), the rest is coded and the chunk is written in one transaction.
+call; :func:`recode` is ``dotterel recode``. Input documents are looked up in chunks
+of ``batch_size`` (a document stored with the same id and text hash is skipped
+*before* coding, so re-running a command is cheap); the rest stream through the
+coder (its worker processes keep coding while the store writes), and the coded
+records are written ``batch_size`` at a time, one transaction each.
 """
 
 from __future__ import annotations
@@ -71,14 +72,17 @@ def code_into_store(
     summary.run_id = run_id
     status = "failed"
     try:
-        chunk: list[ReadDocument] = []
-        for item in prepare(items, pub_date=default_date, on_skip=on_skip, summary=summary):
-            chunk.append(item)
+        flight = _InFlight()
+        fresh = _unstored(prepare(items, pub_date=default_date, on_skip=on_skip, summary=summary),
+                          writer, summary, batch_size, force, flight)
+        chunk: list[CodedDocument] = []
+        for record in coder.code_many(fresh):
+            chunk.append(record)
             if len(chunk) >= batch_size:
-                yield from _code_chunk(chunk, writer, coder, run_id, summary, force)
+                yield from _write(chunk, writer, coder, run_id, summary, flight)
                 chunk = []
         if chunk:
-            yield from _code_chunk(chunk, writer, coder, run_id, summary, force)
+            yield from _write(chunk, writer, coder, run_id, summary, flight)
         status = "done"
     finally:
         summary.finished = time.perf_counter()
@@ -90,20 +94,67 @@ def code_into_store(
                 raise
 
 
-def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, run_id: str,
-                summary: StoreRunSummary, force: bool) -> Iterator[CodedDocument]:
+class _InFlight:
+    """Documents handed to the coder and not yet written, by id (with their text hash)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, tuple[str, int]] = {}
+
+    def holds(self, doc_id: str, digest: str) -> bool:
+        """Whether the same id with the same text is on its way into the store already."""
+        entry = self._ids.get(doc_id)
+        return entry is not None and entry[0] == digest
+
+    def add(self, doc_id: str, digest: str) -> None:
+        entry = self._ids.get(doc_id)
+        self._ids[doc_id] = (digest, entry[1] + 1 if entry else 1)
+
+    def landed(self, doc_id: str) -> None:
+        entry = self._ids.get(doc_id)
+        if entry is None:
+            return
+        if entry[1] <= 1:
+            del self._ids[doc_id]
+        else:
+            self._ids[doc_id] = (entry[0], entry[1] - 1)
+
+
+def _unstored(items: Iterable[ReadDocument], writer: StoreWriter, summary: StoreRunSummary,
+              batch_size: int, force: bool, flight: _InFlight) -> Iterator[ReadDocument]:
+    """``items`` less those stored (or on their way into the store) with the same id and text,
+    looked up a chunk at a time. The coder pulls from this while earlier records are written,
+    so coding never waits for the store and the store never waits for a whole chunk."""
+    chunk: list[ReadDocument] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= batch_size:
+            yield from _unstored_chunk(chunk, writer, summary, force, flight)
+            chunk = []
+    if chunk:
+        yield from _unstored_chunk(chunk, writer, summary, force, flight)
+
+
+def _unstored_chunk(chunk: list[ReadDocument], writer: StoreWriter, summary: StoreRunSummary,
+                    force: bool, flight: _InFlight) -> Iterator[ReadDocument]:
     # the last occurrence of an id in a chunk wins (it would replace the earlier one anyway)
     last: dict[str, int] = {item.document.doc_id: i for i, item in enumerate(chunk)}
     todo = [item for i, item in enumerate(chunk) if last[item.document.doc_id] == i]
     summary.unchanged += len(chunk) - len(todo)
+    digests = {item.document.doc_id: text_hash(item.document) for item in todo}
     if not force:
-        stored = writer.stored_hashes([item.document.doc_id for item in todo])
-        fresh = [i for i in todo if stored.get(i.document.doc_id) != text_hash(i.document)]
+        stored = writer.stored_hashes(list(digests))
+        fresh = [i for i in todo if stored.get(i.document.doc_id) != digests[i.document.doc_id]
+                 and not flight.holds(i.document.doc_id, digests[i.document.doc_id])]
         summary.unchanged += len(todo) - len(fresh)
         todo = fresh
-    if not todo:
-        return
-    records = list(coder.code_many(todo))
+    for item in todo:
+        flight.add(item.document.doc_id, digests[item.document.doc_id])
+    yield from todo
+
+
+def _write(records: list[CodedDocument], writer: StoreWriter, coder: Coder, run_id: str,
+           summary: StoreRunSummary, flight: _InFlight) -> Iterator[CodedDocument]:
+    """Write one batch of coded records in a transaction; yield them once it commits."""
     try:
         summary.replaced += writer.write(records, run_id=run_id).replaced
     except StoreError as exc:
@@ -111,6 +162,7 @@ def _code_chunk(chunk: list[ReadDocument], writer: StoreWriter, coder: Coder, ru
             raise
         records = _write_one_by_one(records, writer, run_id, summary)
     for record in records:
+        flight.landed(record.id)
         summary.add(record)
         yield record
 
