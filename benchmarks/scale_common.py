@@ -7,6 +7,7 @@ machines are noisy, so ratios are taken per round and their median reported):
 - 2 workers vs 1 (local process pool), stories/s by wall clock, and the workers' CPU
   seconds per story (equal CPU per story and a lower ratio means the cores were busy);
 - the same job through a Dask LocalCluster of the same number of workers vs the local pool;
+- the same pool coding into a new store (``code_into_store``, what ``--db`` runs) vs without;
 - peak RSS of each worker (``VmHWM`` of the worker processes; Dask workers report their own).
 
 Whether a worker's memory stays flat over a long stream is benchmarks/memory.py's job (it
@@ -103,6 +104,26 @@ class _Engines:
         assert n == _lines(corpus)
         return wall, sum(_cpu_seconds(p) - c for p, c in zip(pids, cpu, strict=True))
 
+    def store(self, corpus: Path) -> float:
+        """Wall seconds to code ``corpus`` with the pool of N into a new store (``--db``)."""
+        from dotterel import Coder
+        from dotterel.parallel.local import ParallelCoder
+        from dotterel.read import read_inputs
+        from dotterel.store import StoreRunSummary, code_into_store
+
+        coder = ParallelCoder.like(Coder(), workers=self.workers)
+        coder._pool = self.pools[self.workers]  # the warm pool, not a new one
+        with tempfile.TemporaryDirectory() as tmp:
+            summary = StoreRunSummary()
+            started = time.perf_counter()
+            for _ in code_into_store(read_inputs([corpus]), db=Path(tmp) / "s.duckdb", coder=coder,
+                                     summary=summary):
+                pass
+            wall = time.perf_counter() - started
+        coder._pool = None  # the engines close it
+        assert summary.documents == _lines(corpus)
+        return wall
+
     def dask(self, corpus: Path) -> float:
         from dotterel.parallel.dask_engine import run_dask
 
@@ -152,14 +173,16 @@ def run_scale(args: argparse.Namespace) -> int:
                 row: dict[str, float] = {}
                 runs = [("one", lambda: engines.local(corpus, 1)),
                         ("many", lambda: engines.local(corpus, workers)),
-                        ("dask", lambda: (engines.dask(corpus), 0.0))]
-                for name, run in runs[r % 3:] + runs[: r % 3]:
+                        ("dask", lambda: (engines.dask(corpus), 0.0)),
+                        ("store", lambda: (engines.store(corpus), 0.0))]
+                for name, run in runs[r % 4:] + runs[: r % 4]:
                     wall, cpu = run()
                     row[name], row[name + "_cpu"] = wall, cpu
                 rows.append(row)
                 print(f"round {r + 1}: 1 worker {n / row['one']:.2f}/s, {workers} workers "
                       f"{n / row['many']:.2f}/s ({row['one'] / row['many']:.2f}x), Dask "
-                      f"{n / row['dask']:.2f}/s ({row['many'] / row['dask']:.2f} of local)", file=sys.stderr)
+                      f"{n / row['dask']:.2f}/s ({row['many'] / row['dask']:.2f} of local), into a store "
+                      f"{n / row['store']:.2f}/s ({row['many'] / row['store']:.2f} of local)", file=sys.stderr)
             local_peaks, dask_peaks = engines.peaks()
         finally:
             engines.close()
@@ -174,6 +197,9 @@ def run_scale(args: argparse.Namespace) -> int:
         "dask_stories_per_s": round(med(n / r["dask"] for r in rows), 2),
         "dask_vs_local": round(med(r["many"] / r["dask"] for r in rows), 3),
         "dask_rounds": [round(r["many"] / r["dask"], 3) for r in rows],
+        "store_stories_per_s": round(med(n / r["store"] for r in rows), 2),
+        "store_vs_local": round(med(r["many"] / r["store"] for r in rows), 3),
+        "store_rounds": [round(r["many"] / r["store"], 3) for r in rows],
         "peak_rss_mb_per_worker_local": local_peaks,
         "peak_rss_mb_per_worker_dask": dask_peaks,
     })
@@ -206,6 +232,8 @@ of the per-round ratios (rounds: {result['speedup_rounds']} and {result['dask_ro
 | workers' CPU seconds per story, 1 vs {result['workers']} workers | {result['worker_cpu_s_per_story_1_vs_n'][0]} / {result['worker_cpu_s_per_story_1_vs_n'][1]} | |
 | Dask LocalCluster, {result['workers']} workers | {result['dask_stories_per_s']} stories/s | |
 | Dask vs local workers | **{result['dask_vs_local']}** | ≥ 0.9 |
+| local pool of {result['workers']} into a new store (`--db`) | {result['store_stories_per_s']} stories/s | |
+| into the store vs without it (rounds {result['store_rounds']}) | **{result['store_vs_local']}** | ≥ 0.9 |
 | peak RSS per worker (local; Dask) | {result['peak_rss_mb_per_worker_local']} MB; {result['peak_rss_mb_per_worker_dask']} MB | |
 | one worker's RSS over a long stream | see "Memory" below (benchmarks/memory.py) | flat, within 10 % |
 
