@@ -136,6 +136,7 @@ def test_cli_dask_job_resumes_and_writes_all_outputs(tmp_path: Path) -> None:
     assert len(list((ds / "documents").glob("*/part-000000.parquet"))) == 4  # 4 months
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "3 finished before this run" in again.stderr
+    assert "0 documents" in again.stderr and "45 unchanged documents skipped" in again.stderr  # not rewritten
     assert out.read_text().splitlines() == lines
     import duckdb
 

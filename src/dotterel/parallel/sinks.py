@@ -49,7 +49,10 @@ def store_records(records: Iterable[CodedDocument], *, db: str | Path | None, co
     """Write coded records into the store in committed batches (one writer: this process).
 
     ``summary`` is a :class:`dotterel.store.StoreRunSummary`; each record is yielded after its
-    batch commits. Same-id documents already stored are replaced.
+    batch commits. A document stored with the same id and text hash is not written again
+    (counted unchanged, as the local engine counts it): a rerun of a Dask job reads its finished
+    partitions back without rewriting them. Its record is still yielded, for ``--output``: it
+    was coded anyway. Same-id documents with other text are replaced.
     """
     from ..store import StoreRunSummary
     from ..store.schema import default_db_path
@@ -78,14 +81,19 @@ def store_records(records: Iterable[CodedDocument], *, db: str | Path | None, co
 
 def _commit(writer: object, chunk: list[CodedDocument], run_id: str, summary: object) -> Iterator[CodedDocument]:
     from ..store import StoreRunSummary
+    from ..store.rows import text_hash
     from ..store.writer import StoreWriter
 
     assert isinstance(writer, StoreWriter) and isinstance(summary, StoreRunSummary)
+
     # the last occurrence of an id in a chunk wins, as in code_into_store
     last = {r.id: i for i, r in enumerate(chunk)}
     keep = [r for i, r in enumerate(chunk) if last[r.id] == i]
-    result = writer.write(keep, run_id=run_id)
-    summary.replaced += result.replaced
-    for record in keep:
+    stored = writer.stored_hashes([r.id for r in keep])
+    fresh = [r for r in keep if stored.get(r.id) != text_hash(r)]
+    summary.unchanged += len(chunk) - len(fresh)
+    if fresh:
+        summary.replaced += writer.write(fresh, run_id=run_id).replaced
+    for record in fresh:
         summary.add(record)
-        yield record
+    yield from keep
