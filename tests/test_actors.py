@@ -434,6 +434,19 @@ def test_country_of_the_sentence_without_a_story_country(coder: Coder) -> None:
     assert named(table.actors, "Juan Ortega").code is None
 
 
+def test_a_state_organ_is_not_of_the_country_it_acts_on(coder: Coder) -> None:
+    """Rebels attacking a government are often its own; a government, army or ministry
+    condemning or summoning another country's people is not that country's."""
+    _, table = run(coder, "The government condemned Paraguay on Tuesday.")
+    assert named(table.actors, "government").code is None
+    _, table = run(coder, "The foreign ministry summoned the Chilean ambassador.")
+    assert named(table.actors, "foreign ministry").code is None
+    _, table = run(coder, "The army shelled rebel positions in Bolivia.")  # where it acts: kept
+    assert named(table.actors, "army").code == "BOL"
+    _, table = run(coder, "Rebels attacked the Bolivian government.")
+    assert named(table.actors, "Rebels").code == "BOL"
+
+
 def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
     text = ("Rebels blocked the main highway to Bolivia. Traffic stopped for hours. "
             "Drivers waited in the heat. Shops closed early.")

@@ -236,6 +236,9 @@ def _sentence_country(toks: Tokens, named: list[Cluster], agents: list[Cluster])
         if any(first <= f and la <= last and key != id(cl) for f, la, key in spans) or (
                 first > 0 and toks.text[first - 1] in ("'s", "’s")):
             continue  # "G7 foreign ministers", "the court's president": the phrase names its body
-        found = (for_persons if cl.kind == "person" else countries).get(sent_of[first], set())
+        # a person, or an organ of a state ("the government condemned Russia"), is not of the
+        # country it acts on; other agents often are ("rebels attacked the Mozambique government")
+        officials = cl.kind == "person" or cl.sector in STATE_SECTORS
+        found = (for_persons if officials else countries).get(sent_of[first], set())
         if len(found) == 1:
             cl.country = cl.code = next(iter(found))
