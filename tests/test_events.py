@@ -34,6 +34,7 @@ CODES = {
     "Qatar": "QAT", "Israel": "ISR", "Hamas": "PSE", "Armenia": "ARM", "Azerbaijan": "AZE",
     "Bolivia": "BOL", "Peruvian farmers": "PER", "Bolivian diplomats": "BOL",
     "Bolivian villages": "BOL", "Ghana": "GHA", "Mali": "MLI", "Russia": "RUS",
+    "Chilean drones": "CHL",
 }
 
 
@@ -433,6 +434,15 @@ def test_stance_phrases_name_the_recipient(coder: Coder) -> None:
     assert strike.event_type == "PROTEST" and codes(strike.target) == ["BOL"]
     march = top(code(coder, "Peruvian farmers marched on Monday in defiance of Bolivia."))
     assert march.event_type == "PROTEST" and codes(march.target) == ["BOL"]
+
+
+def test_what_is_given_is_no_target_when_a_recipient_is_named(coder: Coder) -> None:
+    """A transfer's target is its recipient, even when the thing given is coded as an actor
+    (weapons and vehicles are MIL agents: "Chilean drones struck ...")."""
+    aid = only(code(coder, "Chile supplied Chilean drones to Peru."), "AID")
+    assert codes(aid.source) == ["CHL"] and codes(aid.target) == ["PER"]
+    aid = only(code(coder, "Chile supplied Peru with Chilean drones."), "AID")
+    assert codes(aid.target) == ["PER"]
 
 
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:

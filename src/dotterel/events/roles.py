@@ -35,6 +35,9 @@ RELATIVE_PRONOUNS = word_set("roles.relative_pronouns")
 MEMBER_PREPS = words("roles.member_preps")
 MEMBER_PLACE_PREPS = words("roles.member_place_preps")
 SOURCE_OF_TYPES = type_set("RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE")
+#: Transfers: the one something is given "to" is the target, not the thing given, even when the
+#: thing is coded as an actor ("supplied drones to Russia", "sent troops to Mali").
+RECIPIENT_FIRST_TYPES = type_set("AID")
 
 
 @dataclass
@@ -287,6 +290,9 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         targets = finder.in_phrase(tok.head)  # "Bolivia, attacked by Peru": the noun is the patient
     recip = "recip" in cand.flags
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
+    if not targets and cand.type in RECIPIENT_FIRST_TYPES and not passive:
+        targets = [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
+        targets = targets or _prep_targets(tok, finder, ("to",))
     if not targets:
         targets = _object_targets(tok, finder, preps, cand, passive=passive)
     if not targets:
