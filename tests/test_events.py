@@ -445,6 +445,16 @@ def test_what_is_given_is_no_target_when_a_recipient_is_named(coder: Coder) -> N
     assert codes(aid.target) == ["PER"]
 
 
+def test_forces_sent_by_their_own_state_are_no_target(coder: Coder) -> None:
+    """Deploying or mobilising one's own forces: the forces are not the target; where they
+    are sent ("to Peru") is."""
+    record = coder.code("Chile deployed police officers to Peru on Monday.", pub_date="2024-05-06")
+    move = only(record.events, "MOBILIZE")
+    assert codes(move.source) == ["CHL"] and codes(move.target) == ["PER"]
+    record = coder.code("Chilean forces mobilized reservists on Monday.", pub_date="2024-05-06")
+    assert only(record.events, "MOBILIZE").target == []
+
+
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
     event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
     assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]

@@ -35,9 +35,12 @@ RELATIVE_PRONOUNS = word_set("roles.relative_pronouns")
 MEMBER_PREPS = words("roles.member_preps")
 MEMBER_PLACE_PREPS = words("roles.member_place_preps")
 SOURCE_OF_TYPES = type_set("RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE")
-#: Transfers: the one something is given "to" is the target, not the thing given, even when the
-#: thing is coded as an actor ("supplied drones to Russia", "sent troops to Mali").
-RECIPIENT_FIRST_TYPES = type_set("AID")
+#: Transfers and deployments: the one something is given or sent "to" is the target, not the
+#: thing or force sent, even when it is coded as an actor ("supplied drones to Russia",
+#: "deployed police officers to Haiti").
+RECIPIENT_FIRST_TYPES = type_set("AID", "MOBILIZE")
+#: Sectors of a state's own forces: deployed or mobilised by their own state, they are no target.
+FORCE_SECTORS = frozenset({"MIL", "COP"})
 
 
 @dataclass
@@ -338,6 +341,9 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     if "inverse" in cand.flags:
         sources, targets = targets, sources
         roles.direct_source = bool(sources)
+    if cand.type in RECIPIENT_FIRST_TYPES:  # "Russia mobilized reservists": its own forces
+        own = {f.actor.code for f in sources if f.actor.code}
+        targets = [t for t in targets if not (t.actor.sector in FORCE_SECTORS and t.actor.code in own)]
     roles.sources = sources
     ids = {f.actor.id for f in sources}
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
