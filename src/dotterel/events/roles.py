@@ -342,8 +342,8 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
         sources, targets = targets, sources
         roles.direct_source = bool(sources)
     if cand.type in RECIPIENT_FIRST_TYPES:  # "Russia mobilized reservists": its own forces
-        own = {f.actor.code for f in sources if f.actor.code}
-        targets = [t for t in targets if not (t.actor.sector in FORCE_SECTORS and t.actor.code in own)]
+        own_codes = {f.actor.code for f in sources if f.actor.code}
+        targets = [t for t in targets if not (t.actor.sector in FORCE_SECTORS and t.actor.code in own_codes)]
     roles.sources = sources
     ids = {f.actor.id for f in sources}
     roles.targets = [t for t in _unique(targets) if t.actor.id not in ids]
