@@ -332,6 +332,15 @@ def test_names_joined_across_a_comma_or_and(coder: Coder) -> None:
     assert [(p.country, p.feature) for p in tt] == [("TTO", "country")]
 
 
+def test_a_name_listed_with_places_and_names_after_place_nouns(coder: Coder) -> None:
+    """A name the tagger missed in a list of tagged places is one of them; "residents of X"
+    says X may be a place (a big one is taken; a village still needs its region, see below)."""
+    listed = by_mention(places_of(coder, "Protests broke out in Lagos, Abuja and Port Harcourt."))
+    assert listed["Port Harcourt"].country == "NGA"
+    goma = by_mention(coder.code("Residents of Goma fled as M23 rebels advanced on the city.").places)
+    assert goma["Goma"].country == "COD"  # (the M23 rebels are Congolese: the country is known)
+
+
 def test_parts_of_other_names_are_not_places(coder: Coder) -> None:
     assert places_of(coder, "The firm hired analysts from Cambridge Analytica last year.") == []
     assert places_of(coder, "Ohio State beat Michigan State on Saturday in a close game.") == []

@@ -105,11 +105,12 @@ _Span = tuple[int, int, bool, int, bool]
 def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[int]) -> list[Candidate]:
     doc = story.doc
     locative, place_nouns = gaz.cues["locative"], gaz.cues["place_noun"]
+    dwellers = gaz.cues.get("dwellers", frozenset())
     special = _datelines(text, story.body_start, gaz, sent_starts) + _abbreviations(text, gaz, sent_starts)
     taken = [(c.start, c.end) for c in special]
     all_ents = list(entities(doc))
     spans, covered = _entity_spans(doc, all_ents, text, gaz)
-    spans.extend(_missed_spans(doc, covered, locative, place_nouns))
+    spans.extend(_missed_spans(doc, covered, locative, place_nouns, dwellers))
     modifiers = _modifier_spans(doc, all_ents, gaz)
     spans.extend(modifiers)
     inside_names = {(m[0], m[1]) for m in modifiers}  # already judged against the name around them
@@ -123,7 +124,7 @@ def _find_candidates(story: Story, text: str, gaz: Gazetteer, sent_starts: list[
     for start, end, strong, first, cue in spans:
         if any(s < end and start < e for s, e in taken):
             continue
-        cue = cue or _has_cue(doc, first, locative, place_nouns)
+        cue = cue or _has_cue(doc, first, locative, place_nouns | dwellers)
         sent = max(0, bisect.bisect_right(sent_starts, start) - 1)
         initial = bool(sent_starts) and sent_starts[sent] == start
         for cand in _read_span(gaz, text, start, end, strong, cue, sent, initial):
@@ -385,12 +386,12 @@ def _region_after_cue(doc: Doc, ent: Span, gaz: Gazetteer, locative: frozenset[s
 
 
 def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
-                  place_nouns: frozenset[str]) -> list[_Span]:
+                  place_nouns: frozenset[str], dwellers: frozenset[str] = frozenset()) -> list[_Span]:
     """Proper names spaCy did not tag, where the words around say they are places.
 
-    "the city of X" (strong); "in X", "near X", "X, Pakistan", "X in Pakistan" and the
-    "Ukraine" of "Russia-Ukraine" (weak, with a cue: they still need the story's
-    context to be accepted).
+    "the city of X" (strong); "in X", "near X", "X, Pakistan", "X in Pakistan", the next name
+    of a list of tagged places ("Lagos, Abuja and Port Harcourt") and the "Ukraine" of
+    "Russia-Ukraine" (weak, with a cue: they still need the story's context to be accepted).
     """
     from spacy.attrs import IS_TITLE
 
@@ -405,7 +406,8 @@ def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
         if tok.ent_type_ in NOT_PLACE_LABELS:  # "in March"
             continue
         after_of = prev.lower_ == "of" and i > 1 and doc[i - 2].lower_ in place_nouns
-        after_cue = prev.lower_ in locative and tok.pos_ == "PROPN"
+        after_cue = tok.pos_ == "PROPN" and (prev.lower_ in locative or (
+            prev.lower_ == "of" and i > 1 and doc[i - 2].lower_ in dwellers))  # "residents of X"
         after_hyphen = (prev.text in ("-", "/") and i - 2 in covered and tok.pos_ == "PROPN"
                         and prev.idx == doc[i - 2].idx + len(doc[i - 2]) and tok.idx == prev.idx + 1)
         j = i
@@ -414,7 +416,9 @@ def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
             j += 1
         # "Hyderabad, Pakistan" / "Hyderabad in Pakistan's Sindh": a name before a tagged place
         before_place = j > i and j + 1 < n and j + 1 in covered and doc[j].lower_ in (",", "in")
-        if not (after_of or after_cue or after_hyphen or before_place):
+        # "in Lagos, Abuja and Port Harcourt": the next name of a list of tagged places
+        in_list = tok.pos_ == "PROPN" and _after_listed_place(doc, i, covered)
+        if not (after_of or after_cue or after_hyphen or before_place or in_list):
             continue
         if j == i:
             continue
@@ -422,6 +426,20 @@ def _missed_spans(doc: Doc, covered: set[int], locative: frozenset[str],
         covered.update(range(i, j))
         done = j - 1
     return spans
+
+
+def _after_listed_place(doc: Doc, i: int, covered: set[int]) -> bool:
+    """Whether token ``i`` follows "<tagged place>, " or "<tagged place> and/or" (", and")."""
+    j = i - 1
+    if doc[j].lower_ in ("and", "or"):
+        j -= 1
+        if j >= 0 and doc[j].text == ",":
+            j -= 1
+    elif doc[j].text == ",":
+        j -= 1
+    else:
+        return False
+    return j >= 0 and j in covered and doc[j].ent_type_ in STRONG_LABELS
 
 
 def _untagged_spans(doc: Doc, covered: set[int], gaz: Gazetteer, known: set[str]) -> tuple[list[_Span], set[int]]:
