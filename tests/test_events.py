@@ -455,6 +455,17 @@ def test_forces_sent_by_their_own_state_are_no_target(coder: Coder) -> None:
     assert only(record.events, "MOBILIZE").target == []
 
 
+def test_not_ruling_out_a_conflict_act_announces_it(coder: Coder) -> None:
+    """A phrasal verb reads its own patterns ("rule out", not the "rule" of "oversee"), and
+    not excluding sanctions or an attack is a threat of them, not a negated refusal."""
+    threat = only(code(coder, "Chile did not rule out new sanctions on Peru."))
+    assert (threat.event_type, threat.negated) == ("THREATEN", False) and codes(threat.target) == ["PER"]
+    refusal = only(code(coder, "Chile ruled out new sanctions on Peru."))
+    assert refusal.event_type == "REJECT"
+    talks = only(code(coder, "Chile did not rule out talks with Peru."))
+    assert (talks.event_type, talks.negated) == ("REJECT", True)
+
+
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
     event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
     assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]

@@ -18,7 +18,14 @@ from ..ontology import ontology
 from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
-from .triggers import Candidate, find_candidates, is_question, objects
+from .triggers import (
+    MATERIAL_CONFLICT,
+    THREAT_MODE,
+    Candidate,
+    find_candidates,
+    is_question,
+    objects,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -88,11 +95,30 @@ def _merge_same_happening(events: list[Event]) -> list[Event]:
 _Found = tuple[Candidate, Roles, dict[str, Any]]
 
 
+def _unexcluded_threat(cand: Candidate, mod: Any, lex: Lexicon) -> None:
+    """"X did not rule out sanctions (strikes, an invasion)": not excluding a conflict act is
+    announcing it, a THREATEN of that act, not a negated refusal."""
+    if not (mod.negated and cand.type == "REJECT" and not cand.noun):
+        return
+    anchor = cand.anchor
+    prts = [c.lower_ for c in anchor.children if c.dep_ == "prt"]
+    verb = "_".join([anchor.lemma_.lower(), *prts])
+    if verb not in lex.cue("hedge_verb"):
+        return
+    for obj in objects(anchor):
+        hit = lex.trigger(obj.lemma_.lower(), "N")
+        if hit is not None and hit.type in MATERIAL_CONFLICT:
+            cand.type, cand.mode = "THREATEN", THREAT_MODE.get(hit.type, "restrict" if hit.type == "COERCE" else None)
+            mod.negated = False
+            return
+
+
 def _sentence_events(story: Story, sent: Any, lex: Lexicon, finder: ActorFinder,
                      by_id: dict[str, Actor], quotes: Sequence[Quote]) -> list[_Found]:
     out: list[_Found] = []
     for cand in find_candidates(sent, lex):
         mod = modality(cand, lex)
+        _unexcluded_threat(cand, mod, lex)
         apply_modality(cand, mod)
         roles = find_roles(cand, finder)
         quote = reporting_quote(story, cand, quotes)

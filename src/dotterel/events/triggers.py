@@ -312,6 +312,25 @@ def _has_xcomp(tok: Token) -> bool:
     return any(c.dep_ == "xcomp" for c in tok.children)
 
 
+def _phrasal_or_plain_match(tok: Token, lemma: str, lex: Lexicon) -> tuple[Pattern, Token | None] | None:
+    """The pattern that types ``tok``: a phrasal verb the lexicon knows ("rule out", "step
+    down") reads its own patterns, and of the plain verb's only those naming its particle;
+    "did not rule out sanctions" is not the "rule" of "oversee sanctions"."""
+    plain = lex.pattern_index(lemma, "V")
+    for child in tok.children:
+        if child.dep_ != "prt":
+            continue
+        phrasal = f"{lemma} {child.lower_}"
+        if phrasal not in lex.verb_lemmas and lex.trigger(phrasal, "V") is None:
+            continue
+        match = _match_pattern(tok, lex.pattern_index(phrasal, "V"), lex)
+        if match is not None:
+            return match
+        match = _match_pattern(tok, plain, lex)
+        return match if match is not None and match[0].relation == f"prt:{child.lower_}" else None
+    return _match_pattern(tok, plain, lex)
+
+
 def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """All triggers of one sentence, typed, frames resolved, content and nested duplicates removed."""
     light = lex.cue("light")
@@ -344,7 +363,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 continue
             if _reporting_inversion(tok):
                 continue
-            match = _match_pattern(tok, lex.pattern_index(lemma, "V"), lex)
+            match = _phrasal_or_plain_match(tok, lemma, lex)
             if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
                     and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
