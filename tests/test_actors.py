@@ -447,6 +447,15 @@ def test_a_state_organ_is_not_of_the_country_it_acts_on(coder: Coder) -> None:
     assert named(table.actors, "Rebels").code == "BOL"
 
 
+def test_a_title_after_a_named_body_takes_its_country(coder: Coder) -> None:
+    """"<Country's ministry> spokesperson <Name>": the ministry is an entity of its own, and its
+    country is the person's."""
+    _, table = run(coder, "Peruvian Foreign Ministry spokesman Lucia Paredes rejected the report.")
+    assert codes(named(table.actors, "Lucia Paredes")) == ("PER", "PER", "GOV")
+    _, table = run(coder, "Acme Holdings spokesman Lucia Paredes rejected the report.")  # no country named
+    assert named(table.actors, "Lucia Paredes").code is None
+
+
 def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
     text = ("Rebels blocked the main highway to Bolivia. Traffic stopped for hours. "
             "Drivers waited in the heat. Shops closed early.")

@@ -161,9 +161,17 @@ class _Builder:
             del matches[start]
         cores.sort()
         stop = {t for s, e, _ in cores for t in range(s, e)}
+        ends = {e: s for s, e, label in cores if label not in ("PERSON", "NORP")}
         for s, e, label in cores:
             lo = window_start(self.toks, s, stop)
-            out.append((s, e, label, describe(self.toks, kb, lo, s, matches)))
+            desc = describe(self.toks, kb, lo, s, matches)
+            if desc.title is not None and desc.country is None and desc.org is None and lo in ends:
+                # "Chinese Foreign Ministry spokesperson Mao Ning": the country of the body named
+                # right before the title is the person's
+                named = {kb.country_of(self.toks.text[t]) for t in range(ends[lo], lo)} - {None}
+                if len(named) == 1:
+                    desc.country = named.pop()
+            out.append((s, e, label, desc))
         return out
 
     def build_names(self) -> None:
