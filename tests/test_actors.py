@@ -456,6 +456,17 @@ def test_a_title_after_a_named_body_takes_its_country(coder: Coder) -> None:
     assert named(table.actors, "Lucia Paredes").code is None
 
 
+def test_an_actor_that_is_only_a_resolved_place(coder: Coder) -> None:
+    """spaCy calls some towns and countries organisations: once the gazetteer resolves every
+    name mention, a country's actor takes its code and any other such actor goes."""
+    record = coder.code("The C.A.R. asked its neighbours for help on Monday.")
+    car = [a for a in record.actors if a.name == "C.A.R."]
+    assert len(car) == 1 and (car[0].code, car[0].kind) == ("CAF", "state")
+    record = coder.code("The Sudanese Rapid Support Forces captured El Fasher.")
+    assert [p.name for p in record.places] == ["El Fasher"]
+    assert [a.name for a in record.actors] == ["Rapid Support Forces"] and record.actors[0].id == "A1"
+
+
 def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
     text = ("Rebels blocked the main highway to Bolivia. Traffic stopped for hours. "
             "Drivers waited in the heat. Shops closed early.")

@@ -290,6 +290,7 @@ class Coder:
             actors = extract_actors(story, knowledge)
         with stage("places"):
             places = extract_places(story, gazetteer, actors)
+            actors = actors.without_places(places)  # "captured El Fasher": a town, not an actor
         with stage("quotes"):
             quotes = extract_quotes(story, actors, quotes_lex)
         with stage("events"):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..model import Actor
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
+
+    from ..model import Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +95,43 @@ class ActorTable:
             if actor.id == actor_id:
                 return actor
         return None
+
+    def without_places(self, places: Sequence[Place]) -> ActorTable:
+        """This table with the actors that are only a place the gazetteer resolved settled.
+
+        An actor with no code, sector or role whose every mention is exactly a place's
+        mention carries nothing the place does not: a country's actor takes its code ("The
+        C.A.R is pleading ..." → CAF), any other is dropped ("captured El Fasher", "raided
+        Jenin": spaCy called the town an organisation or a person). A coded actor ("Moscow
+        said") stays as it is. The rest keep their order and are numbered again ("A1", ...).
+        """
+        at_places = {(m.start, m.end, m.in_title): p for p in places for m in p.mentions}
+        drop: set[int] = set()
+        for i, a in enumerate(self.actors):
+            if a.code is not None or a.sector is not None or a.role is not None or not a.mentions:
+                continue
+            found = [p for m in a.mentions if (p := at_places.get((m.start, m.end, m.in_title)))]
+            names = sum(1 for sp in self.spans if sp.actor == i and sp.kind != "pronoun")
+            if not found or len(found) != names:  # every name mention a place ("its" aside)
+                continue
+            countries = {p.country for p in found if p.feature == "country"}
+            if len(countries) == 1 and {p.feature for p in found} == {"country"}:
+                a.code = a.country = countries.pop()
+                a.kind = "state"
+            else:
+                drop.add(i)
+        if not drop:
+            return self
+        keep = [i for i in range(len(self.actors)) if i not in drop]
+        new_actor = {old: new for new, old in enumerate(keep)}
+        actors = [self.actors[i] for i in keep]
+        for n, actor in enumerate(actors, start=1):
+            actor.id = f"A{n}"
+        kept_spans = [i for i, sp in enumerate(self.spans) if sp.actor not in drop]
+        new_span = {old: new for new, old in enumerate(kept_spans)}
+        return ActorTable(
+            actors=actors,
+            spans=[replace(self.spans[i], actor=new_actor[self.spans[i].actor]) for i in kept_spans],
+            token_mention={t: new_span[i] for t, i in self.token_mention.items() if i in new_span},
+            token_descriptor={t: new_actor[a] for t, a in self.token_descriptor.items() if a in new_actor},
+        )
