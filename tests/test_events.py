@@ -466,6 +466,14 @@ def test_not_ruling_out_a_conflict_act_announces_it(coder: Coder) -> None:
     assert (talks.event_type, talks.negated) == ("REJECT", True)
 
 
+def test_his_counterpart_is_another_party_not_a_possession(coder: Coder) -> None:
+    """'its troops' are the actor's own; 'his counterpart' is somebody else."""
+    record = coder.code("The Chilean president spoke by phone with his Peruvian counterpart on Monday.",
+                        pub_date="2024-05-06")
+    talk = only(record.events, "CONSULT")
+    assert codes(talk.source) == ["CHL"] and codes(talk.target) == ["PER"]
+
+
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
     event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
     assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]

@@ -234,7 +234,7 @@ def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> li
         for child in tok.children:
             if child.dep_ in ("prep", "dative") and child.lower_ == prep:
                 for g in child.children:
-                    if g.dep_ == "pobj" and not _owned(g):  # "on its market": the actor's own
+                    if g.dep_ == "pobj" and not _owned(g, finder):  # "on its market": the actor's own
                         found = finder.in_phrase(g) or _against(g, finder)
                         if found:
                             return found
@@ -353,16 +353,20 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     return roles
 
 
-def _owned(tok: Token) -> bool:
-    """'its troops', 'their arms': the actor's own forces or things, not a recipient."""
-    return any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in tok.children)
+def _owned(tok: Token, finder: ActorFinder | None = None) -> bool:
+    """'its troops', 'their arms': the actor's own forces or things, not a recipient. A person
+    is nobody's possession: 'his French counterpart', 'her host' are other parties."""
+    if not any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in tok.children):
+        return False
+    actor = finder.actor_of(tok) if finder is not None else None
+    return actor is None or actor.kind != "person"
 
 
 def _object_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...], cand: Candidate | None,
                     *, passive: bool = False) -> list[Filler]:
     """Recipients named by a verb's objects; an event-noun object gives its own recipients."""
     for obj in objects(tok):
-        if (obj.dep_ == "nsubjpass" and not passive) or obj.dep_ in ("attr", "oprd") or _owned(obj):
+        if (obj.dep_ == "nsubjpass" and not passive) or obj.dep_ in ("attr", "oprd") or _owned(obj, finder):
             continue
         if cand is not None and cand.event_noun is not None and obj.i == cand.event_noun.i:
             found = _prep_targets(obj, finder, (*preps, "on")) or _stance_targets(obj, finder)
