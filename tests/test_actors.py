@@ -467,6 +467,15 @@ def test_an_actor_that_is_only_a_resolved_place(coder: Coder) -> None:
     assert [a.name for a in record.actors] == ["Rapid Support Forces"] and record.actors[0].id == "A1"
 
 
+def test_a_crowd_by_number_is_an_actor_only_by_itself(coder: Coder) -> None:
+    _, table = run(coder, "Thousands rallied in Lima against the new tax.")
+    assert codes(named(table.actors, "Thousands")) == ("PER", "PER", "CVL")
+    _, table = run(coder, "Thousands of farmers marched in Lima.")  # the farmers are the actor
+    assert [a.name for a in table.actors] == ["farmers"]
+    _, table = run(coder, "The floods destroyed hundreds of homes in Peru.")
+    assert [a.name for a in table.actors if a.sector] == []
+
+
 def test_agents_of_a_long_story_take_no_sentence_country(coder: Coder) -> None:
     text = ("Rebels blocked the main highway to Bolivia. Traffic stopped for hours. "
             "Drivers waited in the heat. Shops closed early.")

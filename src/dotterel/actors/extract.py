@@ -545,6 +545,8 @@ class _Builder:
             return  # "both sides", "world leaders": no actor without a country
         if agent.needs_definite and det != "the" and not self._country_possessor(lo, head):
             return  # "growing opposition", "UK opposition" (to something), not "the opposition"
+        if agent.needs_bare and any(c.dep_ == "prep" and c.lower_ == "of" for c in self.doc[head].children):
+            return  # "thousands of workers": the workers are the actor, "thousands of homes" none
         cl = Cluster(key=("agent",), kind=agent.kind, agent_key=phrase)
         cl.fill(
             code=org.code if org and org.code else desc.country or agent.code,

@@ -165,6 +165,8 @@ class Agent:
     local: bool
     needs_modifier: bool = False
     needs_definite: bool = False
+    #: an actor only without an "of" complement: "thousands rallied", not "thousands of workers"
+    needs_bare: bool = False
     #: a country-slot code the noun gives ("rights groups" → NGO), with no sector.
     code: str | None = None
 
@@ -466,10 +468,11 @@ class ActorKnowledge:
                 len(row) < 4
                 or (row[1] not in SECTORS and row[1] not in NONSTATE_CODES)
                 or row[2] not in KINDS
-                or row[3] not in ("yes", "no", "modified", "definite")
+                or row[3] not in ("yes", "no", "modified", "definite", "bare")
             ):
                 raise KnowledgeError(
-                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite', got {row!r}"
+                    f"{source}:{number}: expected 'noun<TAB>sector<TAB>kind<TAB>yes|no|modified|definite|bare', "
+                    f"got {row!r}"
                 )
             key = " ".join(row[0].lower().split())
             nonstate = row[1] in NONSTATE_CODES
@@ -479,6 +482,7 @@ class ActorKnowledge:
                 local=row[3] in ("yes", "definite"),
                 needs_modifier=row[3] == "modified",
                 needs_definite=row[3] == "definite",
+                needs_bare=row[3] == "bare",
                 code=row[1] if nonstate else None,
             )
             if imported:
@@ -491,7 +495,7 @@ class ActorKnowledge:
                         continue  # "national police" is "police": the hand noun and its modifiers decide
                     # "military officers" (MIL, not the hand "officers" COP): the hand noun's use
                     agent = replace(agent, local=head.local, needs_modifier=head.needs_modifier,
-                                    needs_definite=head.needs_definite)
+                                    needs_definite=head.needs_definite, needs_bare=head.needs_bare)
             self.agents[key] = agent
             self.agent_words = max(self.agent_words, len(key.split()))
 
