@@ -474,6 +474,16 @@ def test_his_counterpart_is_another_party_not_a_possession(coder: Coder) -> None
     assert codes(talk.source) == ["CHL"] and codes(talk.target) == ["PER"]
 
 
+def test_a_nouns_owner_does_its_to_clause(coder: Coder) -> None:
+    """"Peru's decision to expel", "Chile's plan to send": the owner of the decision or plan
+    acts, not the subject of the verb governing the noun; "X's failure to V" did not happen."""
+    events = code(coder, "Chile condemned Peru's decision to expel Bolivian diplomats.")
+    expel = only(events, "SANCTION")
+    assert codes(expel.source) == ["PER"] and codes(expel.target) == ["BOL"]
+    sale = only(code(coder, "Chile regretted Peru's failure to sell weapons to Bolivia."), "COOPERATE")
+    assert codes(sale.source) == ["PER"] and sale.negated
+
+
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
     event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
     assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]

@@ -84,6 +84,8 @@ def modality(cand: Candidate, lex: Lexicon) -> Modality:
             out.negated = True
         if owner.lemma_.lower() in lex.cue("hyp_noun"):
             out.hypothetical = out.planned = True
+        if owner.lemma_.lower() in lex.cue("neg_noun"):  # "his failure to sell", "a refusal to meet"
+            out.negated = not out.negated
     if "light" in cand.notes and cand.anchor.lemma_.lower() in hyp_verbs:
         out.hypothetical = out.planned = True  # "is considering sanctions"
     if cand.anchor.pos_ in ("NOUN", "PROPN"):

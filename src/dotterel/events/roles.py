@@ -190,6 +190,10 @@ def subject(tok: Token, finder: ActorFinder, *, hops: int = 4) -> tuple[list[Fil
             for subj in _children(head, {"nsubjpass"}):
                 return finder.in_phrase(subj), False
         return subject(head, finder, hops=hops - 1)[0], False
+    if tok.dep_ == "acl":  # "Mali's decision to expel", "the EU's plan to send": the noun's owner acts
+        owners = [f for c in head.children if c.dep_ == "poss" for f in finder.in_phrase(c)]
+        if owners:
+            return owners, False
     if tok.dep_ == "acl" and head.dep_ in ("dobj", "attr") and head.head.pos_ in ("VERB", "AUX"):
         # "has plans to meet", "took steps to withdraw": the owner of the plan acts
         return subject(head.head, finder, hops=hops - 1)[0], False
