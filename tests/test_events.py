@@ -484,6 +484,17 @@ def test_a_nouns_owner_does_its_to_clause(coder: Coder) -> None:
     assert codes(sale.source) == ["PER"] and sale.negated
 
 
+def test_fighting_a_fire_or_a_disease_is_no_event(coder: Coder) -> None:
+    assert code(coder, "Chilean firefighters battled blazes near Peru.") == []
+    assert code(coder, "Chile vowed to fight corruption.") == []  # was a THREATEN of violence
+
+
+def test_a_pattern_reads_the_head_of_a_people_noun(coder: Coder) -> None:
+    """CAMEO's "fight * government" is criticism; "fought government troops" is combat."""
+    fight = only(code(coder, "Chile fought government troops in Peru."))
+    assert fight.event_type == "ASSAULT"
+
+
 def test_late_object_parsed_as_apposition_of_as(coder: Coder) -> None:
     event = top(code(coder, "Chile condemned as a grave mistake Peru's decision to close the border."))
     assert event.event_type == "ACCUSE" and codes(event.target) == ["PER"]

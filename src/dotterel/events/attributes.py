@@ -213,11 +213,11 @@ def find_location(story: Story, cand: Candidate, places: Sequence[Place], lex: L
             if span is None:
                 continue
             root = span.root
-            if root.i in role_tokens:
-                continue
             prep = root.head
             if root.dep_ != "pobj" or prep.lower_ not in place_preps:
                 continue
+            if root.i in role_tokens and prep.lower_ not in lex.cue("area_prep"):
+                continue  # "fired at Israel": a target; "struck targets in Lebanon": also where
             steps, _ = _path_hits(prep.head, targets)
             if steps >= 0 and (best is None or steps < best[0]):
                 best = (steps, place, m.start, m.end)

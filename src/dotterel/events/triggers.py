@@ -95,8 +95,9 @@ def prep_objects(tok: Token, prep: str) -> list[Token]:
 
 def _object_lemmas(obj: Token, lex: Lexicon | None) -> set[str]:
     """Argument lemmas a pattern may match: the head, and its compound/"of" parts unless the head
-    is itself an event noun ("a missile attack" is an attack, not a missile)."""
-    if lex is not None and lex.trigger(_lemma(obj), "N") is not None:
+    is itself an event noun ("a missile attack" is an attack, not a missile) or names people
+    ("government troops" are troops, not the government; cue class ``people_head``)."""
+    if lex is not None and (lex.trigger(_lemma(obj), "N") is not None or _lemma(obj) in lex.cue("people_head")):
         return {_lemma(obj)}
     return _arg_lemmas(obj)
 
