@@ -582,3 +582,20 @@ def test_word_senses_decided_by_their_parties_and_objects(
 ) -> None:
     record = coder.code(text, pub_date="2024-06-01")
     assert [(e.event_type, e.mode) for e in record.events][: len(expected) or None] == expected
+
+
+def test_a_title_case_headline_is_read_in_sentence_case(coder: Coder) -> None:
+    """spaCy's small model reads capitalised common words as names; the coder parses a Title
+    Case headline with them in lower case, and every span keeps the story's own characters."""
+    from dotterel.nlp import sentence_case
+
+    words = coder.headline_words
+    assert sentence_case("Chile Slaps Sanctions on Peruvian Oil Firms", words) == \
+        "Chile slaps sanctions on Peruvian oil firms"
+    assert sentence_case("Talks Resume in March", words) == "Talks resume in March"  # months stay
+    assert sentence_case("Chile slaps sanctions on Peru", words) == "Chile slaps sanctions on Peru"
+    record = coder.code("Officials gave no details.", title="Chile Slaps Sanctions on Peruvian Oil Firms",
+                        pub_date="2024-05-06")
+    sanction = only(record.events, "SANCTION")
+    assert sanction.in_title and sanction.trigger.text == "Slaps Sanctions"
+    assert codes(sanction.source) == ["CHL"] and codes(sanction.target) == ["PER"]

@@ -97,6 +97,7 @@ class Coder:
     _actor_kb: ActorKnowledge | None = field(default=None, init=False, repr=False)
     _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
     _knowledge: str | None = field(default=None, init=False, repr=False)
+    _headline_words: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     @property
     def nlp(self) -> Language:
@@ -149,6 +150,39 @@ class Coder:
 
             return load_lexicon()
         return self.dates_lexicon
+
+    @property
+    def headline_words(self) -> frozenset[str]:
+        """Common words a Title Case headline is parsed with in lower case (``nlp.make_doc``):
+        the words of the event, quote and actor lexicons and English function words, less
+        country names, demonyms, months and weekdays."""
+        if self._headline_words is None:
+            import calendar
+
+            from .language import words
+
+            ev, kb = self.events, self.actor_knowledge
+            found: set[str] = set(words("checks.function_words"))
+            for lemma, _pos in ev.triggers:
+                found.update(lemma.split())
+            for (head, _pos), pats in ev.patterns.items():
+                found.update(head.lower().split())
+                for pat in pats:
+                    for arg in pat.arguments:
+                        found.update(arg.split())
+            for cue in ev.cues.values():
+                found.update(w for c in cue for w in c.replace("_", " ").split())
+            for key in (*kb.agents, *kb.titles):
+                found.update(key.split())
+            quotes = self.quotes
+            found.update(quotes.verbs)
+            found.update(quotes.nouns)
+            found.update(w for phrase in quotes.phrases for w in phrase)
+            names = {n.lower() for n in (*calendar.month_name, *calendar.day_name) if n}
+            self._headline_words = frozenset(
+                w for w in found if w.isalpha() and w not in names and kb.country_of(w.title()) is None
+            )
+        return self._headline_words
 
     @property
     def knowledge(self) -> str:
@@ -241,7 +275,8 @@ class Coder:
             batch = documents[start:start + batch_size]
             try:
                 with pipeline_ops(nlp):
-                    docs = list(nlp.pipe((make_doc(nlp, d) for d in batch), batch_size=batch_size))
+                    docs = list(nlp.pipe((make_doc(nlp, d, self.headline_words) for d in batch),
+                                         batch_size=batch_size))
             except Exception:
                 if self.fail_fast:
                     raise
@@ -252,7 +287,7 @@ class Coder:
             for document in batch:
                 try:
                     with pipeline_ops(nlp):
-                        doc = nlp(make_doc(nlp, document))
+                        doc = nlp(make_doc(nlp, document, self.headline_words))
                 except Exception as exc:
                     yield internal_error("parse", exc)
                     continue

@@ -12,6 +12,7 @@ spaCy is imported only inside functions here: importing ``dotterel`` stays cheap
 from __future__ import annotations
 
 import os
+import re
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,7 @@ MODEL_LABEL = "en_core_web_sm 3.8.0"
 #: Between title and body in the combined string that spaCy parses.
 TITLE_SEPARATOR = "\n\n"
 _BOUNDARY_COMPONENT = "dotterel_title_boundary"
+_WORD_OR_NOT = re.compile(r"[^\W\d_]+|[\W\d_]+")
 #: The thinc ops each pipeline was loaded with (see :func:`pipeline_ops`).
 _PIPELINE_OPS: weakref.WeakKeyDictionary[Language, Ops] = weakref.WeakKeyDictionary()
 
@@ -147,12 +149,56 @@ def combined_text(document: Document) -> tuple[str, int]:
     return document.text, 0
 
 
-def make_doc(nlp: Language, document: Document) -> Doc:
-    """Tokenize ``document`` (title and body) into a Doc ready for ``nlp.pipe``."""
+def make_doc(nlp: Language, document: Document, headline_words: frozenset[str] = frozenset()) -> Doc:
+    """Tokenize ``document`` (title and body) into a Doc ready for ``nlp.pipe``.
+
+    With ``headline_words``, a title in Title Case ("Pakistan Expels Afghan Refugees") is
+    parsed in sentence case ("Pakistan expels Afghan refugees"): spaCy's small model reads
+    capitalised common words as names. Only the case of those words changes, so every offset
+    holds; :attr:`Story.text` keeps the story's own characters.
+    """
     text, body_start = combined_text(document)
+    if headline_words and document.title and body_start:
+        title = sentence_case(document.title, headline_words)
+        text = title + text[len(title):]
     doc = nlp.make_doc(text)
     doc.user_data["body_start"] = body_start
     return doc
+
+
+def _forms(low: str) -> tuple[str, ...]:
+    """A lower-case word and the stems its plain English endings leave ("expels" → "expel")."""
+    forms = [low]
+    for ending, add in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if low.endswith(ending) and len(low) > len(ending) + 2:
+            forms.append(low[: -len(ending)] + add)
+    return tuple(forms)
+
+
+def is_title_case(title: str) -> bool:
+    """Whether most words after the first begin with a capital (and the title is not all caps)."""
+    words = [w for w in title.split()[1:] if w[:1].isalpha()]
+    if len(words) < 2 or title.isupper():
+        return False
+    return sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
+
+
+def sentence_case(title: str, common: frozenset[str]) -> str:
+    """``title`` with its capitalised common words (``common``: lower-case forms) lower-cased
+    after the first word, when the title is in Title Case; same length, same offsets."""
+    if not is_title_case(title):
+        return title
+    out: list[str] = []
+    first = True
+    for piece in _WORD_OR_NOT.findall(title):
+        if piece[:1].isalpha():
+            low = piece.lower()
+            if not first and piece[0].isupper() and piece[1:] == low[1:] \
+                    and any(f in common for f in _forms(low)):
+                piece = low
+            first = False
+        out.append(piece)
+    return "".join(out)
 
 
 def parse(nlp: Language, documents: Iterable[Document], *, batch_size: int = 32) -> Iterator[Doc]:
@@ -186,8 +232,10 @@ class Story:
 
     @cached_property
     def text(self) -> str:
-        """The combined title + body string (spaCy rebuilds ``doc.text`` on every access)."""
-        return str(self.doc.text)
+        """The combined title + body string, the story's own characters (the Doc's may differ in
+        case: see :func:`make_doc`; spaCy also rebuilds ``doc.text`` on every access)."""
+        own = combined_text(self.document)[0]
+        return own if len(own) == len(self.doc.text) else str(self.doc.text)
 
     @property
     def title_end(self) -> int:
