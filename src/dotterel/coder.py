@@ -184,6 +184,16 @@ class Coder:
             )
         return self._headline_words
 
+    def known_name(self, word: str) -> bool:
+        """Whether a capitalised word is a country, demonym, place or actor the knowledge files
+        name (headline casing: such a word is no sign of a person's name next to it)."""
+        kb = self.actor_knowledge
+        if kb.country_of(word) is not None or word in kb.terms or kb.place_country(word) is not None:
+            return True
+        from .places.gazetteer import COUNTRY, OTHER
+
+        return any(m.entry.kind in (COUNTRY, OTHER) for m in self.gazetteer.lookup(word))  # "Europe"
+
     @property
     def knowledge(self) -> str:
         """The knowledge version written in ``coder.knowledge`` (see the class docstring)."""
@@ -275,7 +285,7 @@ class Coder:
             batch = documents[start:start + batch_size]
             try:
                 with pipeline_ops(nlp):
-                    docs = list(nlp.pipe((make_doc(nlp, d, self.headline_words) for d in batch),
+                    docs = list(nlp.pipe((make_doc(nlp, d, self.headline_words, self.known_name) for d in batch),
                                          batch_size=batch_size))
             except Exception:
                 if self.fail_fast:
@@ -287,7 +297,7 @@ class Coder:
             for document in batch:
                 try:
                     with pipeline_ops(nlp):
-                        doc = nlp(make_doc(nlp, document, self.headline_words))
+                        doc = nlp(make_doc(nlp, document, self.headline_words, self.known_name))
                 except Exception as exc:
                     yield internal_error("parse", exc)
                     continue

@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import re
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .model import Document, Mention, SentenceRef, TextSpan
@@ -149,7 +149,8 @@ def combined_text(document: Document) -> tuple[str, int]:
     return document.text, 0
 
 
-def make_doc(nlp: Language, document: Document, headline_words: frozenset[str] = frozenset()) -> Doc:
+def make_doc(nlp: Language, document: Document, headline_words: frozenset[str] = frozenset(),
+             known: Callable[[str], bool] = lambda word: False) -> Doc:
     """Tokenize ``document`` (title and body) into a Doc ready for ``nlp.pipe``.
 
     With ``headline_words``, a title in Title Case ("Pakistan Expels Afghan Refugees") is
@@ -159,11 +160,18 @@ def make_doc(nlp: Language, document: Document, headline_words: frozenset[str] =
     """
     text, body_start = combined_text(document)
     if headline_words and document.title and body_start:
-        title = sentence_case(document.title, headline_words)
+        title = sentence_case(document.title, headline_words, known)
         text = title + text[len(title):]
     doc = nlp.make_doc(text)
     doc.user_data["body_start"] = body_start
     return doc
+
+
+@lru_cache(maxsize=1)
+def _FUNCTION_WORDS() -> frozenset[str]:
+    from .language import word_set
+
+    return word_set("checks.function_words")
 
 
 def _forms(low: str) -> tuple[str, ...]:
@@ -183,21 +191,42 @@ def is_title_case(title: str) -> bool:
     return sum(1 for w in words if w[0].isupper()) >= 0.6 * len(words)
 
 
-def sentence_case(title: str, common: frozenset[str]) -> str:
+def sentence_case(title: str, common: frozenset[str],
+                  known: Callable[[str], bool] = lambda word: False) -> str:
     """``title`` with its capitalised common words (``common``: lower-case forms) lower-cased
-    after the first word, when the title is in Title Case; same length, same offsets."""
+    after the first word, when the title is in Title Case; same length, same offsets.
+
+    A common word next to a capitalised word that is neither common nor ``known`` (a country,
+    demonym or actor the knowledge files name) stays: it is likely part of a person's name
+    ("NATO Chief Mark Rutte", "Ned Price Says").
+    """
     if not is_title_case(title):
         return title
-    out: list[str] = []
+    pieces = _WORD_OR_NOT.findall(title)
+
+    def is_common(word: str) -> bool:
+        return any(f in common for f in _forms(word.lower()))
+
+    def name_like(i: int) -> bool:
+        if not (0 <= i < len(pieces)) or not pieces[i][:1].isupper():
+            return False
+        return not is_common(pieces[i]) and not known(pieces[i])
+
+    out = list(pieces)
     first = True
-    for piece in _WORD_OR_NOT.findall(title):
-        if piece[:1].isalpha():
+    for i, piece in enumerate(pieces):
+        if not piece[:1].isalpha():
+            continue
+        if not first and piece[0].isupper() and piece[1:] == piece[1:].lower() and is_common(piece):
             low = piece.lower()
-            if not first and piece[0].isupper() and piece[1:] == low[1:] \
-                    and any(f in common for f in _forms(low)):
-                piece = low
-            first = False
-        out.append(piece)
+            # only a bare singular word that is not a function word may be a name ("Price",
+            # "Mark"); "Says", "Farmers" and "After" never are
+            may_be_name = low in common and low not in _FUNCTION_WORDS() and not low.endswith("s")
+            prev_name = i >= 2 and pieces[i - 1] == " " and name_like(i - 2)
+            next_name = i + 2 < len(pieces) and pieces[i + 1] == " " and name_like(i + 2)
+            if not (may_be_name and (prev_name or next_name)):
+                out[i] = low
+        first = False
     return "".join(out)
 
 

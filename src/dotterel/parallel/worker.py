@@ -183,7 +183,7 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
         started = time.perf_counter()
         try:
             with pipeline_ops(nlp):
-                docs = list(nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words) for i in todo),
+                docs = list(nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words, coder.known_name) for i in todo),
                                      batch_size=max(1, len(todo))))
             parsed = dict(zip(todo, docs, strict=True))
         except Exception:  # one document broke the batch: parse one by one
@@ -192,7 +192,7 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
             for i in todo:
                 try:
                     with pipeline_ops(nlp):
-                        parsed[i] = nlp(make_doc(nlp, items[i].document, coder.headline_words))
+                        parsed[i] = nlp(make_doc(nlp, items[i].document, coder.headline_words, coder.known_name))
                 except Exception as exc:
                     problems[i] = internal_error("parse", exc)
         spent = time.perf_counter() - started
