@@ -134,8 +134,54 @@ def entities(doc: Doc) -> tuple[Span, ...]:
 
 
 def forget_entities(doc: Doc) -> None:
-    """Drop the copy :func:`entities` keeps (spans in ``user_data`` would not serialise)."""
+    """Drop the copies :func:`entities` and :func:`token_table` keep (spans and tables in
+    ``user_data`` would not serialise)."""
     doc.user_data.pop(_ENTS_KEY, None)
+    doc.user_data.pop(_TABLE_KEY, None)
+
+
+#: Where :func:`token_table` keeps a Doc's table.
+_TABLE_KEY = "dotterel.tokens"
+
+
+class TokenTable:
+    """The strings of every token of a Doc, read once, by token index.
+
+    Each ``Token.pos_``, ``.dep_``, ``.lemma_``... builds its string anew (and ``doc[i]`` a
+    new Token), so loops over every token of a story read these lists instead. ``lemma``
+    is lower-cased, as the extractors compare it.
+    """
+
+    __slots__ = ("dep", "ent_type", "lemma", "lower", "pos", "tag")
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
+        from spacy.parts_of_speech import NAMES
+
+        rows = doc.to_array([POS, TAG, DEP, LEMMA, LOWER, ENT_TYPE]).T.tolist() if len(doc) else [[]] * 6
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}  # each distinct hash decoded once
+
+        def decoded(hashes: list[int]) -> list[str]:
+            for h in hashes:
+                if h not in names:
+                    names[h] = strings[h]
+            return [names[h] for h in hashes]
+
+        self.pos: list[str] = [NAMES[p] for p in rows[0]]
+        self.tag = decoded(rows[1])
+        self.dep = decoded(rows[2])
+        self.lemma = [w.lower() for w in decoded(rows[3])]
+        self.lower = decoded(rows[4])
+        self.ent_type = decoded(rows[5])
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The :class:`TokenTable` of ``doc``, built once per Doc (and dropped by :func:`forget_entities`)."""
+    table: TokenTable | None = doc.user_data.get(_TABLE_KEY)
+    if table is None:
+        table = doc.user_data[_TABLE_KEY] = TokenTable(doc)
+    return table
 
 
 def combined_text(document: Document) -> tuple[str, int]:
@@ -186,8 +232,13 @@ class Story:
 
     @cached_property
     def text(self) -> str:
-        """The combined title + body string (spaCy rebuilds ``doc.text`` on every access)."""
-        return str(self.doc.text)
+        """The combined title + body string: ``doc.text``, which spaCy rebuilds from the tokens
+        on every access, taken from the document instead when its length says it is the same."""
+        text = combined_text(self.document)[0]
+        doc = self.doc
+        if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+            return str(doc.text)  # a Doc parsed from another string: trust the Doc
+        return text
 
     @property
     def title_end(self) -> int:
@@ -217,7 +268,8 @@ class Story:
     @cached_property
     def sentences(self) -> list[Span]:
         """The story's sentences, title first when there is one (whitespace-only ones dropped)."""
-        return [s for s in self.doc.sents if s.text.strip()]
+        text = self.text  # s.text, without joining the sentence's tokens
+        return [s for s in self.doc.sents if text[s.start_char : s.end_char].strip()]
 
     @cached_property
     def _sentence_index(self) -> dict[int, int]:

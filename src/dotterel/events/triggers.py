@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..nlp import token_table
 from ..ontology import ontology, type_set
 from .lexicon import NO_EVENT, Lexicon, Pattern, PatternIndex, Trigger
 
@@ -222,11 +223,13 @@ def _noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
 def verb_lemma(tok: Token, lex: Lexicon) -> str:
     """The verb's lemma, repaired when the tagger's lemma is unknown to the lexicon but a plain
     English inflection gives a known one ("staged" lemmatised as "stag" → "stage")."""
-    lemma = _lemma(tok)
-    known = lex.verb_lemmas
+    return _known_verb(_lemma(tok), tok.lower_, lex.verb_lemmas)
+
+
+def _known_verb(lemma: str, low: str, known: frozenset[str]) -> str:
+    """:func:`verb_lemma` on the token's lower-cased lemma and lower-cased form."""
     if lemma in known:
         return lemma
-    low = tok.lower_
     guesses: list[str] = []
     if low.endswith("ed"):
         guesses = [low[:-1], low[:-2], low[:-3]]
@@ -316,30 +319,36 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """All triggers of one sentence, typed, frames resolved, content and nested duplicates removed."""
     light = lex.cue("light")
     transparent = lex.cue("transparent")
-    toks = list(sent)
+    doc = sent.doc
+    # the token strings come from the Doc's table: a Token object only for a likely trigger
+    table = token_table(doc)
+    pos, tag, dep, lemmas, lower = table.pos, table.tag, table.dep, table.lemma, table.lower
+    compound_heads, known_verbs = lex.compound_heads, lex.verb_lemmas
     nouns: dict[int, Trigger] = {}
-    for tok in toks:
-        if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")):
-            hit = _noun_trigger(tok, lex)
-            if hit is not None and _about_comment(tok, lex):
+    for i in range(sent.start, sent.end):
+        p = pos[i]
+        if p in ("NOUN", "PROPN") or (p == "VERB" and tag[i] == "VBG" and dep[i] in ("pobj", "dobj", "nsubj")):
+            # _noun_trigger, its one-lookup case read from the table
+            hit = lex.trigger(lemmas[i], "N") if lemmas[i] not in compound_heads else _noun_trigger(doc[i], lex)
+            if hit is None or _about_comment(doc[i], lex):
                 continue
-            if hit is not None and not (tok.pos_ == "PROPN" and tok.ent_type_):
-                nouns[tok.i] = hit
+            if not (p == "PROPN" and table.ent_type[i]):
+                nouns[i] = hit
     found: dict[int, Candidate] = {}
     consumed: set[int] = set()
     fixed = lex.cue("fixed")
-    for tok in toks:
-        is_verb = _is_verb(tok)
-        if tok.i in nouns and not is_verb:
-            continue
-        if not is_verb and tok.pos_ != "ADJ":
+    for i in range(sent.start, sent.end):
+        p = pos[i]
+        is_verb = p == "VERB" or (p == "AUX" and dep[i] == "ROOT")  # _is_verb
+        if not is_verb and (i in nouns or p != "ADJ"):
             continue  # only verbs and adjectives trigger here (nouns were read above)
-        if tok.i > 0 and f"{tok.nbor(-1).lower_}_{tok.lower_}" in fixed:
+        if i > 0 and f"{lower[i - 1]}_{lower[i]}" in fixed:
             continue
-        lemma = verb_lemma(tok, lex) if is_verb else _lemma(tok)
+        lemma = _known_verb(lemmas[i], lower[i], known_verbs) if is_verb else lemmas[i]  # verb_lemma
+        if is_verb and lemma not in known_verbs:
+            continue  # no trigger, pattern or cue has this verb: nothing below can fire
+        tok = doc[i]
         if is_verb:
-            if lemma not in lex.verb_lemmas:
-                continue  # no trigger, pattern or cue has this verb: nothing below can fire
             if lemma in transparent and _has_xcomp(tok):
                 continue
             if _reporting_inversion(tok):
@@ -371,7 +380,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     found[tok.i].event_noun = obj
                 continue
             # "considers X illegal sanctions" is an opinion; "is considering sanctions" a plan
-            opinion = lemma in lex.cue("hyp_verb") and tok.tag_ in ("VBZ", "VBP")
+            opinion = lemma in lex.cue("hyp_verb") and tag[i] in ("VBZ", "VBP")
             if lemma in light and not opinion:
                 event_objs = [(o, e) for o in objects(tok) for e in _event_part(o, nouns)]
                 if event_objs:
@@ -389,22 +398,23 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
                                          hit.flags, noun=False, imported=hit.imported)
-        elif tok.pos_ == "ADJ" and _has_xcomp(tok):
+        elif _has_xcomp(tok):  # an adjective
             hit = lex.trigger(lemma, "A")
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
                                          hit.flags, noun=False)
     for i, hit in nouns.items():
         if i not in consumed and i not in found:
-            tok = sent.doc[i]
+            tok = doc[i]
             start, end = _tok_span(tok)
             for child in tok.children:
                 if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
                     start = child.idx
             found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True,
                                  imported=hit.imported)
-    if any(word in sent.text.lower() for word in lex.cue("deontic")):  # cheap test before the walk
-        _add_deontic(toks, lex, found)
+    lowered = sent.text.lower()  # Span.text joins the tokens on every access: read it once
+    if any(word in lowered for word in lex.cue("deontic")):  # cheap test before the walk
+        _add_deontic(list(sent), lex, found)
     _resolve_frames(found, lex)
     _protest_purposes(found)
     return [found[i] for i in sorted(found)]
