@@ -291,7 +291,7 @@ class Story:
         Sentence spans are trimmed of surrounding whitespace; indexes count the
         title's sentences and the body's separately, each from 0.
         """
-        text = sent.text
+        text = self.text[sent.start_char : sent.end_char]  # sent.text, without joining its tokens
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
         s, e, _ = self.locate(sent.start_char + lead, sent.end_char - trail)
