@@ -145,35 +145,27 @@ _TABLE_KEY = "dotterel.tokens"
 
 
 class TokenTable:
-    """The strings of every token of a Doc, read once, by token index.
+    """Strings of every token of a Doc, read once, by token index: the coarse tag
+    (``pos``), the lower-cased lemma (``lemma``) and the lower-cased form (``lower``).
 
-    Each ``Token.pos_``, ``.dep_``, ``.lemma_``... builds its string anew (and ``doc[i]`` a
-    new Token), so loops over every token of a story read these lists instead. ``lemma``
-    is lower-cased, as the extractors compare it.
+    Each ``Token.pos_``, ``.lemma_``, ``.lower_`` builds its string anew (and ``doc[i]`` a
+    new Token), so loops over every token of a story read these lists instead, and make
+    Token objects only for the tokens that need a closer look.
     """
 
-    __slots__ = ("dep", "ent_type", "lemma", "lower", "pos", "tag")
+    __slots__ = ("lemma", "lower", "pos")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
+        from spacy.attrs import LEMMA, LOWER, POS
         from spacy.parts_of_speech import NAMES
 
-        rows = doc.to_array([POS, TAG, DEP, LEMMA, LOWER, ENT_TYPE]).T.tolist() if len(doc) else [[]] * 6
+        pos, lemma, lower = doc.to_array([POS, LEMMA, LOWER]).T.tolist() if len(doc) else ([], [], [])
         strings = doc.vocab.strings
-        names: dict[int, str] = {}  # each distinct hash decoded once
-
-        def decoded(hashes: list[int]) -> list[str]:
-            for h in hashes:
-                if h not in names:
-                    names[h] = strings[h]
-            return [names[h] for h in hashes]
-
-        self.pos: list[str] = [NAMES[p] for p in rows[0]]
-        self.tag = decoded(rows[1])
-        self.dep = decoded(rows[2])
-        self.lemma = [w.lower() for w in decoded(rows[3])]
-        self.lower = decoded(rows[4])
-        self.ent_type = decoded(rows[5])
+        lemmas = {h: strings[h].lower() for h in set(lemma)}  # each distinct string decoded once
+        lowers = {h: strings[h] for h in set(lower)}
+        self.pos: list[str] = [NAMES[p] for p in pos]
+        self.lemma: list[str] = [lemmas[h] for h in lemma]
+        self.lower: list[str] = [lowers[h] for h in lower]
 
 
 def token_table(doc: Doc) -> TokenTable:

@@ -322,24 +322,24 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     doc = sent.doc
     # the token strings come from the Doc's table: a Token object only for a likely trigger
     table = token_table(doc)
-    pos, tag, dep, lemmas, lower = table.pos, table.tag, table.dep, table.lemma, table.lower
+    pos, lemmas, lower = table.pos, table.lemma, table.lower
     compound_heads, known_verbs = lex.compound_heads, lex.verb_lemmas
     nouns: dict[int, Trigger] = {}
     for i in range(sent.start, sent.end):
         p = pos[i]
-        if p in ("NOUN", "PROPN") or (p == "VERB" and tag[i] == "VBG" and dep[i] in ("pobj", "dobj", "nsubj")):
+        if p in ("NOUN", "PROPN") or (p == "VERB" and doc[i].tag_ == "VBG" and doc[i].dep_ in ("pobj", "dobj", "nsubj")):
             # _noun_trigger, its one-lookup case read from the table
             hit = lex.trigger(lemmas[i], "N") if lemmas[i] not in compound_heads else _noun_trigger(doc[i], lex)
             if hit is None or _about_comment(doc[i], lex):
                 continue
-            if not (p == "PROPN" and table.ent_type[i]):
+            if not (p == "PROPN" and doc[i].ent_type_):
                 nouns[i] = hit
     found: dict[int, Candidate] = {}
     consumed: set[int] = set()
     fixed = lex.cue("fixed")
     for i in range(sent.start, sent.end):
         p = pos[i]
-        is_verb = p == "VERB" or (p == "AUX" and dep[i] == "ROOT")  # _is_verb
+        is_verb = p == "VERB" or (p == "AUX" and doc[i].dep_ == "ROOT")  # _is_verb
         if not is_verb and (i in nouns or p != "ADJ"):
             continue  # only verbs and adjectives trigger here (nouns were read above)
         if i > 0 and f"{lower[i - 1]}_{lower[i]}" in fixed:
@@ -380,7 +380,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     found[tok.i].event_noun = obj
                 continue
             # "considers X illegal sanctions" is an opinion; "is considering sanctions" a plan
-            opinion = lemma in lex.cue("hyp_verb") and tag[i] in ("VBZ", "VBP")
+            opinion = lemma in lex.cue("hyp_verb") and tok.tag_ in ("VBZ", "VBP")
             if lemma in light and not opinion:
                 event_objs = [(o, e) for o in objects(tok) for e in _event_part(o, nouns)]
                 if event_objs:
