@@ -88,7 +88,9 @@ class Tokens:
         table = token_table(doc)
         arr = doc.to_array([ORTH, IDX, SPACY])
         strings = doc.vocab.strings
-        self.text: list[str] = [strings[h] for h in arr[:, 0].tolist()] if len(doc) else []
+        orth = arr[:, 0].tolist() if len(doc) else []
+        texts = {h: strings[h] for h in set(orth)}  # each distinct word decoded once
+        self.text: list[str] = [texts[h] for h in orth]
         self.lower: list[str] = table.lower
         self.pos: list[str] = table.pos
         self.idx: list[int] = arr[:, 1].tolist() if len(doc) else []
