@@ -145,27 +145,29 @@ _TABLE_KEY = "dotterel.tokens"
 
 
 class TokenTable:
-    """Strings of every token of a Doc, read once, by token index: the coarse tag
-    (``pos``), the lower-cased lemma (``lemma``) and the lower-cased form (``lower``).
+    """Strings of every token of a Doc, read once, by token index: the text (``text``), the
+    coarse tag (``pos``), the lower-cased lemma (``lemma``) and the lower-cased form
+    (``lower``, spaCy's ``lower_``: the text lower-cased).
 
     Each ``Token.pos_``, ``.lemma_``, ``.lower_`` builds its string anew (and ``doc[i]`` a
     new Token), so loops over every token of a story read these lists instead, and make
     Token objects only for the tokens that need a closer look.
     """
 
-    __slots__ = ("lemma", "lower", "pos")
+    __slots__ = ("lemma", "lower", "pos", "text")
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import LEMMA, LOWER, POS
+        from spacy.attrs import LEMMA, ORTH, POS
         from spacy.parts_of_speech import NAMES
 
-        pos, lemma, lower = doc.to_array([POS, LEMMA, LOWER]).T.tolist() if len(doc) else ([], [], [])
+        pos, lemma, orth = doc.to_array([POS, LEMMA, ORTH]).T.tolist() if len(doc) else ([], [], [])
         strings = doc.vocab.strings
         lemmas = {h: strings[h].lower() for h in set(lemma)}  # each distinct string decoded once
-        lowers = {h: strings[h] for h in set(lower)}
+        texts = {h: strings[h] for h in set(orth)}
         self.pos: list[str] = [NAMES[p] for p in pos]
         self.lemma: list[str] = [lemmas[h] for h in lemma]
-        self.lower: list[str] = [lowers[h] for h in lower]
+        self.text: list[str] = [texts[h] for h in orth]
+        self.lower: list[str] = [t.lower() for t in self.text]
 
 
 def token_table(doc: Doc) -> TokenTable:

@@ -81,20 +81,17 @@ class Tokens:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        from spacy.attrs import IDX, ORTH, SPACY
+        from spacy.attrs import IDX, SPACY
 
         # one array read instead of a Token object per attribute access (3x faster); the
-        # coarse tags, lemmas and lower-case forms are the Doc's table, shared with the events
+        # words, coarse tags, lemmas and lower-case forms are the Doc's table, shared with the events
         table = token_table(doc)
-        arr = doc.to_array([ORTH, IDX, SPACY])
-        strings = doc.vocab.strings
-        orth = arr[:, 0].tolist() if len(doc) else []
-        texts = {h: strings[h] for h in set(orth)}  # each distinct word decoded once
-        self.text: list[str] = [texts[h] for h in orth]
+        arr = doc.to_array([IDX, SPACY])
+        self.text: list[str] = table.text
         self.lower: list[str] = table.lower
         self.pos: list[str] = table.pos
-        self.idx: list[int] = arr[:, 1].tolist() if len(doc) else []
-        self.ws: list[str] = [" " if h else "" for h in arr[:, 2].tolist()] if len(doc) else []
+        self.idx: list[int] = arr[:, 0].tolist() if len(doc) else []
+        self.ws: list[str] = [" " if h else "" for h in arr[:, 1].tolist()] if len(doc) else []
         self.sents: list[Span] = list(doc.sents)
         self.sent_start = [0] * len(doc)
         for sent in self.sents:
