@@ -245,8 +245,10 @@ def _known_verb(lemma: str, low: str, known: frozenset[str]) -> str:
     return lemma
 
 
-def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
-    lemma = verb_lemma(tok, lex)
+def _verb_trigger(tok: Token, lex: Lexicon, lemma: str | None = None) -> Trigger | None:
+    """The trigger of a verb, with its particle or preposition ("call off", "call for") first;
+    ``lemma``: its :func:`verb_lemma`, when the caller has it."""
+    lemma = verb_lemma(tok, lex) if lemma is None else lemma
     prts: list[str] = []
     preps: list[str] = []
     for_clause = False
@@ -357,8 +359,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
                     and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
+            own: Trigger | None = None
             if match is not None and match[0].imported:
-                own = _verb_trigger(tok, lex)
+                own = _verb_trigger(tok, lex, lemma)
                 if own is not None and not own.imported and own.type == match[0].type:
                     match = None  # the hand-checked trigger says the same, with its frame and role rules
             if match is not None:
@@ -366,7 +369,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 if pat.type == NO_EVENT:
                     continue
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
-                trig = _verb_trigger(tok, lex)
+                trig = own if pat.imported else _verb_trigger(tok, lex, lemma)  # own: read above
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
                 if pat.imported and pat.relation == "obj" and obj is not None and obj.i in nouns \
                         and nouns[obj.i].type == pat.type:
@@ -394,7 +397,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     found[tok.i].event_noun = obj
                     consumed.add(obj.i)
                     continue
-            hit = _verb_trigger(tok, lex)
+            hit = _verb_trigger(tok, lex, lemma)
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
                                          hit.flags, noun=False, imported=hit.imported)
