@@ -263,6 +263,14 @@ def test_patterns_without_a_parse_still_resolve_absolute_dates() -> None:
     assert [(f.value) for f in found] == [("2024-03-05", "day"), ("2019", "year")]
 
 
+def test_ago_is_found_in_any_letter_case() -> None:
+    """The "ago" patterns are skipped when the text lacks the word: in any case, it is there."""
+    text = "The Deal Was Signed 5 Days AGO."
+    found = find_dates(text, date(2024, 3, 14), None)
+    assert [(text[f.start:f.end], f.value) for f in found] == [("5 Days AGO", ("2024-03-09", "day"))]
+    assert find_dates("Chicago is calm.", date(2024, 3, 14), None) == []
+
+
 # --- the governing date of an event trigger --------------------------------------
 
 

@@ -136,8 +136,48 @@ def entities(doc: Doc) -> tuple[Span, ...]:
 
 
 def forget_entities(doc: Doc) -> None:
-    """Drop the copy :func:`entities` keeps (spans in ``user_data`` would not serialise)."""
+    """Drop the copies :func:`entities` and :func:`token_table` keep (spans and tables in
+    ``user_data`` would not serialise)."""
     doc.user_data.pop(_ENTS_KEY, None)
+    doc.user_data.pop(_TABLE_KEY, None)
+
+
+#: Where :func:`token_table` keeps a Doc's table.
+_TABLE_KEY = "dotterel.tokens"
+
+
+class TokenTable:
+    """Strings of every token of a Doc, read once, by token index: the text (``text``), the
+    coarse tag (``pos``), the lower-cased lemma (``lemma``) and the lower-cased form
+    (``lower``, spaCy's ``lower_``: the text lower-cased).
+
+    Each ``Token.pos_``, ``.lemma_``, ``.lower_`` builds its string anew (and ``doc[i]`` a
+    new Token), so loops over every token of a story read these lists instead, and make
+    Token objects only for the tokens that need a closer look.
+    """
+
+    __slots__ = ("lemma", "lower", "pos", "text")
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import LEMMA, ORTH, POS
+        from spacy.parts_of_speech import NAMES
+
+        pos, lemma, orth = doc.to_array([POS, LEMMA, ORTH]).T.tolist() if len(doc) else ([], [], [])
+        strings = doc.vocab.strings
+        lemmas = {h: strings[h].lower() for h in set(lemma)}  # each distinct string decoded once
+        texts = {h: strings[h] for h in set(orth)}
+        self.pos: list[str] = [NAMES[p] for p in pos]
+        self.lemma: list[str] = [lemmas[h] for h in lemma]
+        self.text: list[str] = [texts[h] for h in orth]
+        self.lower: list[str] = [t.lower() for t in self.text]
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The :class:`TokenTable` of ``doc``, built once per Doc (and dropped by :func:`forget_entities`)."""
+    table: TokenTable | None = doc.user_data.get(_TABLE_KEY)
+    if table is None:
+        table = doc.user_data[_TABLE_KEY] = TokenTable(doc)
+    return table
 
 
 def combined_text(document: Document) -> tuple[str, int]:
@@ -261,10 +301,14 @@ class Story:
 
     @cached_property
     def text(self) -> str:
-        """The combined title + body string, the story's own characters (the Doc's may differ in
-        case: see :func:`make_doc`; spaCy also rebuilds ``doc.text`` on every access)."""
-        own = combined_text(self.document)[0]
-        return own if len(own) == len(self.doc.text) else str(self.doc.text)
+        """The combined title + body string, the story's own characters: the Doc's may differ in
+        case (a Title Case headline is parsed in sentence case: :func:`make_doc`), and spaCy
+        rebuilds ``doc.text`` from the tokens on every access."""
+        text = combined_text(self.document)[0]
+        doc = self.doc
+        if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+            return str(doc.text)  # a Doc parsed from another string: trust the Doc
+        return text
 
     @property
     def title_end(self) -> int:
@@ -294,7 +338,8 @@ class Story:
     @cached_property
     def sentences(self) -> list[Span]:
         """The story's sentences, title first when there is one (whitespace-only ones dropped)."""
-        return [s for s in self.doc.sents if s.text.strip()]
+        text = self.text  # s.text, without joining the sentence's tokens
+        return [s for s in self.doc.sents if text[s.start_char : s.end_char].strip()]
 
     @cached_property
     def _sentence_index(self) -> dict[int, int]:
@@ -316,7 +361,7 @@ class Story:
         Sentence spans are trimmed of surrounding whitespace; indexes count the
         title's sentences and the body's separately, each from 0.
         """
-        text = sent.text
+        text = self.text[sent.start_char : sent.end_char]  # sent.text, without joining its tokens
         lead = len(text) - len(text.lstrip())
         trail = len(text) - len(text.rstrip())
         s, e, _ = self.locate(sent.start_char + lead, sent.end_char - trail)

@@ -27,7 +27,7 @@ def extract_dates(story: Story, lexicon: DateLexicon | None = None) -> list[Time
     """The story's temporal expressions, title first, in text order, with exact offsets;
     ``lexicon`` is the date knowledge (default: the bundled lexicon)."""
     out: list[TimeExpr] = []
-    full = story.doc.text  # Doc.text joins the tokens on every access: read it once
+    full = story.text  # not Doc.text, which joins the tokens on every access
     for found in find_dates(full, story.pub_date, story.doc, lexicon):
         start, end, in_title = story.locate(found.start, found.end)
         text = full[found.start : found.start + (end - start)]

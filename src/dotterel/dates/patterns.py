@@ -40,13 +40,16 @@ from .resolve import (
 class Pattern:
     """A core regex (starting with a literal, so the regex engine skips ahead fast), the
     optional context allowed right before it, the characters that may not precede the
-    whole match, and the resolver."""
+    whole match, and the resolver. ``needs``: a lower-case word every match of the core
+    holds in some letter case; a text without it is not scanned (the cores that start with
+    a long alternation, such as "ago", cost most of the scan)."""
 
     name: str
     core: re.Pattern[str]
     left: re.Pattern[str] | None
     bad_before: str
     resolve: Resolver
+    needs: str | None = None
 
 
 def _cased(words: Sequence[str]) -> str:
@@ -145,6 +148,10 @@ def _patterns(lex: DateLexicon) -> tuple[Pattern, ...]:
         ),
     ]
     return tuple(
-        Pattern(name, re.compile(core), None if left is None else re.compile(left), bad, fn)
+        Pattern(name, re.compile(core), None if left is None else re.compile(left), bad, fn, _NEEDS.get(name))
         for name, core, left, bad, fn in specs
     )
+
+
+#: The word each of these cores ends with, ``(?i:ago)``.
+_NEEDS = {"ago": "ago", "vague_ago": "ago"}

@@ -111,7 +111,10 @@ def find_dates(text: str, pub: date | None, doc: Doc | None, lex: DateLexicon | 
     lex = lex if lex is not None else load_lexicon()
     ctx = Context(text, pub, doc, lex)
     hits: list[tuple[int, int, int, Value | None]] = []
+    lowered = text.lower()
     for rank, pattern in enumerate(patterns(lex)):
+        if pattern.needs is not None and pattern.needs not in lowered:
+            continue  # no match can hold its word
         for core in pattern.core.finditer(text):
             start = core.start()
             if start and text[start - 1] in pattern.bad_before:

@@ -234,9 +234,10 @@ def _comma_joined(subj: Token, verb: Token, finder: ActorFinder) -> list[Filler]
 
 
 def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> list[Filler]:
+    kids = [(child, child.lower_) for child in tok.children if child.dep_ in ("prep", "dative")]  # read once
     for prep in preps:
-        for child in tok.children:
-            if child.dep_ in ("prep", "dative") and child.lower_ == prep:
+        for child, word in kids:
+            if word == prep:
                 for g in child.children:
                     if g.dep_ == "pobj" and not _owned(g, finder):  # "on its market": the actor's own
                         found = finder.in_phrase(g) or _against(g, finder)

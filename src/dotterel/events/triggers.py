@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..nlp import token_table
 from ..ontology import ontology, type_set
 from .lexicon import NO_EVENT, Lexicon, Pattern, PatternIndex, Trigger
 
@@ -223,11 +224,13 @@ def _noun_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
 def verb_lemma(tok: Token, lex: Lexicon) -> str:
     """The verb's lemma, repaired when the tagger's lemma is unknown to the lexicon but a plain
     English inflection gives a known one ("staged" lemmatised as "stag" → "stage")."""
-    lemma = _lemma(tok)
-    known = lex.verb_lemmas
+    return _known_verb(_lemma(tok), tok.lower_, lex.verb_lemmas)
+
+
+def _known_verb(lemma: str, low: str, known: frozenset[str]) -> str:
+    """:func:`verb_lemma` on the token's lower-cased lemma and lower-cased form."""
     if lemma in known:
         return lemma
-    low = tok.lower_
     guesses: list[str] = []
     if low.endswith("ed"):
         guesses = [low[:-1], low[:-2], low[:-3]]
@@ -243,8 +246,10 @@ def verb_lemma(tok: Token, lex: Lexicon) -> str:
     return lemma
 
 
-def _verb_trigger(tok: Token, lex: Lexicon) -> Trigger | None:
-    lemma = verb_lemma(tok, lex)
+def _verb_trigger(tok: Token, lex: Lexicon, lemma: str | None = None) -> Trigger | None:
+    """The trigger of a verb, with its particle or preposition ("call off", "call for") first;
+    ``lemma``: its :func:`verb_lemma`, when the caller has it."""
+    lemma = verb_lemma(tok, lex) if lemma is None else lemma
     prts: list[str] = []
     preps: list[str] = []
     for_clause = False
@@ -336,30 +341,36 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
     """All triggers of one sentence, typed, frames resolved, content and nested duplicates removed."""
     light = lex.cue("light")
     transparent = lex.cue("transparent")
-    toks = list(sent)
+    doc = sent.doc
+    # the token strings come from the Doc's table: a Token object only for a likely trigger
+    table = token_table(doc)
+    pos, lemmas, lower = table.pos, table.lemma, table.lower
+    compound_heads, known_verbs = lex.compound_heads, lex.verb_lemmas
     nouns: dict[int, Trigger] = {}
-    for tok in toks:
-        if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.tag_ == "VBG" and tok.dep_ in ("pobj", "dobj", "nsubj")):
-            hit = _noun_trigger(tok, lex)
-            if hit is not None and _about_comment(tok, lex):
+    for i in range(sent.start, sent.end):
+        p = pos[i]
+        if p in ("NOUN", "PROPN") or (p == "VERB" and doc[i].tag_ == "VBG" and doc[i].dep_ in ("pobj", "dobj", "nsubj")):
+            # _noun_trigger, its one-lookup case read from the table
+            hit = lex.trigger(lemmas[i], "N") if lemmas[i] not in compound_heads else _noun_trigger(doc[i], lex)
+            if hit is None or _about_comment(doc[i], lex):
                 continue
-            if hit is not None and not (tok.pos_ == "PROPN" and tok.ent_type_):
-                nouns[tok.i] = hit
+            if not (p == "PROPN" and doc[i].ent_type_):
+                nouns[i] = hit
     found: dict[int, Candidate] = {}
     consumed: set[int] = set()
     fixed = lex.cue("fixed")
-    for tok in toks:
-        is_verb = _is_verb(tok)
-        if tok.i in nouns and not is_verb:
-            continue
-        if not is_verb and tok.pos_ != "ADJ":
+    for i in range(sent.start, sent.end):
+        p = pos[i]
+        is_verb = p == "VERB" or (p == "AUX" and doc[i].dep_ == "ROOT")  # _is_verb
+        if not is_verb and (i in nouns or p != "ADJ"):
             continue  # only verbs and adjectives trigger here (nouns were read above)
-        if tok.i > 0 and f"{tok.nbor(-1).lower_}_{tok.lower_}" in fixed:
+        if i > 0 and f"{lower[i - 1]}_{lower[i]}" in fixed:
             continue
-        lemma = verb_lemma(tok, lex) if is_verb else _lemma(tok)
+        lemma = _known_verb(lemmas[i], lower[i], known_verbs) if is_verb else lemmas[i]  # verb_lemma
+        if is_verb and lemma not in known_verbs:
+            continue  # no trigger, pattern or cue has this verb: nothing below can fire
+        tok = doc[i]
         if is_verb:
-            if lemma not in lex.verb_lemmas:
-                continue  # no trigger, pattern or cue has this verb: nothing below can fire
             if lemma in transparent and _has_xcomp(tok):
                 continue
             if _reporting_inversion(tok):
@@ -368,8 +379,9 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
             if match is not None and match[0].imported and match[1] is not None and match[1].i in nouns \
                     and not any(c.dep_ in ("nsubj", "agent") for c in tok.children):
                 match = None  # "efforts to deepen his country's cooperation": the noun keeps its own roles
+            own: Trigger | None = None
             if match is not None and match[0].imported:
-                own = _verb_trigger(tok, lex)
+                own = _verb_trigger(tok, lex, lemma)
                 if own is not None and not own.imported and own.type == match[0].type:
                     match = None  # the hand-checked trigger says the same, with its frame and role rules
             if match is not None:
@@ -377,7 +389,7 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                 if pat.type == NO_EVENT:
                     continue
                 start, end = _span_of(tok, obj) if obj is not None and abs(obj.i - tok.i) <= 4 else _tok_span(tok)
-                trig = _verb_trigger(tok, lex)
+                trig = own if pat.imported else _verb_trigger(tok, lex, lemma)  # own: read above
                 flags = trig.flags - {"polar", "order"} if trig is not None and trig.type == pat.type else frozenset()
                 if pat.imported and pat.relation == "obj" and obj is not None and obj.i in nouns \
                         and nouns[obj.i].type == pat.type:
@@ -405,26 +417,27 @@ def find_candidates(sent: Span, lex: Lexicon) -> list[Candidate]:
                     found[tok.i].event_noun = obj
                     consumed.add(obj.i)
                     continue
-            hit = _verb_trigger(tok, lex)
+            hit = _verb_trigger(tok, lex, lemma)
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
                                          hit.flags, noun=False, imported=hit.imported)
-        elif tok.pos_ == "ADJ" and _has_xcomp(tok):
+        elif _has_xcomp(tok):  # an adjective
             hit = lex.trigger(lemma, "A")
             if hit is not None:
                 found[tok.i] = Candidate(tok, *_tok_span(tok), hit.type, hit.mode, hit.weight,
                                          hit.flags, noun=False)
     for i, hit in nouns.items():
         if i not in consumed and i not in found:
-            tok = sent.doc[i]
+            tok = doc[i]
             start, end = _tok_span(tok)
             for child in tok.children:
                 if child.dep_ in ("compound", "amod") and child.i < tok.i and lex.trigger(f"{_lemma(child)} {_lemma(tok)}", "N") is hit:
                     start = child.idx
             found[i] = Candidate(tok, start, end, hit.type, hit.mode, hit.weight, hit.flags, noun=True,
                                  imported=hit.imported)
-    if any(word in sent.text.lower() for word in lex.cue("deontic")):  # cheap test before the walk
-        _add_deontic(toks, lex, found)
+    lowered = sent.text.lower()  # Span.text joins the tokens on every access: read it once
+    if any(word in lowered for word in lex.cue("deontic")):  # cheap test before the walk
+        _add_deontic(list(sent), lex, found)
     _resolve_frames(found, lex)
     _protest_purposes(found)
     return [found[i] for i in sorted(found)]

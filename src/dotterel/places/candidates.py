@@ -317,14 +317,17 @@ def _modifier_spans(doc: Doc, all_ents: list[Span], gaz: Gazetteer) -> list[_Spa
     facilities = gaz.cues.get("facility", frozenset())
     keeps = gaz.cues.get("title", frozenset()) | facilities
     for ent in all_ents:
-        if ent.label_ in ("ORG", "PERSON", "FAC") and len(ent) > 1 and (
-                "'s" in ent.text or "’s" in ent.text or any(t.lower_.rstrip(".") in keeps for t in ent[1:])):
+        label = ent.label_
+        # Span.text joins the tokens on every access: read once, for the names it is asked of
+        words = ent.text if label in ("ORG", "PERSON", "FAC", "WORK_OF_ART") else ""
+        if label in ("ORG", "PERSON", "FAC") and len(ent) > 1 and (
+                "'s" in words or "’s" in words or any(t.lower_.rstrip(".") in keeps for t in ent[1:])):
             lead = _leading_place(ent, gaz, keeps, facilities)
             if lead is not None:
                 spans.append(lead)
                 continue
-        if ent.label_ in ("ORG", "PERSON", "WORK_OF_ART"):
-            m = _OF_PLACE.search(ent.text) if " of " in ent.text else None
+        if label in ("ORG", "PERSON", "WORK_OF_ART"):
+            m = _OF_PLACE.search(words) if " of " in words else None
             if m and m.group(1).casefold() not in heads:
                 place = m.group(2)
                 found = gaz.lookup(place)
@@ -335,7 +338,7 @@ def _modifier_spans(doc: Doc, all_ents: list[Span], gaz: Gazetteer) -> list[_Spa
                     if part is not None:
                         spans.append((start, ent.end_char, False, part.start, False))
             continue
-        if ent.label_ != "MONEY":
+        if label != "MONEY":
             continue
         for tok in ent:
             if (tok.pos_ == "PROPN" or tok.is_upper) and len(tok.text) > 1 \

@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..datafiles import data_text, read_tsv
 
@@ -56,6 +57,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 14)  # pure; asked again for the same records in every story (a few MB)
 def name_key(text: str) -> str:
     """The lookup key of a place name: folded, lower-case, no dots, hyphens as spaces.
 

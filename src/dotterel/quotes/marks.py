@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import QuoteMarks
 
@@ -63,14 +64,16 @@ def find_quoted(text: str, marks: QuoteMarks) -> list[Quoted]:
     found: list[Quoted] = []
     paragraphs = [m.span() for m in _PARAGRAPH.finditer(text)]
     carry = False
+    mark = _mark_re(marks)
     for n, (p_start, p_end) in enumerate(paragraphs):
         continued, carry = carry and _opens_quote(text, p_start, marks), False
         d_open: int | None = None
         s_open: int | None = None
-        for i in range(p_start, p_end):
-            ch = text[i]
-            if ch not in marks.all or i in masked:
+        for hit in mark.finditer(text, p_start, p_end):  # the marks only, not every character
+            i = hit.start()
+            if i in masked:
                 continue
+            ch = text[i]
             prev = text[i - 1] if i > p_start else " "
             nxt = text[i + 1] if i + 1 < p_end else " "
             if ch in marks.double_open:
@@ -97,6 +100,13 @@ def find_quoted(text: str, marks: QuoteMarks) -> list[Quoted]:
             carry = n + 1 < len(paragraphs) and _opens_quote(text, paragraphs[n + 1][0], marks)
             found.append(Quoted(d_open, d_open + 1, end, end, True, closed=False, continued=continued))
     return found
+
+
+@lru_cache(maxsize=8)
+def _mark_re(marks: QuoteMarks) -> re.Pattern[str]:
+    """One character of ``marks.all``."""
+    chars = sorted(c for c in marks.all if len(c) == 1)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)")
 
 
 def _single(

@@ -46,13 +46,22 @@ class Attribution:
 
 def token_range(doc: Doc, first: int, last: int) -> Range | None:
     """Character range of tokens ``first..last`` (inclusive) with boundary punctuation trimmed."""
-    while first <= last and (doc[first].is_space or doc[first].text in _TRIM or doc[first].text == "."):
+    while first <= last and _trimmed(doc[first], (".",)):
         first += 1
-    while last >= first and (doc[last].is_space or doc[last].text in _TRIM or doc[last].text in ".,"):
+    while last >= first and _trimmed(doc[last], ".,"):
         last -= 1
     if first > last:
         return None
-    return doc[first].idx, doc[last].idx + len(doc[last].text)
+    end = doc[last]
+    return doc[first].idx, end.idx + len(end.text)
+
+
+def _trimmed(tok: Token, stops: str | tuple[str, ...]) -> bool:
+    """Whether :func:`token_range` trims ``tok`` off an end: a space, a mark, or text in ``stops``."""
+    if tok.is_space:
+        return True
+    text = tok.text
+    return text in _TRIM or text in stops
 
 
 def token_range_chars(doc: Doc, rng: Range) -> Range | None:
