@@ -15,16 +15,23 @@ from typing import TYPE_CHECKING, Any
 from ..model import ActorRef, Event, Place, Quote, TextSpan, TimeExpr
 from ..nlp import combined_text
 from ..ontology import ontology
-from .attributes import apply_modality, find_date, find_location, modality, reporting_quote
+from .attributes import (
+    Modality,
+    apply_modality,
+    find_date,
+    find_location,
+    modality,
+    reporting_quote,
+)
 from .lexicon import Lexicon, load_lexicon
 from .roles import ActorFinder, Filler, Roles, find_roles, inferred_target
 from .triggers import (
     MATERIAL_CONFLICT,
-    THREAT_MODE,
     Candidate,
     find_candidates,
     is_question,
     objects,
+    threat_mode,
 )
 
 if TYPE_CHECKING:
@@ -95,7 +102,7 @@ def _merge_same_happening(events: list[Event]) -> list[Event]:
 _Found = tuple[Candidate, Roles, dict[str, Any]]
 
 
-def _unexcluded_threat(cand: Candidate, mod: Any, lex: Lexicon) -> None:
+def _unexcluded_threat(cand: Candidate, mod: Modality, lex: Lexicon) -> None:
     """"X did not rule out sanctions (strikes, an invasion)": not excluding a conflict act is
     announcing it, a THREATEN of that act, not a negated refusal."""
     if not (mod.negated and cand.type == "REJECT" and not cand.noun):
@@ -108,7 +115,7 @@ def _unexcluded_threat(cand: Candidate, mod: Any, lex: Lexicon) -> None:
     for obj in objects(anchor):
         hit = lex.trigger(obj.lemma_.lower(), "N")
         if hit is not None and hit.type in MATERIAL_CONFLICT:
-            cand.type, cand.mode = "THREATEN", THREAT_MODE.get(hit.type, "restrict" if hit.type == "COERCE" else None)
+            cand.type, cand.mode = "THREATEN", threat_mode(hit.type)
             mod.negated = False
             return
 

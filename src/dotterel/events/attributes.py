@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..model import EventLocation, Place, Quote, TimeExpr
 from .lexicon import Lexicon
-from .triggers import COOPERATIVE, MATERIAL_CONFLICT, THREAT_MODE, Candidate
+from .triggers import COOPERATIVE, MATERIAL_CONFLICT, Candidate, threat_mode
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -112,7 +112,7 @@ def apply_modality(cand: Candidate, mod: Modality) -> None:
     threat = cand.type in MATERIAL_CONFLICT and (
         mod.planned or (mod.conditional and (mod.future or mod.hypothetical)))
     if threat:  # "will boycott unless", "would retaliate if attacked", "plans to impose"
-        cand.type, cand.mode = "THREATEN", THREAT_MODE.get(cand.type, "restrict" if cand.type == "COERCE" else None)
+        cand.type, cand.mode = "THREATEN", threat_mode(cand.type)
         mod.hypothetical = False
         return
     if not (mod.future or mod.planned):

@@ -233,6 +233,11 @@ def _comma_joined(subj: Token, verb: Token, finder: ActorFinder) -> list[Filler]
     return out
 
 
+def _dative_targets(tok: Token, finder: ActorFinder) -> list[Filler]:
+    """The actors of a verb's indirect object ("gave Ukraine tanks")."""
+    return [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
+
+
 def _prep_targets(tok: Token, finder: ActorFinder, preps: tuple[str, ...]) -> list[Filler]:
     kids = [(child, child.lower_) for child in tok.children if child.dep_ in ("prep", "dative")]  # read once
     for prep in preps:
@@ -299,12 +304,11 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     recip = "recip" in cand.flags
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
     if not targets and cand.type in RECIPIENT_FIRST_TYPES and not passive:
-        targets = [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
-        targets = targets or _prep_targets(tok, finder, ("to",))
+        targets = _dative_targets(tok, finder) or _prep_targets(tok, finder, ("to",))
     if not targets:
         targets = _object_targets(tok, finder, preps, cand, passive=passive)
     if not targets:
-        targets = [f for c in _children(tok, {"dative"}) for f in finder.in_phrase(c)]
+        targets = _dative_targets(tok, finder)
     if not targets:
         targets = _prep_targets(tok, finder, preps)
     if not targets:
@@ -358,12 +362,12 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     return roles
 
 
-def _owned(tok: Token, finder: ActorFinder | None = None) -> bool:
+def _owned(tok: Token, finder: ActorFinder) -> bool:
     """'its troops', 'their arms': the actor's own forces or things, not a recipient. A person
     is nobody's possession: 'his French counterpart', 'her host' are other parties."""
     if not any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in tok.children):
         return False
-    actor = finder.actor_of(tok) if finder is not None else None
+    actor = finder.actor_of(tok)
     return actor is None or actor.kind != "person"
 
 

@@ -29,6 +29,13 @@ ASK_MODE = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "AGREE"
 THREAT_MODE = {"SANCTION": "relations", "ASSAULT": "violence", "MOBILIZE": "violence",
                "PROTEST": "restrict", "REJECT": "relations"}
 COOPERATIVE = ontology().types_of("verbal cooperation", "material cooperation")
+
+
+def threat_mode(threatened: str) -> str | None:
+    """THREATEN's mode for an announced act of type ``threatened`` (COERCE: restrict)."""
+    return THREAT_MODE.get(threatened, "restrict" if threatened == "COERCE" else None)
+
+
 FRAME_TYPES = type_set("REQUEST", "REJECT", "THREATEN", "AGREE")
 MATERIAL_CONFLICT = ontology().types_of("material conflict")
 
@@ -327,7 +334,7 @@ def _phrasal_or_plain_match(tok: Token, lemma: str, lex: Lexicon) -> tuple[Patte
         if child.dep_ != "prt":
             continue
         phrasal = f"{lemma} {child.lower_}"
-        if phrasal not in lex.verb_lemmas and lex.trigger(phrasal, "V") is None:
+        if lex.trigger(phrasal, "V") is None:
             continue
         match = _match_pattern(tok, lex.pattern_index(phrasal, "V"), lex)
         if match is not None:
