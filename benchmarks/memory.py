@@ -1,15 +1,16 @@
-"""Does a worker's memory stay flat? RSS of one worker process while it codes ``--stories N``
-(default 100,000) VOA stories replicated with new ids, streamed from a generator (the corpus
-is never held in memory).
+"""Does a worker's memory stay flat? RSS of the worker processes while a job of ``--workers N``
+(default 1) codes ``--stories N`` (default 100,000) VOA stories replicated with new ids, streamed
+from a generator (the corpus is never held in memory).
 
-    .venv/bin/python benchmarks/memory.py [--stories 100000] [--log memory.jsonl] [--write]
+    .venv/bin/python benchmarks/memory.py [--stories 100000] [--workers 2] [--log memory.jsonl] [--write]
     .venv/bin/python benchmarks/memory.py --report memory.jsonl --write
 
 A line goes to ``--log`` every ``--every`` stories (stories, VmRSS and VmHWM of the worker in
 MB, elapsed seconds), flushed as it is written: a run of several hours leaves its figures
 behind even if it is stopped, and ``--report`` turns a log (finished or not) into the
-"Memory" section of docs/benchmarks.md. The verdict compares RSS after 1,000 stories with
-RSS after the last line (target: within 10 %).
+"Memory" section of docs/benchmarks.md. With several workers a line holds each worker's RSS
+and ``rss_mb``/``hwm_mb`` are the largest of them. The verdict compares RSS after 1,000
+stories of the job with RSS after the last line (target: within 10 %).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- memory:start -->", "<!-- memory:end -->"
 
 
-def run(stories_path: Path, total: int, every: int, log: Path) -> None:
+def run(stories_path: Path, total: int, every: int, log: Path, workers: int = 1) -> None:
     from dotterel import Coder
     from dotterel.model import Document
     from dotterel.parallel.pool import LocalPool
@@ -41,18 +42,22 @@ def run(stories_path: Path, total: int, every: int, log: Path) -> None:
     stories = _stories(stories_path)
     commit = _commit()
     started = time.perf_counter()
-    with log.open("w", encoding="utf-8") as out, LocalPool(CoderConfig.of(Coder()), 1) as pool:
+    with log.open("w", encoding="utf-8") as out, LocalPool(CoderConfig.of(Coder()), workers) as pool:
         header = {"commit": commit, "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-                  "target": total, "corpus": str(stories_path.name), "machine": _machine()}
+                  "target": total, "workers": workers, "corpus": str(stories_path.name),
+                  "machine": _machine()}
         out.write(json.dumps(header) + "\n")
         out.flush()
         docs = (ReadDocument(Document.from_dict(s)) for s in replicated(stories, total))
         for n, _ in enumerate(pool.code(docs), start=1):
             if n % every == 0 or n == total:
-                pid = pool.pids()[0]
-                line = {"stories": n, "rss_mb": _status_kb(pid, "VmRSS") // 1024,
-                        "hwm_mb": _status_kb(pid, "VmHWM") // 1024,
+                pids = pool.pids()
+                rss = [_status_kb(pid, "VmRSS") // 1024 for pid in pids]
+                hwm = [_status_kb(pid, "VmHWM") // 1024 for pid in pids]
+                line = {"stories": n, "rss_mb": max(rss), "hwm_mb": max(hwm),
                         "elapsed_s": round(time.perf_counter() - started)}
+                if workers > 1:
+                    line |= {"pids": pids, "rss_each_mb": rss}
                 out.write(json.dumps(line) + "\n")
                 out.flush()
                 print(f"  {n:,} stories: RSS {line['rss_mb']} MB ({line['elapsed_s']} s)", file=sys.stderr)
@@ -85,12 +90,17 @@ def write_section(summary: dict[str, Any], log_name: str) -> None:
     verdict = "flat (within 10 %)" if abs(summary["growth"]) <= 0.10 else "NOT flat"
     if not summary["finished"]:
         verdict += " so far"
+    workers = summary.get("workers", 1)
+    who = ("One worker process (the local pool's, as `dotterel code --workers 1` starts it)" if workers == 1 else
+           f"A job of {workers} worker processes (the local pool's, as `dotterel code --workers {workers}` starts "
+           f"them; each codes about 1/{workers} of the stories)")
+    largest = "" if workers == 1 else " RSS is the largest worker's at each sample."
     body = f"""{START}
-## Memory: one worker over a long stream
+## Memory: {'one worker' if workers == 1 else f'{workers} workers'} over a long stream
 
-One worker process (the local pool's, as `dotterel code --workers` starts it) coding the VOA
-stories replicated with new ids, streamed from a generator; RSS sampled every
-{samples[0]['stories']:,} stories. VmHWM is the highest RSS the process has had so far, model loading included.
+{who} coding the VOA stories replicated with new ids, streamed from a generator; RSS sampled every
+{samples[0]['stories']:,} stories of the job.{largest} VmHWM is the highest RSS a process has had so far,
+model loading included.
 {status}
 | stories coded | RSS | peak RSS (VmHWM) | elapsed (wall clock) |
 |---|---|---|---|
@@ -100,7 +110,7 @@ RSS after {first['stories']:,} stories {first['rss_mb']} MB, after {last['storie
 {last['rss_mb']} MB: growth {summary['growth'] * 100:+.1f} %, **{verdict}** (target: within 10 %).
 Over all {len(rss)} samples from {first['stories']:,} on, RSS ranged {min(rss)}–{max(rss)} MB.
 
-Command: `.venv/bin/python benchmarks/memory.py --stories {summary['target']} --log {log_name}`, then
+Command: `.venv/bin/python benchmarks/memory.py --stories {summary['target']}{'' if workers == 1 else f' --workers {workers}'} --log {log_name}`, then
 `.venv/bin/python benchmarks/memory.py --report {log_name} --write`.
 Commit {summary['commit']}; machine: {summary['machine']}; started {summary['started']}.
 {END}"""
@@ -120,6 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=100_000, help="stories to stream through the worker")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_STORIES, help="stories to replicate")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes in the job")
     parser.add_argument("--every", type=int, default=1_000, help="stories between samples")
     parser.add_argument("--log", type=Path, default=Path("memory.jsonl"), help="where the samples go")
     parser.add_argument("--report", type=Path, help="summarize this log instead of running")
@@ -127,7 +138,7 @@ def main() -> int:
     args = parser.parse_args()
     log = args.report or args.log
     if not args.report:
-        run(args.corpus, args.stories, args.every, args.log)
+        run(args.corpus, args.stories, args.every, args.log, args.workers)
     summary = summarize(log)
     print(json.dumps({k: v for k, v in summary.items() if k != "samples"}, indent=2))
     if args.write:
