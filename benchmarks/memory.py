@@ -104,7 +104,7 @@ def write_section(summary: dict[str, Any], log_name: str) -> None:
     first, last, samples = summary["first"], summary["last"], summary["samples"]
     marks = [s for s in samples if s["stories"] in {1_000, 10_000, 25_000, 50_000, 75_000, 100_000}
              or s is last]
-    rows = "\n".join(f"| {s['stories']:,} | {' / '.join(map(str, _each(s)))} MB | {s['hwm_mb']} MB | {s['elapsed_s'] / 3600:.1f} h |"
+    rows = "\n".join(f"| {s['stories']:,} | {' / '.join(map(str, _each(s)))} MB | {s['hwm_mb']} MB | {s['elapsed_s'] // 3600}:{s['elapsed_s'] % 3600 // 60:02d} |"
                      for s in marks)
     rss = [r for s in samples if s["stories"] >= first["stories"] for r in _each(s)]
     floor, peak, growth = summary["floor"], summary["peak"], summary["window_growth"]
@@ -127,7 +127,7 @@ def write_section(summary: dict[str, Any], log_name: str) -> None:
 {samples[0]['stories']:,} stories of the job.{largest} VmHWM is the highest RSS a process has had so far,
 model loading included.
 {status}
-| stories coded | RSS | peak RSS (VmHWM) | elapsed (wall clock) |
+| stories coded | RSS | peak RSS (VmHWM) | elapsed (h:mm) |
 |---|---|---|---|
 {rows}
 
