@@ -146,6 +146,36 @@ def test_a_title_in_the_story_wins_over_the_leaders_table(coder) -> None:  # typ
     assert actor.role == "Former Prime Minister"  # the story's title, not the table's office
 
 
+# -- an official named by title and last name -------------------------------------------------
+@pytest.mark.parametrize(
+    ("surname", "iso"),
+    [
+        ("Kohl", "DEU"),
+        ("Mitterrand", "FRA"),
+        ("Bush", "USA"),  # four spellings of the two presidents outvote one Cayman Islands premier
+        ("Kim", None),  # starts Korean names: a family name first
+        ("Hassan", None),  # people of many countries
+        ("Jordan", None),  # a country
+    ],
+)
+def test_last_names_of_known_people_give_a_country_when_most_share_one(kb: ActorKnowledge, surname: str, iso: str | None) -> None:
+    assert kb.surname_country(surname) == iso
+
+
+def test_a_title_and_a_known_last_name_give_the_country(coder) -> None:  # type: ignore[no-untyped-def]
+    doc = coder.code("Chancellor Kohl accused Moscow of breaking the agreement.", pub_date="1991-03-01")
+    kohl = next(a for a in doc.actors if a.name == "Kohl")
+    assert (kohl.code, kohl.sector) == ("DEU", "GOV")
+    assert doc.events and doc.events[0].source[0].code == "DEU"
+
+
+def test_a_last_name_alone_or_a_full_unknown_name_is_no_evidence(coder) -> None:  # type: ignore[no-untyped-def]
+    untitled = coder.code("Kohl warned Moscow against new troop movements.", pub_date="1991-03-01")
+    assert all(a.code is None for a in untitled.actors if a.name == "Kohl")
+    other = coder.code("Minister Anna Kohl warned Moscow against new troop movements.", pub_date="1991-03-01")
+    assert all(a.code is None for a in other.actors if "Kohl" in a.name)
+
+
 # -- imported organisations and groups --------------------------------------------------------
 def test_an_imported_armed_group_resolves(coder) -> None:  # type: ignore[no-untyped-def]
     doc = coder.code("The Revolutionary Armed Forces of Colombia released two hostages on Sunday.")

@@ -25,6 +25,7 @@ lower-cased.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -220,6 +221,10 @@ def fold(text: str) -> str:
     return squash(text).replace("-", "").replace(".", "").lower()
 
 
+#: Share of the people of one last name who must be of one country for a title and that
+#: name alone to give it (:meth:`ActorKnowledge.surname_country`).
+SURNAME_SHARE = 0.75
+
 #: Length of the prefixes kept for imported forms (longer ones are tried by full lookup).
 FOLD_PREFIX = 6
 
@@ -264,6 +269,9 @@ class ActorKnowledge:
     places: dict[str, str] = field(default_factory=dict)
     #: what the loader dropped from the imported tables, by reason (for reports and tests).
     dropped: dict[str, int] = field(default_factory=dict)
+    #: last names of the known people (leaders.tsv, phoenix_people.tsv), lower-cased → the
+    #: country most people of that last name belong to; see :meth:`surname_country`.
+    surnames: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, extra_files: Sequence[str | Path] = ()) -> ActorKnowledge:
@@ -289,6 +297,7 @@ class ActorKnowledge:
         kb.not_actors = frozenset(squash(b) for b in banned if not b.endswith(" *"))
         kb.not_actor_prefixes = frozenset(b[:-2].strip() for b in banned if b.endswith(" *"))
         kb.heads = frozenset(key.split()[-1] for key in [*kb.titles, *kb.agents])
+        kb._index_surnames()
         kb.prefixes = frozenset(key[:n] for key in kb.terms for n in range(1, len(key) + 1))
         kb.folded_prefixes = frozenset(
             key[:n] for key in kb.folded for n in range(1, min(len(key), FOLD_PREFIX) + 1)
@@ -383,6 +392,46 @@ class ActorKnowledge:
             if len(row) >= 2 and row[1] in self.countries:
                 self.places.setdefault(fold(row[0]), row[1])
         self.dropped = dropped
+
+    def _index_surnames(self) -> None:
+        """Last names of the known people, each with the country most people of that name are of.
+
+        "President Bush", "Chancellor Kohl": news names a leader by title and surname, and the
+        tables know the full name. A last name is kept when at least :data:`SURNAME_SHARE` of
+        the table entries ending in it are of one country (the four spellings of George Bush
+        against one Cayman Islands premier), and left out when it also starts a name ("Kim",
+        "Wang", "Ali": family names first, or given names) or is a known term, place, title or
+        agent word ("Jordan").
+        """
+        countries: dict[str, list[str | None]] = {}
+        spelled: dict[str, str] = {}  # folded last name → as a table writes it
+        first: set[str] = set()
+        people = [t for t in self.terms.values() if t.kind == "person"]
+        people += [t for t in self.folded.values() if t.kind == "person"]
+        for term in {id(t): t for t in people}.values():
+            words = [w for w in term.name.split() if not w.endswith(".")]  # "Gov.", "H."
+            if len(words) < 2:
+                continue
+            first.add(words[0].lower())
+            last = words[-1].lower()
+            if len(last) >= 3 and last.isalpha():
+                countries.setdefault(last, []).append(term.country)
+                spelled.setdefault(last, words[-1])
+        words_of_nouns = {w for key in [*self.titles, *self.agents] for w in key.split()}
+        self.surnames = {}
+        for last, isos in countries.items():
+            iso, n = (isos[0], 1) if len(isos) == 1 else Counter(isos).most_common(1)[0]
+            if iso is None or n < SURNAME_SHARE * len(isos):
+                continue
+            if last in first or last in words_of_nouns or last in self.places:
+                continue
+            if squash(spelled[last].capitalize()) in self.terms or squash(spelled[last]) in self.terms:
+                continue  # a country, capital, demonym or a name the tables give in full ("Putin")
+            self.surnames[last] = iso
+
+    def surname_country(self, word: str) -> str | None:
+        """The country most known people of the last name ``word`` are of (see :meth:`_index_surnames`)."""
+        return self.surnames.get(word.lower())
 
     def _add(self, form: str, term: Term) -> None:
         key = squash(form)

@@ -54,6 +54,11 @@ def settle(
                 and (not cl.names or sent_of[cl.names[0][0]] not in foreign)
             ):
                 cl.country = cl.code = home
+    for cl in named:  # "President Bush": an official named by the last name of known people of one country
+        if cl.kind == "person" and cl.code is None and cl.role and cl.sector in STATE_SECTORS:
+            words = {toks.text[first] for first, last in cl.names if last - first == 1}
+            if len(words) == 1 and all(last - first == 1 for first, last in cl.names):
+                cl.country = cl.code = kb.surname_country(words.pop())
     places_by_sentence = _sentence_places(toks, kb, named)  # by the token a place hangs on
     pron_owner = {
         first: cl
