@@ -32,6 +32,7 @@ from .nlp import (
     load_pipeline,
     make_doc,
     pipeline_ops,
+    transient_strings,
 )
 from .sources.items import ReadDocument, checked
 
@@ -262,21 +263,23 @@ class Coder:
         if chunk:
             yield from self._code_chunk(chunk, size)
 
-    def _code_chunk(self, chunk: list[ReadDocument], batch_size: int) -> Iterator[CodedDocument]:
+    def _code_chunk(self, chunk: list[ReadDocument], batch_size: int) -> list[CodedDocument]:
+        """The chunk's records, every Doc read and dropped inside one :func:`transient_strings` block."""
         problems: list[DocumentError | None] = [self._preflight(item) for item in chunk]
         todo = [item.document for item, problem in zip(chunk, problems, strict=True) if problem is None]
-        parsed: Iterator[Doc | DocumentError] = iter(())
-        if todo:
-            parsed = self._parse(todo, batch_size)
-        for item, problem in zip(chunk, problems, strict=True):
-            if problem is not None:
-                yield self._empty_record(item.document, [problem])
-                continue
-            doc = next(parsed)
-            if isinstance(doc, DocumentError):
-                yield self._empty_record(item.document, [doc])
-            else:
-                yield self._code_parsed_safely(item.document, doc)
+        records: list[CodedDocument] = []
+        with transient_strings(self.nlp):
+            parsed: Iterator[Doc | DocumentError] = self._parse(todo, batch_size) if todo else iter(())
+            for item, problem in zip(chunk, problems, strict=True):
+                if problem is not None:
+                    records.append(self._empty_record(item.document, [problem]))
+                    continue
+                doc = next(parsed)
+                if isinstance(doc, DocumentError):
+                    records.append(self._empty_record(item.document, [doc]))
+                else:
+                    records.append(self._code_parsed_safely(item.document, doc))
+        return records
 
     def _parse(self, documents: list[Document], batch_size: int) -> Iterator[Doc | DocumentError]:
         """Parsed documents in order; when a batch fails, its documents are parsed one by one."""

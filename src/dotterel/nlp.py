@@ -104,6 +104,21 @@ def pipeline_ops(nlp: Language) -> Iterator[None]:
 
 
 @contextmanager
+def transient_strings(nlp: Language) -> Iterator[None]:
+    """Parse and read Docs in the block; the strings and lexemes spaCy adds meanwhile go at its end.
+
+    spaCy adds every new word form of every text it parses to the pipeline's vocabulary and
+    keeps it for the life of the process: coding a real corpus (names, numbers, typos never
+    seen before) grows a worker by every new word for as long as it runs. This is spaCy's
+    ``memory_zone``: what the block added is freed when it ends, so Docs, Tokens and Spans
+    made inside must not be used after it (the coder turns them into plain records first).
+    Zones must not overlap on one pipeline: one thread at a time per :class:`~dotterel.Coder`.
+    """
+    with nlp.memory_zone():
+        yield
+
+
+@contextmanager
 def _using(ops: Ops | None) -> Iterator[None]:
     if ops is None:
         yield

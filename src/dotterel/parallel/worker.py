@@ -172,41 +172,42 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
     slowest documents of a run can be named.
     """
     from ..coder import internal_error
-    from ..nlp import make_doc, pipeline_ops
+    from ..nlp import make_doc, pipeline_ops, transient_strings
 
     problems = [coder._preflight(item) for item in items]
     todo = [i for i, problem in enumerate(problems) if problem is None]
     parsed: dict[int, Any] = {}
     share: dict[int, float] = {}
-    if todo:
-        nlp = coder.nlp
-        started = time.perf_counter()
-        try:
-            with pipeline_ops(nlp):
-                docs = list(nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words, coder.known_name) for i in todo),
-                                     batch_size=max(1, len(todo))))
-            parsed = dict(zip(todo, docs, strict=True))
-        except Exception:  # one document broke the batch: parse one by one
-            if coder.fail_fast:
-                raise
-            for i in todo:
-                try:
-                    with pipeline_ops(nlp):
-                        parsed[i] = nlp(make_doc(nlp, items[i].document, coder.headline_words, coder.known_name))
-                except Exception as exc:
-                    problems[i] = internal_error("parse", exc)
-        spent = time.perf_counter() - started
-        chars = sum(len(items[i].document.text) + 1 for i in todo) or 1
-        share = {i: spent * (len(items[i].document.text) + 1) / chars for i in todo}
+    nlp = coder.nlp
     out: list[Coded] = []
-    for i, item in enumerate(items):
-        started = time.perf_counter()
-        problem = problems[i]
-        if problem is None:
-            record = coder._code_parsed_safely(item.document, parsed[i])
-        else:
-            record = coder._empty_record(item.document, [problem])
-        out.append(Coded(record, share.get(i, 0.0) + time.perf_counter() - started))
+    with transient_strings(nlp):  # every Doc of the batch is read inside, then dropped
+        if todo:
+            started = time.perf_counter()
+            try:
+                with pipeline_ops(nlp):
+                    docs = list(nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words, coder.known_name)
+                                          for i in todo), batch_size=max(1, len(todo))))
+                parsed = dict(zip(todo, docs, strict=True))
+            except Exception:  # one document broke the batch: parse one by one
+                if coder.fail_fast:
+                    raise
+                for i in todo:
+                    try:
+                        with pipeline_ops(nlp):
+                            parsed[i] = nlp(make_doc(nlp, items[i].document, coder.headline_words, coder.known_name))
+                    except Exception as exc:
+                        problems[i] = internal_error("parse", exc)
+            spent = time.perf_counter() - started
+            chars = sum(len(items[i].document.text) + 1 for i in todo) or 1
+            share = {i: spent * (len(items[i].document.text) + 1) / chars for i in todo}
+        for i, item in enumerate(items):
+            started = time.perf_counter()
+            problem = problems[i]
+            if problem is None:
+                record = coder._code_parsed_safely(item.document, parsed.pop(i))
+            else:
+                record = coder._empty_record(item.document, [problem])
+            out.append(Coded(record, share.get(i, 0.0) + time.perf_counter() - started))
     return out
 
 
