@@ -157,6 +157,20 @@ def test_a_killed_worker_is_replaced_and_every_document_coded_once(coder: Coder)
     assert out == [d.document.doc_id for d in docs]
 
 
+def test_a_worker_is_replaced_after_its_share_of_documents(coder: Coder) -> None:
+    docs = [ReadDocument(Document(**story(i))) for i in range(20)]
+    seen: set[int] = set()
+    with LocalPool(CoderConfig.of(coder), 1, batch_size=3, recycle_after=6) as pool:
+        out = []
+        for coded in pool.code(docs):
+            seen.update(pool.pids())
+            out.append(coded.record)
+        assert pool.recycled >= 2 and pool.restarts == 0
+    assert len(seen) >= 3  # the first worker and at least two fresh ones
+    assert [r.id for r in out] == [d.document.doc_id for d in docs]
+    assert [to_json_line(r) for r in out] == [to_json_line(r) for r in coder.code_many([d.document for d in docs])]
+
+
 def test_dataset_rows_are_partitioned_by_month(tmp_path: Path, coder: Coder) -> None:
     duckdb = pytest.importorskip("duckdb")
     records = list(coder.code_many([Document(**story(i)) for i in range(8)]

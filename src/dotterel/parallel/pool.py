@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 #: Batches out per worker: one being coded, one waiting, one being returned.
 DEPTH = 3
+#: Documents a worker codes before a fresh one takes its place. spaCy's memory zone frees a
+#: story's new words (``nlp.transient_strings``), but its string table keeps a slot for
+#: each (~50 bytes a distinct new word); a new worker every 100,000 documents bounds that,
+#: for a load of 2-3 s.
+RECYCLE_AFTER = 100_000
 
 
 def _worker_main(config: CoderConfig, inbox: Any, outbox: Connection) -> None:
@@ -61,21 +66,28 @@ class _Worker:
     inbox: Any
     outbox: Connection
     pending: dict[int, list[ReadDocument]] = field(default_factory=dict)
+    #: documents sent to it so far; past ``recycle_after`` it takes no more and is replaced
+    sent: int = 0
 
 
 class LocalPool:
     """``workers`` coding processes; :meth:`code` streams documents through them in order.
 
-    Use as a context manager (or call :meth:`close`); processes start on first use.
+    Use as a context manager (or call :meth:`close`); processes start on first use. A worker
+    that has been sent ``recycle_after`` documents finishes them and is replaced by a fresh
+    one (``recycled`` counts them; ``restarts`` counts workers that died).
     """
 
     def __init__(self, config: CoderConfig, workers: int | None = None, *,
-                 batch_size: int | None = None, max_attempts: int = 3) -> None:
+                 batch_size: int | None = None, max_attempts: int = 3,
+                 recycle_after: int | None = RECYCLE_AFTER) -> None:
         self.config = config
         self.size = max(1, workers or os.cpu_count() or 1)
         self.batch_size = max(1, batch_size or config.batch_size)
         self.max_attempts = max(1, max_attempts)
+        self.recycle_after = recycle_after
         self.restarts = 0
+        self.recycled = 0
         self._ctx = mp.get_context("spawn")
         self._workers: list[_Worker] = []
 
@@ -118,9 +130,13 @@ class LocalPool:
         attempts: dict[int, int] = {}
         limit = self.size * DEPTH
         while True:
-            # dispatch while there is room: to the least busy worker
+            self._recycle()
+            # dispatch while there is room: to the least busy worker that takes more
             while not exhausted and next_id - next_out < limit:
-                worker = min(self._workers, key=lambda w: len(w.pending))
+                open_ = [w for w in self._workers if not self._retiring(w)]
+                if not open_:
+                    break
+                worker = min(open_, key=lambda w: len(w.pending))
                 if len(worker.pending) >= DEPTH:
                     break
                 batch = _take(source, self.batch_size)
@@ -129,6 +145,7 @@ class LocalPool:
                     break
                 worker.pending[next_id] = batch
                 worker.inbox.put((next_id, batch))
+                worker.sent += len(batch)
                 next_id += 1
             while next_out in done:
                 yield from done.pop(next_out)
@@ -136,6 +153,17 @@ class LocalPool:
             if exhausted and next_out == next_id:
                 return
             self._collect(done, attempts)
+
+    def _retiring(self, worker: _Worker) -> bool:
+        return self.recycle_after is not None and worker.sent >= self.recycle_after
+
+    def _recycle(self) -> None:
+        """Replace each worker that has been sent ``recycle_after`` documents and has coded them."""
+        for i, worker in enumerate(self._workers):
+            if self._retiring(worker) and not worker.pending and worker.process.is_alive():
+                _stop(worker)
+                self._workers[i] = self._start()
+                self.recycled += 1
 
     def _collect(self, done: dict[int, list[Coded]], attempts: dict[int, int]) -> None:
         """Wait for results (or a dead worker) and take them in."""
@@ -182,14 +210,21 @@ class LocalPool:
             if worker.process.is_alive():
                 worker.inbox.put(None)
         for worker in self._workers:
-            worker.process.join(timeout=10)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
-            worker.outbox.close()
-            worker.inbox.close()
-            worker.inbox.join_thread()
+            _stop(worker, ask=False)
         self._workers = []
+
+
+def _stop(worker: _Worker, *, ask: bool = True) -> None:
+    """End a worker: it finishes its current batch first, or is killed after 10 s."""
+    if ask and worker.process.is_alive():
+        worker.inbox.put(None)
+    worker.process.join(timeout=10)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
+    worker.outbox.close()
+    worker.inbox.close()
+    worker.inbox.join_thread()
 
 
 def _take(source: Iterator[ReadDocument], n: int) -> list[ReadDocument]:
