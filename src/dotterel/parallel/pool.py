@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 DEPTH = 3
 #: Documents a worker codes before a fresh one takes its place. spaCy's memory zone frees a
 #: story's new words (``nlp.transient_strings``), but its string table keeps a slot for
-#: each (~50 bytes a distinct new word); a new worker every 100,000 documents bounds that,
+#: each (~30 bytes a distinct new word); a new worker every 100,000 documents bounds that,
 #: for a load of 2-3 s.
 RECYCLE_AFTER = 100_000
 
