@@ -445,6 +445,14 @@ def test_what_is_given_is_no_target_when_a_recipient_is_named(coder: Coder) -> N
     assert codes(aid.target) == ["PER"]
 
 
+def test_what_is_bought_is_no_target_the_seller_is(coder: Coder) -> None:
+    """'buy X from Y' is an exchange with Y; X (tanks, jets: MIL agents in the tables) is goods."""
+    deal = only(coder.code("Chile agreed to buy fighter jets from Peru.", pub_date="2024-05-06").events, "AGREE")
+    assert codes(deal.source) == ["CHL"] and codes(deal.target) == ["PER"]
+    plan = only(coder.code("Chile agreed to buy tanks.", pub_date="2024-05-06").events, "AGREE")
+    assert plan.target == []
+
+
 def test_forces_sent_by_their_own_state_are_no_target(coder: Coder) -> None:
     """Deploying or mobilising one's own forces: the forces are not the target; where they
     are sent ("to Peru") is."""

@@ -39,6 +39,9 @@ SOURCE_OF_TYPES = type_set("RETREAT", "MOBILIZE", "CONSULT", "AID", "COOPERATE")
 #: thing or force sent, even when it is coded as an actor ("supplied drones to Russia",
 #: "deployed police officers to Haiti").
 RECIPIENT_FIRST_TYPES = type_set("AID", "MOBILIZE")
+#: Verbs of acquiring: "bought tanks from Korea" is an exchange with Korea; the tanks (a MIL
+#: agent in the tables, for "tanks shelled the town") are goods, never the target.
+ACQUIRE_VERBS = word_set("roles.acquire_verbs")
 #: Sectors of a state's own forces: deployed or mobilised by their own state, they are no target.
 FORCE_SECTORS = frozenset({"MIL", "COP"})
 
@@ -305,7 +308,10 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
     if not targets and cand.type in RECIPIENT_FIRST_TYPES and not passive:
         targets = _dative_targets(tok, finder) or _prep_targets(tok, finder, ("to",))
-    if not targets:
+    seller = None if passive else _seller(tok, finder)
+    if not targets and seller is not None:
+        targets = seller
+    if not targets and seller is None:
         targets = _object_targets(tok, finder, preps, cand, passive=passive)
     if not targets:
         targets = _dative_targets(tok, finder)
@@ -398,6 +404,9 @@ def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
             if child.dep_ in ("acl", "relcl", "xcomp"):
                 return _content_targets(child, finder)
         return []
+    seller = _seller(content, finder)
+    if seller is not None:
+        return seller
     found = _object_targets(content, finder, TARGET_PREPS, None)
     if found:
         return found
@@ -417,6 +426,17 @@ def _content_targets(content: Token, finder: ActorFinder) -> list[Filler]:
         if child.dep_ in ("xcomp", "ccomp"):
             return _content_targets(child, finder)
     return _nested_targets(content, finder)
+
+
+def _seller(tok: Token, finder: ActorFinder) -> list[Filler] | None:
+    """Who an acquisition is from ("buy tanks from South Korea", the "from" on the verb or on
+    its object), or None when ``tok`` is no verb of acquiring."""
+    if tok.lemma_ not in ACQUIRE_VERBS:
+        return None
+    found = _prep_targets(tok, finder, ("from",))
+    for obj in objects(tok):
+        found = found or _prep_targets(obj, finder, ("from",))
+    return found
 
 
 def _nested_targets(head: Token, finder: ActorFinder, depth: int = 4) -> list[Filler]:
