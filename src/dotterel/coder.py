@@ -267,18 +267,22 @@ class Coder:
         """The chunk's records, every Doc read and dropped inside one :func:`transient_strings` block."""
         problems: list[DocumentError | None] = [self._preflight(item) for item in chunk]
         todo = [item.document for item, problem in zip(chunk, problems, strict=True) if problem is None]
+        with transient_strings(self.nlp):  # the helper's Docs are gone when it returns
+            return self._code_parsed_chunk(chunk, problems, todo, batch_size)
+
+    def _code_parsed_chunk(self, chunk: list[ReadDocument], problems: list[DocumentError | None],
+                           todo: list[Document], batch_size: int) -> list[CodedDocument]:
         records: list[CodedDocument] = []
-        with transient_strings(self.nlp):
-            parsed: Iterator[Doc | DocumentError] = self._parse(todo, batch_size) if todo else iter(())
-            for item, problem in zip(chunk, problems, strict=True):
-                if problem is not None:
-                    records.append(self._empty_record(item.document, [problem]))
-                    continue
-                doc = next(parsed)
-                if isinstance(doc, DocumentError):
-                    records.append(self._empty_record(item.document, [doc]))
-                else:
-                    records.append(self._code_parsed_safely(item.document, doc))
+        parsed: Iterator[Doc | DocumentError] = self._parse(todo, batch_size) if todo else iter(())
+        for item, problem in zip(chunk, problems, strict=True):
+            if problem is not None:
+                records.append(self._empty_record(item.document, [problem]))
+                continue
+            doc = next(parsed)
+            if isinstance(doc, DocumentError):
+                records.append(self._empty_record(item.document, [doc]))
+            else:
+                records.append(self._code_parsed_safely(item.document, doc))
         return records
 
     def _parse(self, documents: list[Document], batch_size: int) -> Iterator[Doc | DocumentError]:

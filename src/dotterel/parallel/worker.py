@@ -184,10 +184,10 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
         if todo:
             started = time.perf_counter()
             try:
-                with pipeline_ops(nlp):
-                    docs = list(nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words, coder.known_name)
-                                          for i in todo), batch_size=max(1, len(todo))))
-                parsed = dict(zip(todo, docs, strict=True))
+                with pipeline_ops(nlp):  # only ``parsed`` holds the Docs: each is popped as it is read
+                    parsed = dict(zip(todo, nlp.pipe((make_doc(nlp, items[i].document, coder.headline_words,
+                                                               coder.known_name) for i in todo),
+                                                     batch_size=max(1, len(todo))), strict=True))
             except Exception:  # one document broke the batch: parse one by one
                 if coder.fail_fast:
                     raise
