@@ -136,7 +136,7 @@ RSS after {first['stories']:,} stories {_mb(first)}, after {last['stories']:,} s
 worker may have just parsed a batch of long stories, so the verdict compares the first {n_window} samples
 with the last {n_window}: the lowest RSS of any worker {floor[0]} → {floor[1]} MB
 ({growth['floor'] * 100:+.1f} %), the highest {peak[0]} → {peak[1]} MB ({growth['peak'] * 100:+.1f} %):
-**{verdict}** (target: within 10 %). Over all {len(rss)} samples from {first['stories']:,} on, worker RSS
+**{verdict}** (target: within 10 %). Over all {len(rss)} worker readings from {first['stories']:,} stories on, RSS
 ranged {min(rss)}–{max(rss)} MB.
 
 Command: `.venv/bin/python benchmarks/memory.py --stories {summary['target']}{'' if workers == 1 else f' --workers {workers}'} --log {log_name}`, then
