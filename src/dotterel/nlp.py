@@ -86,6 +86,14 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, use_blis: bool | None = None) -
         ) from exc
     _register_boundary_component()
     nlp.add_pipe(_BOUNDARY_COMPONENT, first=True)
+    if "attribute_ruler" in nlp.pipe_names:  # same matches, found 5-6x faster (attribute_rules.py)
+        from spacy.pipeline import AttributeRuler
+
+        from .attribute_rules import install
+
+        ruler = nlp.get_pipe("attribute_ruler")
+        if isinstance(ruler, AttributeRuler):
+            install(ruler)
     if ops is not None:
         _PIPELINE_OPS[nlp] = ops
     return nlp
