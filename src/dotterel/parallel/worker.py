@@ -38,6 +38,7 @@ class CoderConfig:
     max_chars: int = 200_000
     fail_fast: bool = False
     knowledge_version: str | None = None
+    warm_up_stories: int = 1_000
 
     @classmethod
     def of(cls, coder: Coder) -> CoderConfig:
@@ -49,14 +50,14 @@ class CoderConfig:
                              "dates_lexicon=) codes in its own process only: use the local engine")
         return cls(model=coder.model, actor_files=tuple(str(p) for p in coder.actor_files),
                    batch_size=coder.batch_size, max_chars=coder.max_chars, fail_fast=coder.fail_fast,
-                   knowledge_version=coder.knowledge_version)
+                   knowledge_version=coder.knowledge_version, warm_up_stories=coder.warm_up_stories)
 
     def build(self) -> Coder:
         from ..coder import Coder
 
         return Coder(model=self.model, actor_files=[Path(p) for p in self.actor_files],
                      batch_size=self.batch_size, max_chars=self.max_chars, fail_fast=self.fail_fast,
-                     knowledge_version=self.knowledge_version)
+                     knowledge_version=self.knowledge_version, warm_up_stories=self.warm_up_stories)
 
 
 def shippable(coder: Coder) -> bool:
@@ -172,7 +173,7 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
     slowest documents of a run can be named.
     """
     from ..coder import internal_error
-    from ..nlp import make_doc, pipeline_ops, transient_strings
+    from ..nlp import make_doc, pipeline_ops
 
     problems = [coder._preflight(item) for item in items]
     todo = [i for i, problem in enumerate(problems) if problem is None]
@@ -180,7 +181,7 @@ def code_batch(coder: Coder, items: Sequence[ReadDocument]) -> list[Coded]:
     share: dict[int, float] = {}
     nlp = coder.nlp
     out: list[Coded] = []
-    with transient_strings(nlp):  # every Doc of the batch is read inside, then dropped
+    with coder.vocabulary_zone(len(todo)):  # every Doc of the batch is read inside, then dropped
         if todo:
             started = time.perf_counter()
             try:
