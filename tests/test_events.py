@@ -382,6 +382,24 @@ def test_a_warning_about_something_is_no_threat(coder: Coder) -> None:
     assert [e for e in code(coder, "Peru warned of a slowdown in Bolivia.") if e.event_type == "THREATEN"] == []
 
 
+def test_a_warning_against_a_conflict_act_is_a_threat(coder: Coder) -> None:
+    """What is warned "against" is a warning's content, as what is warned "of" is: a threat when
+    it is a conflict act, nothing when it is not; deciding "against" something is no threat."""
+    threat = only(code(coder, "Peru warned Bolivia against new troop movements near the border."), "THREATEN")
+    assert codes(threat.source) == ["PER"] and codes(threat.target) == ["BOL"]
+    assert [e for e in code(coder, "Peru warned Bolivia against complacency.") if e.event_type == "THREATEN"] == []
+    assert [e for e in code(coder, "Peru decided against military action in Bolivia.")
+            if e.event_type == "THREATEN"] == []
+
+
+def test_troop_movements_are_a_mobilization_a_movement_alone_is_not(coder: Coder) -> None:
+    record = coder.code("Satellite images showed Peruvian troop movements near the border with Bolivia.",
+                        pub_date="2024-05-06")
+    assert codes(only(record.events, "MOBILIZE").source) == ["PER"]
+    record = coder.code("The Peruvian student movement marched in Lima.", pub_date="2024-05-06")
+    assert [e for e in record.events if e.event_type == "MOBILIZE"] == []
+
+
 def test_located_and_nested_opponent_targets(coder: Coder) -> None:
     mobilized = top(code(coder, "Peru mobilized reservists for a possible war against Bolivia."))
     assert mobilized.event_type == "MOBILIZE" and codes(mobilized.target) == ["BOL"]

@@ -308,11 +308,9 @@ def verb_roles(cand: Candidate, finder: ActorFinder) -> Roles:
     preps = tuple(p for p in TARGET_PREPS if not (recip and p in ("with", "between")))
     if not targets and cand.type in RECIPIENT_FIRST_TYPES and not passive:
         targets = _dative_targets(tok, finder) or _prep_targets(tok, finder, ("to",))
-    seller = None if passive else _seller(tok, finder)
-    if not targets and seller is not None:
-        targets = seller
-    if not targets and seller is None:
-        targets = _object_targets(tok, finder, preps, cand, passive=passive)
+    if not targets:  # a verb of acquiring targets whom it buys from, never what it buys
+        seller = None if passive else _seller(tok, finder)
+        targets = seller if seller is not None else _object_targets(tok, finder, preps, cand, passive=passive)
     if not targets:
         targets = _dative_targets(tok, finder)
     if not targets:

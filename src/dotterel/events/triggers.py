@@ -491,7 +491,7 @@ def _protest_purposes(found: dict[int, Candidate]) -> None:
                         del found[d.i]
 
 
-def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
+def _content_of(cand: Candidate, found: dict[int, Candidate], lex: Lexicon) -> Token | None:
     if cand.content is not None:
         return cand.content
     tok = cand.anchor
@@ -504,8 +504,9 @@ def _content_of(cand: Candidate, found: dict[int, Candidate]) -> Token | None:
     for child in tok.children:
         if child.dep_ in ("dobj", "obj", "nsubjpass") and child.i in found:
             return child
+    preps = ("for", "to", "of", "on", "against") if tok.lemma_ in lex.cue("warn_against") else ("for", "to", "of", "on")
     for child in tok.children:
-        if child.dep_ == "prep" and child.lower_ in ("for", "to", "of", "on"):
+        if child.dep_ == "prep" and child.lower_ in preps:
             for g in child.children:
                 if g.dep_ in ("pobj", "pcomp") and (g.i in found or any(d.i in found for d in g.subtree)):
                     return g
@@ -523,7 +524,7 @@ def _resolve_frames(found: dict[int, Candidate], lex: Lexicon) -> None:
         cand = found.get(i)
         if cand is None or "frame" not in cand.flags:
             continue
-        content = _content_of(cand, found)
+        content = _content_of(cand, found, lex)
         if content is None:
             continue
         cand.content = content

@@ -81,14 +81,12 @@ def store_records(records: Iterable[CodedDocument], *, db: str | Path | None, co
 
 def _commit(writer: object, chunk: list[CodedDocument], run_id: str, summary: object) -> Iterator[CodedDocument]:
     from ..store import StoreRunSummary
-    from ..store.rows import text_hash
+    from ..store.rows import last_per_id, text_hash
     from ..store.writer import StoreWriter
 
     assert isinstance(writer, StoreWriter) and isinstance(summary, StoreRunSummary)
 
-    # the last occurrence of an id in a chunk wins, as in code_into_store
-    last = {r.id: i for i, r in enumerate(chunk)}
-    keep = [r for i, r in enumerate(chunk) if last[r.id] == i]
+    keep = last_per_id(chunk, lambda r: r.id)  # as in code_into_store
     stored = writer.stored_hashes([r.id for r in keep])
     fresh = [r for r in keep if stored.get(r.id) != text_hash(r)]
     summary.unchanged += len(chunk) - len(fresh)

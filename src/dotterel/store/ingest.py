@@ -21,7 +21,7 @@ from ..errors import StoreError
 from ..model import CodedDocument, Document, normalize_pub_date
 from ..runner import RunSummary, prepare
 from ..sources.items import ReadDocument, Skipped
-from .rows import text_hash
+from .rows import last_per_id, text_hash
 from .schema import Reader, default_db_path
 from .writer import StoreWriter
 
@@ -136,9 +136,7 @@ def _unstored(items: Iterable[ReadDocument], writer: StoreWriter, summary: Store
 
 def _unstored_chunk(chunk: list[ReadDocument], writer: StoreWriter, summary: StoreRunSummary,
                     force: bool, flight: _InFlight) -> Iterator[ReadDocument]:
-    # the last occurrence of an id in a chunk wins (it would replace the earlier one anyway)
-    last: dict[str, int] = {item.document.doc_id: i for i, item in enumerate(chunk)}
-    todo = [item for i, item in enumerate(chunk) if last[item.document.doc_id] == i]
+    todo = last_per_id(chunk, lambda item: item.document.doc_id)  # it would replace the earlier ones anyway
     summary.unchanged += len(chunk) - len(todo)
     digests = {item.document.doc_id: text_hash(item.document) for item in todo}
     if not force:

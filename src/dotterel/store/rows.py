@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ..datafiles import read_tsv
 from ..model import CodedDocument, Document, Event, Mention
@@ -25,6 +25,15 @@ def text_hash(document: Document | CodedDocument) -> str:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+_Item = TypeVar("_Item")
+
+
+def last_per_id(items: Sequence[_Item], doc_id: Callable[[_Item], str]) -> list[_Item]:
+    """Each id's last item, in input order: in one batch, a later record of an id replaces the earlier."""
+    last = {doc_id(item): i for i, item in enumerate(items)}
+    return [item for i, item in enumerate(items) if last[doc_id(item)] == i]
 
 
 def read_data_tsv(name: str) -> list[list[str]]:
