@@ -85,6 +85,12 @@ def test_a_pattern_with_an_operator_keeps_spacys_matcher(nlp: Language) -> None:
     assert "match" not in vars(ruler)
 
 
+def test_a_ruler_without_patterns_keeps_spacys_matcher(nlp: Language) -> None:
+    ruler = _ruler(nlp, [])
+    assert not attribute_rules.install(ruler)
+    assert ruler.match(_docs(nlp)[0]) == []
+
+
 def test_patterns_added_after_install_are_still_matched(nlp: Language) -> None:
     ruler = _ruler(nlp, [{"patterns": [[{"TAG": "NNP"}]], "attrs": {"POS": "PROPN"}}])
     assert attribute_rules.install(ruler)

@@ -127,8 +127,8 @@ class ArrayMatcher:
                                                         for spec in alternative)))
         except _Unsupported:
             return None
-        if any(p.length == 0 for p in patterns):
-            return None
+        if not patterns or any(p.length == 0 for p in patterns):
+            return None  # nothing to speed up, or a pattern this module cannot read
         return cls(ruler, patterns, tests, attributes)
 
     def install(self) -> None:
