@@ -278,7 +278,7 @@ class Coder:
             yield from self._code_chunk(chunk, size)
 
     def _code_chunk(self, chunk: list[ReadDocument], batch_size: int) -> list[CodedDocument]:
-        """The chunk's records, every Doc read and dropped inside one :func:`transient_strings` block."""
+        """The chunk's records, every Doc read and dropped inside one :meth:`vocabulary_zone` block."""
         problems: list[DocumentError | None] = [self._preflight(item) for item in chunk]
         todo = [item.document for item, problem in zip(chunk, problems, strict=True) if problem is None]
         with self.vocabulary_zone(len(todo)):  # the helper's Docs are gone when it returns

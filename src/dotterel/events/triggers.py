@@ -504,7 +504,7 @@ def _content_of(cand: Candidate, found: dict[int, Candidate], lex: Lexicon) -> T
     for child in tok.children:
         if child.dep_ in ("dobj", "obj", "nsubjpass") and child.i in found:
             return child
-    preps = ("for", "to", "of", "on", "against") if tok.lemma_ in lex.cue("warn_against") else ("for", "to", "of", "on")
+    preps = ("for", "to", "of", "on") + (("against",) if tok.lemma_ in lex.cue("warn_against") else ())
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in preps:
             for g in child.children:
